@@ -1,0 +1,61 @@
+package io.github.vhd4j;
+
+import java.util.Objects;
+
+/**
+ * How {@link Vhd#check} examines an image. Immutable; start from {@link #defaults()}.
+ *
+ * @param deep also read every allocated block's bitmap and verify that sectors whose bit is clear
+ *     hold zeros (reads the whole file)
+ * @param checkParents also resolve and check every image of a differencing chain
+ * @param openOptions size policy and parent-resolution settings; strictness settings are ignored
+ *     because checking reports everything
+ */
+public record CheckOptions(boolean deep, boolean checkParents, OpenOptions openOptions) {
+
+  private static final CheckOptions DEFAULTS = new CheckOptions(false, true, OpenOptions.defaults());
+
+  /** Validates the components. */
+  public CheckOptions {
+    Objects.requireNonNull(openOptions, "openOptions");
+  }
+
+  /**
+   * Returns the defaults: metadata checks only, parents checked, default open options.
+   *
+   * @return the default options
+   */
+  public static CheckOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Returns a copy with deep scanning switched on or off.
+   *
+   * @param value true to scan bitmaps and data
+   * @return the new options
+   */
+  public CheckOptions withDeep(boolean value) {
+    return new CheckOptions(value, checkParents, openOptions);
+  }
+
+  /**
+   * Returns a copy that does or does not follow the parent chain.
+   *
+   * @param value true to check parents
+   * @return the new options
+   */
+  public CheckOptions withCheckParents(boolean value) {
+    return new CheckOptions(deep, value, openOptions);
+  }
+
+  /**
+   * Returns a copy with other open options (size policy, parent resolution).
+   *
+   * @param value the options
+   * @return the new options
+   */
+  public CheckOptions withOpenOptions(OpenOptions value) {
+    return new CheckOptions(deep, checkParents, value);
+  }
+}

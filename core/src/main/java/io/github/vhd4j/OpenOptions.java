@@ -1,0 +1,146 @@
+package io.github.vhd4j;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How {@link Vhd#open} treats an image. Immutable; start from {@link #defaults()} and change
+ * what you need with the {@code with...} methods.
+ *
+ * <p>Defaults are strict: any error-level problem throws {@link VhdFormatException}.
+ *
+ * @param lenient open images with error-level problems as long as their content is still
+ *     unambiguous, listing every downgraded problem in {@link VhdImage#getWarnings()}; structural
+ *     damage that would make reads guess (a truncated fixed disk, an invalid block size, a table
+ *     too small for the disk) still throws
+ * @param sizePolicy how the virtual size is derived from the footer
+ * @param footerRecovery when the footer at the end of the file is missing or corrupt, use the copy
+ *     at offset 0 (dynamic and differencing disks only) and report it as a warning; on by default
+ *     (the copy is validated like the footer itself), and lenient mode implies it
+ * @param maxChainDepth the most parent levels a differencing chain may have (1 to 4096)
+ * @param parentDirectories directories (and their subdirectories) from which parents may be
+ *     opened, in addition to the child's own directory
+ * @param parentResolver a caller-supplied resolver that replaces the built-in one; its paths are
+ *     trusted and not confined to the allowed directories
+ * @param verifyParentUuid require the parent's footer UUID to equal the child's parent UUID; when
+ *     false (for old Virtual PC chains), the parent's current size must equal the child's instead
+ */
+public record OpenOptions(
+    boolean lenient,
+    SizePolicy sizePolicy,
+    boolean footerRecovery,
+    int maxChainDepth,
+    List<Path> parentDirectories,
+    @Nullable ParentResolver parentResolver,
+    boolean verifyParentUuid) {
+
+  /** Default and recommended maximum depth of a parent chain. */
+  public static final int DEFAULT_MAX_CHAIN_DEPTH = 64;
+
+  /** Largest accepted {@link #maxChainDepth()}. */
+  public static final int MAX_CHAIN_DEPTH_LIMIT = 4096;
+
+  private static final OpenOptions DEFAULTS =
+      new OpenOptions(false, SizePolicy.AUTO, true, DEFAULT_MAX_CHAIN_DEPTH, List.of(), null, true);
+
+  /** Validates the components and copies the list. */
+  public OpenOptions {
+    Objects.requireNonNull(sizePolicy, "sizePolicy");
+    if (maxChainDepth < 1 || maxChainDepth > MAX_CHAIN_DEPTH_LIMIT) {
+      throw new IllegalArgumentException(
+          "maxChainDepth must be 1.." + MAX_CHAIN_DEPTH_LIMIT + ": " + maxChainDepth);
+    }
+    parentDirectories = List.copyOf(parentDirectories);
+  }
+
+  /**
+   * Returns the strict defaults: size policy {@link SizePolicy#AUTO}, reported footer recovery
+   * from the head copy, chain depth 64, parents only from the child's directory, parent UUID
+   * verified.
+   *
+   * @return the default options
+   */
+  public static OpenOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Returns a copy with lenient mode switched on or off.
+   *
+   * @param value true for lenient
+   * @return the new options
+   */
+  public OpenOptions withLenient(boolean value) {
+    return new OpenOptions(value, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
+        parentResolver, verifyParentUuid);
+  }
+
+  /**
+   * Returns a copy with another size policy.
+   *
+   * @param value the policy
+   * @return the new options
+   */
+  public OpenOptions withSizePolicy(SizePolicy value) {
+    return new OpenOptions(lenient, value, footerRecovery, maxChainDepth, parentDirectories,
+        parentResolver, verifyParentUuid);
+  }
+
+  /**
+   * Returns a copy that does or does not fall back to the footer copy at offset 0.
+   *
+   * @param value true to allow recovery from the head copy
+   * @return the new options
+   */
+  public OpenOptions withFooterRecovery(boolean value) {
+    return new OpenOptions(lenient, sizePolicy, value, maxChainDepth, parentDirectories,
+        parentResolver, verifyParentUuid);
+  }
+
+  /**
+   * Returns a copy with another chain-depth limit.
+   *
+   * @param value 1 to 4096
+   * @return the new options
+   */
+  public OpenOptions withMaxChainDepth(int value) {
+    return new OpenOptions(lenient, sizePolicy, footerRecovery, value, parentDirectories,
+        parentResolver, verifyParentUuid);
+  }
+
+  /**
+   * Returns a copy that also allows parents inside these directories and their subdirectories.
+   *
+   * @param value the directories
+   * @return the new options
+   */
+  public OpenOptions withParentDirectories(List<Path> value) {
+    return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, value,
+        parentResolver, verifyParentUuid);
+  }
+
+  /**
+   * Returns a copy with or without parent UUID verification.
+   *
+   * @param value false to accept a parent whose UUID differs but whose size matches
+   * @return the new options
+   */
+  public OpenOptions withVerifyParentUuid(boolean value) {
+    return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
+        parentResolver, value);
+  }
+
+  /**
+   * Returns a copy that finds parents with a caller-supplied resolver (or, for null, the built-in
+   * one).
+   *
+   * @param value the resolver
+   * @return the new options
+   */
+  public OpenOptions withParentResolver(@Nullable ParentResolver value) {
+    return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
+        value, verifyParentUuid);
+  }
+}

@@ -1,0 +1,39 @@
+package io.github.vhd4j;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a differencing disk records about its parent, handed to a {@link ParentResolver}.
+ *
+ * @param child the differencing disk's resource name
+ * @param childPath the differencing disk's path, or null when it was opened from a channel or a
+ *     buffer
+ * @param parentUuid the parent's expected footer UUID (dynamic header offset 40)
+ * @param parentTimestamp the parent's expected time stamp (dynamic header offset 56)
+ * @param parentName the parent unicode name (dynamic header offset 64)
+ * @param locators the non-empty parent locators
+ * @param suggestedPaths the paths the built-in resolver would try, in its order (W2ru, W2ku, MacX,
+ *     parent name, Wi2r, Wi2k), before confinement to allowed directories
+ */
+public record ParentReference(
+    String child,
+    @Nullable Path childPath,
+    UUID parentUuid,
+    long parentTimestamp,
+    String parentName,
+    List<ParentLocator> locators,
+    List<Path> suggestedPaths) {
+
+  /** Validates the components and copies the lists. */
+  public ParentReference {
+    Objects.requireNonNull(child, "child");
+    Objects.requireNonNull(parentUuid, "parentUuid");
+    Objects.requireNonNull(parentName, "parentName");
+    locators = List.copyOf(locators);
+    suggestedPaths = List.copyOf(suggestedPaths);
+  }
+}

@@ -1,0 +1,145 @@
+package io.github.vhd4j;
+
+/**
+ * Stable identifiers of everything the validator can report.
+ *
+ * <p>Names never change once released; new codes may be added. Each constant documents the VHD
+ * structure it concerns. The severity a problem is reported with is carried by {@link Problem},
+ * because some codes are an error in one situation and a warning in another.
+ */
+public enum ProblemCode {
+  /** The file is shorter than the smallest possible footer (511 bytes). */
+  FILE_TOO_SMALL,
+  /** No footer cookie {@code "conectix"} where a footer must be. */
+  FOOTER_COOKIE,
+  /** Footer checksum (offset 64) does not match the one's complement byte sum. */
+  FOOTER_CHECKSUM,
+  /** Footer features (offset 8): the reserved bit 0x2 is missing or unknown bits are set. */
+  FOOTER_FEATURES,
+  /** Footer file format version (offset 12) is not 0x00010000. */
+  FOOTER_VERSION,
+  /** Footer data offset (offset 16) is invalid for the disk type or outside the file. */
+  FOOTER_DATA_OFFSET,
+  /** Footer time stamp (offset 24) lies in the future. */
+  FOOTER_TIMESTAMP,
+  /** Footer disk type (offset 60) is not fixed (2), dynamic (3) or differencing (4). */
+  FOOTER_DISK_TYPE,
+  /** Footer current size (offset 48) is not a whole number of sectors or is out of range. */
+  FOOTER_CURRENT_SIZE,
+  /** Footer original size (offset 40) differs from the current size (the disk was resized). */
+  FOOTER_ORIGINAL_SIZE,
+  /** Footer disk geometry (offset 56) is invalid, non-standard or larger than the current size. */
+  FOOTER_GEOMETRY,
+  /** Footer saved state (offset 84) is set or has a value other than 0 and 1. */
+  FOOTER_SAVED_STATE,
+  /** Footer reserved bytes (offsets 85 to 511) are not zero. */
+  FOOTER_RESERVED,
+  /** Footer unique id (offset 68) is all zeros. */
+  FOOTER_UUID,
+  /** Footer creator host OS (offset 36) is neither {@code "Wi2k"} nor {@code "Mac "}. */
+  FOOTER_CREATOR_OS,
+  /** The footer is the 511-byte variant written before Virtual PC 2004. */
+  FOOTER_SHORT,
+  /** The footer at the end of the file is unusable and the copy at offset 0 was used instead. */
+  FOOTER_HEAD_COPY_USED,
+  /** The footer copy at offset 0 of a dynamic or differencing disk is missing or invalid. */
+  FOOTER_COPY_INVALID,
+  /** The footer copy at offset 0 differs from the footer at the end of the file. */
+  FOOTER_COPY_MISMATCH,
+  /** The virtual size of a dynamic or differencing disk exceeds 2040 GiB (0xFF000000 sectors). */
+  SIZE_LIMIT,
+  /** The CHS size and the current size disagree; reports which one the size policy chose. */
+  SIZE_SOURCES_DIFFER,
+  /** A fixed disk's current size does not match the file length minus the footer. */
+  FIXED_SIZE_MISMATCH,
+  /** Dynamic header cookie (offset 0) is not {@code "cxsparse"}. */
+  HEADER_COOKIE,
+  /** Dynamic header checksum (offset 36) does not match. */
+  HEADER_CHECKSUM,
+  /** Dynamic header version (offset 24) is not 0x00010000. */
+  HEADER_VERSION,
+  /** Dynamic header data offset (offset 8, unused) is not all ones. */
+  HEADER_NEXT_OFFSET,
+  /** Dynamic header table offset (offset 16) is misaligned, overlaps metadata or leaves the file. */
+  HEADER_TABLE_OFFSET,
+  /** Dynamic header reserved fields (offsets 60 and 768 to 1023) are not zero. */
+  HEADER_RESERVED,
+  /** A non-differencing disk carries parent UUID, time stamp, name or locators. */
+  HEADER_PARENT_FIELDS,
+  /** Dynamic header block size (offset 32) is not a power of two of at least 512 bytes. */
+  BLOCK_SIZE_INVALID,
+  /** Dynamic header block size exceeds the library's cap ({@link Vhd#MAX_BLOCK_SIZE}). */
+  BLOCK_SIZE_LIMIT,
+  /** Block size other than 512 KiB or 2 MiB; legal, but some tools only support those. */
+  BLOCK_SIZE_NONSTANDARD,
+  /** The block allocation table has more entries than the library's cap ({@link Vhd#MAX_TABLE_ENTRIES}). */
+  BAT_LIMIT,
+  /** The virtual size needs more than 2^32 - 1 blocks. */
+  TOO_MANY_BLOCKS,
+  /** The block allocation table (max table entries, offset 28) does not fit inside the file. */
+  BAT_OUTSIDE_FILE,
+  /** The block allocation table has fewer entries than the disk has blocks. */
+  BAT_TOO_SMALL,
+  /** The block allocation table has more entries than the disk has blocks. */
+  BAT_TOO_LARGE,
+  /** Entries padding the table to a sector boundary are not 0xFFFFFFFF. */
+  BAT_PADDING,
+  /** A table entry points to a block that does not lie wholly inside the file. */
+  BAT_ENTRY_OUTSIDE_FILE,
+  /** A table entry points into the footer copy, the dynamic header, the table or locator data. */
+  BAT_ENTRY_IN_METADATA,
+  /** Two table entries point to overlapping blocks. */
+  BAT_ENTRY_OVERLAP,
+  /** A table entry beyond the disk's last block is allocated. */
+  BAT_EXTRA_ENTRY_ALLOCATED,
+  /** Blocks are stored in a different order than their table indexes (legal). */
+  BAT_BLOCKS_UNORDERED,
+  /** There is unused space between stored blocks (legal, for example 4 KiB alignment). */
+  BAT_BLOCK_GAPS,
+  /** A differencing disk has a null parent UUID (dynamic header offset 40). */
+  PARENT_UUID_NULL,
+  /** Parent time stamp (dynamic header offset 56) lies in the future. */
+  PARENT_TIMESTAMP,
+  /** Parent time stamp differs from the parent footer's time stamp. */
+  PARENT_TIMESTAMP_MISMATCH,
+  /** Parent unicode name (dynamic header offset 64) is empty or not valid UTF-16. */
+  PARENT_NAME,
+  /** A parent locator has an unknown platform code. */
+  LOCATOR_CODE,
+  /** A parent locator whose code is none has non-zero fields. */
+  LOCATOR_NOT_EMPTY,
+  /** A parent locator's data lies outside the file or is longer than its space or the cap. */
+  LOCATOR_BOUNDS,
+  /** A parent locator's data space is neither a sector count nor a byte count. */
+  LOCATOR_DATA_SPACE,
+  /** A parent locator's data cannot be decoded as a path. */
+  LOCATOR_ENCODING,
+  /** Two parent locators share a platform code. */
+  LOCATOR_DUPLICATE,
+  /** A parent locator's reserved field is not zero. */
+  LOCATOR_RESERVED,
+  /** A parent locator's data overlaps the footer copy, the dynamic header or the table. */
+  LOCATOR_OVERLAP,
+  /** A parent locator names a different file than the parent unicode name. */
+  LOCATOR_NAME_MISMATCH,
+  /** A differencing disk has no usable parent locator. */
+  LOCATOR_MISSING,
+  /** No acceptable parent image was found. */
+  PARENT_NOT_FOUND,
+  /** The parent's footer UUID differs from the child's parent UUID. */
+  PARENT_UUID_MISMATCH,
+  /** The parent's size differs from the child's (checked when UUID verification is off). */
+  PARENT_SIZE_MISMATCH,
+  /** The parent is smaller than the child; the child reads zeros beyond it. */
+  PARENT_SIZE_SMALLER,
+  /** The parent chain leads back to an image already in the chain. */
+  PARENT_CYCLE,
+  /** The parent chain is deeper than the configured limit. */
+  CHAIN_DEPTH_LIMIT,
+  /** A sector whose bitmap bit is clear holds non-zero data (deep check). */
+  BLOCK_DATA_UNDER_CLEAR_BIT,
+  /** Bits are set in a block bitmap beyond the block's sectors or the disk's end (deep check). */
+  BLOCK_BITMAP_PADDING,
+  /** An allocated block's bitmap has no bit set (deep check). */
+  BLOCK_BITMAP_EMPTY
+}

@@ -1,0 +1,210 @@
+package io.github.vhd4j;
+
+import io.github.vhd4j.internal.Chains;
+import io.github.vhd4j.internal.storage.ByteBufferStorage;
+import io.github.vhd4j.internal.storage.FileChannelStorage;
+import io.github.vhd4j.internal.storage.SeekableChannelStorage;
+import io.github.vhd4j.internal.storage.Storage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Entry points: open, check and probe VHD images.
+ *
+ * <pre>{@code
+ * try (VhdImage image = Vhd.open(Path.of("disk.vhd"))) {
+ *   ByteBuffer sector = ByteBuffer.allocate(512);
+ *   image.readFully(0, sector);
+ * }
+ * }</pre>
+ */
+public final class Vhd {
+  /** Bytes per sector; every VHD offset and size is counted in these. */
+  public static final int SECTOR_SIZE = 512;
+
+  /** Largest block size accepted: 256 MiB (the VHDX maximum; the VHD specification sets none). */
+  public static final long MAX_BLOCK_SIZE = 256L << 20;
+
+  /** Largest virtual size of a dynamic or differencing disk: 0xFF000000 sectors (2040 GiB). */
+  public static final long MAX_DYNAMIC_SIZE = 0xFF000000L * SECTOR_SIZE;
+
+  /**
+   * Most block allocation table entries accepted: 2^28 (a 1 GiB table, enough for 2040 GiB in
+   * 8 KiB blocks). The table must also fit in the file.
+   */
+  public static final long MAX_TABLE_ENTRIES = 1L << 28;
+
+  private Vhd() {}
+
+  /**
+   * Opens an image file with the default (strict) options.
+   *
+   * @param path the image
+   * @return the open image; close it when done
+   * @throws VhdFormatException if the image is malformed
+   * @throws ParentNotFoundException if a differencing disk's parent cannot be found or verified
+   * @throws IOException if the file cannot be read
+   */
+  public static VhdImage open(Path path) throws IOException {
+    return open(path, OpenOptions.defaults());
+  }
+
+  /**
+   * Opens an image file.
+   *
+   * @param path the image
+   * @param options how to treat the image
+   * @return the open image; closing it closes the file and the parent chain
+   * @throws VhdFormatException if the image is malformed (in lenient mode: beyond recovery)
+   * @throws ParentNotFoundException if a differencing disk's parent cannot be found or verified
+   * @throws IOException if the file cannot be read
+   */
+  public static VhdImage open(Path path, OpenOptions options) throws IOException {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(options, "options");
+    Storage storage = FileChannelStorage.open(path);
+    boolean ok = false;
+    try {
+      VhdImage image = Chains.open(storage, path.toString(), path, true, options);
+      ok = true;
+      return image;
+    } finally {
+      if (!ok) {
+        storage.close();
+      }
+    }
+  }
+
+  /**
+   * Opens an image from a channel the caller keeps ownership of: closing the image leaves the
+   * channel open. Parents of a differencing disk can only be found through
+   * {@link OpenOptions#parentResolver()} or absolute MacX locators, since the channel has no
+   * directory.
+   *
+   * @param channel the image bytes; a {@link FileChannel} allows concurrent reads, other channels
+   *     are read one call at a time
+   * @param resource the name used in messages
+   * @param options how to treat the image
+   * @return the open image
+   * @throws IOException as for {@link #open(Path, OpenOptions)}
+   */
+  public static VhdImage open(SeekableByteChannel channel, String resource, OpenOptions options)
+      throws IOException {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(resource, "resource");
+    Objects.requireNonNull(options, "options");
+    return Chains.open(storage(channel), resource, null, false, options);
+  }
+
+  /**
+   * Opens an image from a channel the caller keeps ownership of, named {@code "channel"} in
+   * messages.
+   *
+   * @param channel the image bytes
+   * @param options how to treat the image
+   * @return the open image
+   * @throws IOException as for {@link #open(Path, OpenOptions)}
+   */
+  public static VhdImage open(SeekableByteChannel channel, OpenOptions options) throws IOException {
+    return open(channel, "channel", options);
+  }
+
+  /**
+   * Opens an image held in memory: the bytes between the buffer's position and limit. The buffer
+   * is not copied; do not modify it while the image is open.
+   *
+   * @param image the image bytes
+   * @param options how to treat the image
+   * @return the open image
+   * @throws IOException as for {@link #open(Path, OpenOptions)}
+   */
+  public static VhdImage open(ByteBuffer image, OpenOptions options) throws IOException {
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(options, "options");
+    return Chains.open(new ByteBufferStorage(image), "memory", null, true, options);
+  }
+
+  /**
+   * Checks an image file and its parent chain with the default options.
+   *
+   * @param path the image
+   * @return every problem found; never throws for format problems
+   * @throws IOException if the file cannot be read at all
+   */
+  public static ValidationReport check(Path path) throws IOException {
+    return check(path, CheckOptions.defaults());
+  }
+
+  /**
+   * Checks an image file.
+   *
+   * @param path the image
+   * @param options what to check
+   * @return every problem found; never throws for format problems
+   * @throws IOException if the file cannot be read
+   */
+  public static ValidationReport check(Path path, CheckOptions options) throws IOException {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(options, "options");
+    try (Storage storage = FileChannelStorage.open(path)) {
+      return Chains.check(storage, path.toString(), path, options);
+    }
+  }
+
+  /**
+   * Checks an image read from a channel the caller keeps ownership of.
+   *
+   * @param channel the image bytes
+   * @param resource the name used in the report
+   * @param options what to check
+   * @return every problem found
+   * @throws IOException if the channel cannot be read
+   */
+  public static ValidationReport check(SeekableByteChannel channel, String resource, CheckOptions options)
+      throws IOException {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(resource, "resource");
+    Objects.requireNonNull(options, "options");
+    return Chains.check(storage(channel), resource, null, options);
+  }
+
+  /**
+   * Checks an image held in memory.
+   *
+   * @param image the image bytes between position and limit
+   * @param options what to check
+   * @return every problem found
+   * @throws IOException never for format problems
+   */
+  public static ValidationReport check(ByteBuffer image, CheckOptions options) throws IOException {
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(options, "options");
+    return Chains.check(new ByteBufferStorage(image), "memory", null, options);
+  }
+
+  /**
+   * Tells whether a file looks like a VHD: a footer with a valid cookie and checksum at the end of
+   * the file (512 or 511 bytes), or a valid dynamic or differencing footer copy at offset 0. The
+   * file name is never considered.
+   *
+   * @param path the file
+   * @return true when a valid footer is present
+   * @throws IOException if the file cannot be read
+   */
+  public static boolean probe(Path path) throws IOException {
+    try (Storage storage = FileChannelStorage.open(path)) {
+      return io.github.vhd4j.internal.Probe.probe(storage);
+    }
+  }
+
+  private static Storage storage(SeekableByteChannel channel) throws IOException {
+    if (channel instanceof FileChannel) {
+      return FileChannelStorage.borrow((FileChannel) channel);
+    }
+    return new SeekableChannelStorage(channel);
+  }
+}

@@ -1,0 +1,253 @@
+package io.github.vhd4j.internal;
+
+import io.github.vhd4j.CheckOptions;
+import io.github.vhd4j.DiskType;
+import io.github.vhd4j.OpenOptions;
+import io.github.vhd4j.ParentCycleException;
+import io.github.vhd4j.ParentMismatchException;
+import io.github.vhd4j.ParentNotFoundException;
+import io.github.vhd4j.ParentResolution;
+import io.github.vhd4j.Problem;
+import io.github.vhd4j.ProblemCode;
+import io.github.vhd4j.ValidationReport;
+import io.github.vhd4j.VhdException;
+import io.github.vhd4j.VhdFormatException;
+import io.github.vhd4j.VhdImage;
+import io.github.vhd4j.VhdLimitException;
+import io.github.vhd4j.internal.storage.Storage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Opens and checks whole chains: the top image, then each parent in turn, iteratively.
+ */
+public final class Chains {
+  private Chains() {}
+
+  /**
+   * Opens an image and its parent chain.
+   *
+   * @param top the top image's storage (closed by the caller on failure)
+   * @param resource the top image's name
+   * @param path the top image's path, or null
+   * @param ownsTop whether closing the image closes {@code top}
+   * @param options open options
+   * @return the image
+   * @throws IOException on format errors (typed) or I/O failures
+   */
+  public static VhdImage open(Storage top, String resource, @Nullable Path path, boolean ownsTop,
+      OpenOptions options) throws IOException {
+    List<Storage> opened = new ArrayList<>();
+    boolean ok = false;
+    try {
+      List<Layer> layers = new ArrayList<>();
+      List<List<Problem>> warnings = new ArrayList<>();
+      List<@Nullable ParentResolution> resolutions = new ArrayList<>();
+      Parsed first = openLayer(top, resource, path, options);
+      Layer cur = first.layer;
+      layers.add(cur);
+      warnings.add(new ArrayList<>(first.problems));
+      ParentFinder.ChainMemory memory = new ParentFinder.ChainMemory();
+      memory.remember(cur);
+      while (cur.type == DiskType.DIFFERENCING) {
+        int depth = layers.size();
+        if (depth > options.maxChainDepth()) {
+          Problems p = new Problems(cur.resource);
+          throw (VhdLimitException) p.limit(ProblemCode.CHAIN_DEPTH_LIMIT, "header", "parentUuid",
+              cur.header.offset() + 40, depth, options.maxChainDepth(),
+              "the parent chain is deeper than the limit").toException(p.list());
+        }
+        ParentFinder.Found found = ParentFinder.find(cur, options, memory,
+            (s, r, p) -> {
+              try {
+                Parsed parsed = openLayer(s, r, p, options);
+                return new ParentFinder.Parsed(parsed.layer, parsed.problems, null);
+              } catch (VhdException e) {
+                return new ParentFinder.Parsed(null, List.of(), e);
+              }
+            });
+        if (found.layer() == null) {
+          throw failure(cur, found);
+        }
+        Layer parent = found.layer();
+        opened.add(parent.storage);
+        resolutions.add(new ParentResolution(found.path(), found.source(), found.tried()));
+        Problems links = new Problems(cur.resource);
+        linkChecks(cur, parent, links);
+        warnings.get(warnings.size() - 1).addAll(links.list());
+        layers.add(parent);
+        warnings.add(new ArrayList<>(found.layerProblems()));
+        memory.remember(parent);
+        cur = parent;
+      }
+      resolutions.add(null);
+      List<Storage> owned = new ArrayList<>(opened);
+      if (ownsTop) {
+        owned.add(0, top);
+      }
+      VhdImage image = ImageImpl.build(layers, warnings, resolutions, owned);
+      ok = true;
+      return image;
+    } finally {
+      if (!ok) {
+        for (Storage s : opened) {
+          closeQuietly(s);
+        }
+      }
+    }
+  }
+
+  private record Parsed(Layer layer, List<Problem> problems) {}
+
+  private static Parsed openLayer(Storage storage, String resource, @Nullable Path path, OpenOptions options)
+      throws IOException {
+    Problems p = new Problems(resource);
+    Layer layer;
+    try {
+      layer = LayerParser.parse(storage, resource, path, options, LayerParser.Mode.OPEN, p);
+    } catch (StopParsing stop) {
+      throw stop.toException(p.list());
+    }
+    Problem err = options.lenient() ? p.firstUnrecoverableError() : p.firstError();
+    if (err != null) {
+      throw new VhdFormatException(err, p.list());
+    }
+    return new Parsed(layer, p.list());
+  }
+
+  private static ParentNotFoundException failure(Layer child, ParentFinder.Found found) {
+    String headline = ParentFinder.headline(child, found);
+    switch (ParentFinder.code(found)) {
+      case PARENT_CYCLE:
+        return new ParentCycleException(headline, child.resource, child.header.parentUuid(), found.tried());
+      case PARENT_UUID_MISMATCH:
+      case PARENT_SIZE_MISMATCH:
+        return new ParentMismatchException(headline, child.resource, child.header.parentUuid(), found.tried(),
+            found.firstCause());
+      default:
+        return new ParentNotFoundException(headline, child.resource, child.header.parentUuid(), found.tried(),
+            found.firstCause());
+    }
+  }
+
+  /** Checks between a child and its accepted parent: time stamp and size. */
+  private static void linkChecks(Layer child, Layer parent, Problems p) {
+    long want = child.header.parentTimestamp();
+    long have = parent.footer.timestamp();
+    if (want != have) {
+      p.warning(ProblemCode.PARENT_TIMESTAMP_MISMATCH, "header", "parentTimestamp", child.header.offset() + 56,
+          Long.toString(have) + " (the parent footer's time stamp)", Long.toString(want),
+          "the parent may have changed since the child was created");
+    }
+    if (parent.virtualSize < child.virtualSize) {
+      p.info(ProblemCode.PARENT_SIZE_SMALLER, "header", "parentUuid", child.header.offset() + 40,
+          "the parent (" + parent.virtualSize + " bytes) is smaller than the child (" + child.virtualSize
+              + " bytes); the child reads zeros beyond the parent's end");
+    }
+  }
+
+  /**
+   * Checks an image and, when asked, its chain. Never throws for format problems.
+   *
+   * @param top the top image's storage (the caller closes it)
+   * @param resource its name
+   * @param path its path, or null
+   * @param options check options
+   * @return the report
+   * @throws IOException only for I/O failures
+   */
+  public static ValidationReport check(Storage top, String resource, @Nullable Path path, CheckOptions options)
+      throws IOException {
+    List<Problem> all = new ArrayList<>();
+    List<Storage> opened = new ArrayList<>();
+    OpenOptions oo = options.openOptions();
+    try {
+      Problems p = new Problems(resource);
+      Layer cur = checkLayer(top, resource, path, oo, p);
+      all.addAll(p.list());
+      if (cur == null) {
+        return new ValidationReport(resource, all, options.deep());
+      }
+      if (options.deep()) {
+        deep(cur, all);
+      }
+      ParentFinder.ChainMemory memory = new ParentFinder.ChainMemory();
+      memory.remember(cur);
+      int depth = 0;
+      while (cur.type == DiskType.DIFFERENCING && options.checkParents()) {
+        Problems links = new Problems(cur.resource);
+        if (++depth > oo.maxChainDepth()) {
+          links.error(ProblemCode.CHAIN_DEPTH_LIMIT, false, "header", "parentUuid", cur.header.offset() + 40,
+              "at most " + oo.maxChainDepth(), Integer.toString(depth), "the parent chain is deeper than the limit");
+          all.addAll(links.list());
+          break;
+        }
+        ParentFinder.Found found = ParentFinder.find(cur, oo, memory, (s, r, pp) -> {
+          Problems cp = new Problems(r);
+          Layer l = checkLayer(s, r, pp, oo, cp);
+          return new ParentFinder.Parsed(l, cp.list(), l == null ? new VhdException(
+              firstErrorText(cp), r, null) : null);
+        });
+        if (found.layer() == null) {
+          String tried = found.tried().isEmpty() ? "no candidate path"
+              : String.join("; ", found.tried().stream().map(Object::toString).toList());
+          links.error(ParentFinder.code(found), false, "header", "parentUuid", cur.header.offset() + 40,
+              null, null, ParentFinder.headline(cur, found) + "; tried: " + tried);
+          all.addAll(links.list());
+          break;
+        }
+        Layer parent = found.layer();
+        opened.add(parent.storage);
+        linkChecks(cur, parent, links);
+        all.addAll(links.list());
+        all.addAll(found.layerProblems());
+        if (options.deep()) {
+          deep(parent, all);
+        }
+        memory.remember(parent);
+        cur = parent;
+      }
+      return new ValidationReport(resource, all, options.deep());
+    } finally {
+      for (Storage s : opened) {
+        closeQuietly(s);
+      }
+    }
+  }
+
+  private static @Nullable Layer checkLayer(Storage s, String resource, @Nullable Path path, OpenOptions oo,
+      Problems p) throws IOException {
+    try {
+      return LayerParser.parse(s, resource, path, oo, LayerParser.Mode.CHECK, p);
+    } catch (StopParsing stop) {
+      return null;
+    }
+  }
+
+  private static String firstErrorText(Problems p) {
+    Problem e = p.firstError();
+    return e == null ? "not a valid VHD" : e.describe();
+  }
+
+  private static void deep(Layer l, List<Problem> all) throws IOException {
+    Problems p = new Problems(l.resource);
+    try {
+      DeepChecker.check(l, p);
+    } catch (java.io.EOFException e) {
+      p.error(ProblemCode.BAT_ENTRY_OUTSIDE_FILE, false, "file", "length", -1, null, null,
+          "the file ended during the deep scan: " + e.getMessage());
+    }
+    all.addAll(p.list());
+  }
+
+  static void closeQuietly(Storage s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // Already failing; the original exception matters more.
+    }
+  }
+}

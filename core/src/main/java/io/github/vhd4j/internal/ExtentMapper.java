@@ -1,0 +1,165 @@
+package io.github.vhd4j.internal;
+
+import io.github.vhd4j.DiskType;
+import io.github.vhd4j.Extent;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Computes the allocation map of a chain: which virtual ranges hold data in which layer (and
+ * where in its file), and which read as zeros.
+ *
+ * <p>The semantics match the read engine and {@code qemu-img map}: a fixed layer is data
+ * throughout; a dynamic layer is data over allocated blocks (whatever their bitmaps say) and zero
+ * elsewhere; a differencing layer is data where bitmap bits are set and defers to its parent
+ * elsewhere. The disk is processed in windows, and each window layer by layer (ranges still
+ * pending after layer d are resolved in layer d+1), so neither memory nor the Java stack grows
+ * with the disk size or the chain depth.
+ */
+final class ExtentMapper {
+  /** Bytes of virtual disk mapped per window; bounds the number of segments held at once. */
+  private static final long WINDOW = 64L << 20;
+
+  private final Layer[] layers;
+
+  ExtentMapper(Layer[] layers) {
+    this.layers = layers;
+  }
+
+  /** A run in progress: data in layer {@code depth}, zero at {@code depth}, or pending. */
+  private record Seg(long start, long length, int depth, byte kind, long fileOffset) {
+    static final byte DATA = 0;
+    static final byte ZERO = 1;
+    static final byte PENDING = 2;
+  }
+
+  void forEach(long offset, long length, Consumer<Extent> action) throws IOException {
+    long end = Math.min(layers[0].virtualSize, offset + Math.max(0, length));
+    Merger merger = new Merger(action);
+    long window = layers[0].blockSize > 0 ? Math.max(WINDOW, layers[0].blockSize) : Long.MAX_VALUE;
+    for (long w = offset; w < end; ) {
+      long wEnd = window == Long.MAX_VALUE ? end : Math.min(end, (w / window + 1) * window);
+      List<Seg> segs = new ArrayList<>();
+      segs.add(new Seg(w, wEnd - w, 0, Seg.PENDING, -1));
+      for (int depth = 0; depth < layers.length; depth++) {
+        List<Seg> next = new ArrayList<>(segs.size());
+        for (Seg s : segs) {
+          if (s.kind() == Seg.PENDING) {
+            mapLayer(depth, s.start(), s.length(), next);
+          } else {
+            next.add(s);
+          }
+        }
+        segs = next;
+      }
+      for (Seg s : segs) {
+        merger.add(s);
+      }
+      w = wEnd;
+    }
+    merger.flush();
+  }
+
+  List<Extent> list(long offset, long length) throws IOException {
+    List<Extent> out = new ArrayList<>();
+    forEach(offset, length, out::add);
+    return out;
+  }
+
+  private void mapLayer(int depth, long start, long length, List<Seg> out) throws IOException {
+    Layer l = layers[depth];
+    long end = start + length;
+    long inside = Math.min(end, Math.max(start, l.virtualSize));
+    if (inside > start) {
+      if (l.type == DiskType.FIXED) {
+        out.add(new Seg(start, inside - start, depth, Seg.DATA, start));
+      } else {
+        mapSparse(depth, l, start, inside, out);
+      }
+    }
+    if (end > inside) {
+      // Beyond a smaller parent's end the child reads zeros.
+      out.add(new Seg(inside, end - inside, depth, Seg.ZERO, -1));
+    }
+  }
+
+  private static void mapSparse(int depth, Layer l, long start, long end, List<Seg> out) throws IOException {
+    boolean diff = l.type == DiskType.DIFFERENCING;
+    long mask = l.blockSize - 1;
+    ByteBuffer bm = diff ? ByteBuffer.allocate(l.bitmapBytes) : null;
+    long p = start;
+    while (p < end) {
+      int block = (int) (p >>> l.blockShift);
+      long inBlock = p & mask;
+      long n = Math.min(end - p, l.blockSize - inBlock);
+      int entry = l.bat[block];
+      if (entry == Layer.UNALLOCATED) {
+        out.add(new Seg(p, n, diff ? depth + 1 : depth, diff ? Seg.PENDING : Seg.ZERO, -1));
+      } else {
+        l.checkReadable(block);
+        long dataStart = (entry & 0xFFFFFFFFL) * 512 + l.bitmapBytes;
+        if (!diff) {
+          out.add(new Seg(p, n, depth, Seg.DATA, dataStart + inBlock));
+        } else {
+          l.storage.read(dataStart - l.bitmapBytes, bm, 0, l.bitmapBytes);
+          int first = (int) (inBlock >>> 9);
+          int last = (int) ((inBlock + n - 1) >>> 9);
+          int sector = first;
+          while (sector <= last) {
+            boolean mine = l.bit(bm.get(sector >>> 3), sector);
+            int runEnd = sector + 1;
+            while (runEnd <= last && l.bit(bm.get(runEnd >>> 3), runEnd) == mine) {
+              runEnd++;
+            }
+            long rs = Math.max(inBlock, (long) sector << 9);
+            long re = Math.min(inBlock + n, (long) runEnd << 9);
+            long vpos = p + (rs - inBlock);
+            out.add(mine ? new Seg(vpos, re - rs, depth, Seg.DATA, dataStart + rs)
+                : new Seg(vpos, re - rs, depth + 1, Seg.PENDING, -1));
+            sector = runEnd;
+          }
+        }
+      }
+      p += n;
+    }
+  }
+
+  /** Merges adjacent runs with the same state (and, for data, contiguous file offsets). */
+  private static final class Merger {
+    private final Consumer<Extent> action;
+    private long start = -1;
+    private long length;
+    private int depth;
+    private boolean data;
+    private long fileOffset;
+
+    Merger(Consumer<Extent> action) {
+      this.action = action;
+    }
+
+    void add(Seg s) {
+      boolean isData = s.kind() == Seg.DATA;
+      if (start >= 0 && depth == s.depth() && data == isData && start + length == s.start()
+          && (!isData || fileOffset + length == s.fileOffset())) {
+        length += s.length();
+        return;
+      }
+      flush();
+      start = s.start();
+      length = s.length();
+      depth = s.depth();
+      data = isData;
+      fileOffset = isData ? s.fileOffset() : -1;
+    }
+
+    void flush() {
+      if (start >= 0 && length > 0) {
+        action.accept(new Extent(start, length, depth, data, fileOffset));
+      }
+      start = -1;
+    }
+  }
+}

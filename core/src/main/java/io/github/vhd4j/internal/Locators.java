@@ -1,0 +1,226 @@
+package io.github.vhd4j.internal;
+
+import io.github.vhd4j.DynamicHeader;
+import io.github.vhd4j.ParentLocator;
+import io.github.vhd4j.ParentLocator.Platform;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** Decoding of parent locator data and the built-in order of parent candidates. */
+public final class Locators {
+  /** Largest locator payload decoded; a Windows path of 32,767 UTF-16 units fits. */
+  public static final int MAX_LOCATOR_BYTES = 65_536;
+
+  private Locators() {}
+
+  /** A path the built-in resolver suggests, with where it came from. */
+  public record Suggestion(Path path, String source) {}
+
+  /**
+   * Decodes a locator's payload into a path or URL.
+   *
+   * @param platform the locator's platform
+   * @param data the payload ({@code dataLength} bytes)
+   * @return the decoded text, or null when it cannot be decoded (odd UTF-16 length, malformed
+   *     text, a MacX value that is not a file URL, or a Mac alias blob)
+   */
+  public static @Nullable String decode(Platform platform, byte[] data) {
+    switch (platform) {
+      case W2RU:
+      case W2KU: {
+        // Windows stores these as UTF-16LE (the header's parent name is UTF-16BE).
+        if (data.length % 2 != 0) {
+          return null;
+        }
+        String s = strictDecode(StandardCharsets.UTF_16LE, data);
+        return s == null ? null : trim(s);
+      }
+      case WI2R:
+      case WI2K: {
+        // Deprecated codes hold ANSI text; dropping NUL bytes also reads ASCII stored as UTF-16.
+        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length);
+        for (byte b : data) {
+          if (b != 0) {
+            out.write(b);
+          }
+        }
+        return trim(new String(out.toByteArray(), StandardCharsets.ISO_8859_1));
+      }
+      case MACX: {
+        String s = strictDecode(StandardCharsets.UTF_8, data);
+        return s == null ? null : fileUrlPath(trim(s));
+      }
+      default:
+        return null;
+    }
+  }
+
+  private static @Nullable String trim(String s) {
+    int start = 0;
+    int end = s.length();
+    if (start < end && s.charAt(start) == '\uFEFF') {
+      start++;
+    }
+    while (end > start && s.charAt(end - 1) == '\0') {
+      end--;
+    }
+    String t = s.substring(start, end);
+    return t.isEmpty() || t.indexOf('\0') >= 0 ? null : t;
+  }
+
+  private static @Nullable String strictDecode(Charset cs, byte[] data) {
+    try {
+      CharBuffer cb = cs.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(data));
+      return cb.toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Turns a MacX file URL ({@code file://localhost/dir/p.vhd} or {@code file:///dir/p.vhd}) into an
+   * absolute POSIX path, decoding percent escapes as UTF-8.
+   */
+  private static @Nullable String fileUrlPath(@Nullable String url) {
+    if (url == null || !url.startsWith("file://")) {
+      return null;
+    }
+    String rest = url.substring("file://".length());
+    if (rest.startsWith("localhost/")) {
+      rest = rest.substring("localhost".length());
+    }
+    if (!rest.startsWith("/")) {
+      return null;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(rest.length());
+    for (int i = 0; i < rest.length(); i++) {
+      char c = rest.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= rest.length()) {
+          return null;
+        }
+        int hi = Character.digit(rest.charAt(i + 1), 16);
+        int lo = Character.digit(rest.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          return null;
+        }
+        out.write(hi * 16 + lo);
+        i += 2;
+      } else if (c < 0x80) {
+        out.write(c);
+      } else {
+        byte[] enc = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        out.write(enc, 0, enc.length);
+      }
+    }
+    String path = strictDecode(StandardCharsets.UTF_8, out.toByteArray());
+    return path == null || path.indexOf('\0') >= 0 ? null : path;
+  }
+
+  /**
+   * Returns the last component of a Windows or POSIX path, without a drive letter.
+   *
+   * @param path the path
+   * @return the file name, possibly empty
+   */
+  public static String baseName(String path) {
+    int cut = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
+    String name = path.substring(cut + 1);
+    if (cut < 0 && name.length() >= 2 && name.charAt(1) == ':') {
+      name = name.substring(2);
+    }
+    return name;
+  }
+
+  /** Turns a Windows relative path into a POSIX one: drive dropped, backslashes to slashes. */
+  static String relativeToPosix(String path) {
+    String p = path;
+    if (p.length() >= 2 && p.charAt(1) == ':' && Character.isLetter(p.charAt(0))) {
+      p = p.substring(2);
+    }
+    return p.replace('\\', '/');
+  }
+
+  /**
+   * Lists the parent candidates the built-in resolver tries, in its documented order: W2ru
+   * (relative to the child's directory), W2ku (its file name beside the child), MacX (the URL's
+   * path), the header's parent name beside the child, Wi2r (relative), Wi2k (file name).
+   *
+   * @param childDir the child's directory, or null when unknown (only MacX paths are then produced)
+   * @param header the child's dynamic header
+   * @return the suggestions, in order, without duplicates
+   */
+  public static List<Suggestion> suggestions(@Nullable Path childDir, DynamicHeader header) {
+    List<Suggestion> out = new ArrayList<>();
+    Platform[] order = {Platform.W2RU, Platform.W2KU, Platform.MACX, null, Platform.WI2R, Platform.WI2K};
+    for (Platform want : order) {
+      if (want == null) {
+        String name = baseName(header.parentName());
+        if (childDir != null && !name.isEmpty()) {
+          add(out, childDir, name, "parent name");
+        }
+        continue;
+      }
+      for (ParentLocator loc : header.parentLocators()) {
+        String text = loc.path();
+        if (loc.platform() != want || text == null) {
+          continue;
+        }
+        String source = want.label() + " locator[" + loc.index() + "]";
+        switch (want) {
+          case W2RU:
+          case WI2R:
+            if (childDir != null) {
+              add(out, childDir, relativeToPosix(text), source);
+            }
+            break;
+          case MACX:
+            try {
+              out.add(new Suggestion(Path.of(text).normalize(), source));
+            } catch (InvalidPathException e) {
+              // Not representable on this platform: not a candidate.
+            }
+            break;
+          default:
+            String name = baseName(text);
+            if (childDir != null && !name.isEmpty()) {
+              add(out, childDir, name, source);
+            }
+            break;
+        }
+      }
+    }
+    return dedupe(out);
+  }
+
+  private static void add(List<Suggestion> out, Path dir, String relative, String source) {
+    try {
+      out.add(new Suggestion(dir.resolve(relative).normalize(), source));
+    } catch (InvalidPathException e) {
+      // A name with characters this platform cannot represent is not a candidate.
+    }
+  }
+
+  private static List<Suggestion> dedupe(List<Suggestion> in) {
+    List<Suggestion> out = new ArrayList<>();
+    for (Suggestion s : in) {
+      if (out.stream().noneMatch(o -> o.path().equals(s.path()))) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,223 @@
+package io.github.vhd4j.internal;
+
+import io.github.vhd4j.DiskType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Reads virtual-disk ranges from a chain of layers.
+ *
+ * <p>Fixed layers map straight to the file. Dynamic layers read allocated blocks as stored (the
+ * sector bitmap is not consulted, exactly like QEMU) and unallocated blocks as zeros. Differencing
+ * layers are bitmap-exact: a sector whose bit is set comes from the layer, any other sector from
+ * the parent. Each storage read covers the longest run the layout allows; parent ranges that
+ * touch are merged before they are read.
+ *
+ * <p>Chains are walked with an explicit work stack, never Java recursion, so depth is bounded by
+ * memory and not by the thread stack. The stack and the bitmap buffer are per-thread scratch that
+ * is reused, so steady-state reads do not allocate.
+ */
+final class ReadEngine {
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
+
+  /** Per-thread reusable state. */
+  private static final class Scratch {
+    long[] stack = new long[4 * 64];
+    ByteBuffer bitmap = ByteBuffer.allocate(512);
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private final Layer[] layers;
+
+  ReadEngine(Layer[] layers) {
+    this.layers = layers;
+  }
+
+  /**
+   * Fills {@code dst[dstIndex, dstIndex + length)} with virtual bytes starting at {@code pos}; the
+   * caller has clamped the range to the top layer's size.
+   */
+  void read(long pos, ByteBuffer dst, int dstIndex, int length) throws IOException {
+    Layer top = layers[0];
+    if (top.type == DiskType.FIXED) {
+      top.storage.read(pos, dst, dstIndex, length);
+    } else if (top.type == DiskType.DYNAMIC) {
+      readDynamic(top, pos, dst, dstIndex, length);
+    } else {
+      readChain(pos, dst, dstIndex, length);
+    }
+  }
+
+  static void zero(ByteBuffer dst, int index, int length) {
+    int done = 0;
+    while (done < length) {
+      int n = Math.min(length - done, ZEROS.capacity());
+      dst.put(index + done, ZEROS, 0, n);
+      done += n;
+    }
+  }
+
+  /** Dynamic layer: allocated blocks as stored, unallocated blocks as zeros. */
+  private static void readDynamic(Layer l, long pos, ByteBuffer dst, int dstIndex, int length)
+      throws IOException {
+    int[] bat = l.bat;
+    long mask = l.blockSize - 1;
+    long p = pos;
+    int d = dstIndex;
+    int remaining = length;
+    while (remaining > 0) {
+      int block = (int) (p >>> l.blockShift);
+      long inBlock = p & mask;
+      int n = (int) Math.min(remaining, l.blockSize - inBlock);
+      int entry = bat[block];
+      if (entry == Layer.UNALLOCATED) {
+        zero(dst, d, n);
+      } else {
+        l.checkReadable(block);
+        l.storage.read((entry & 0xFFFFFFFFL) * 512 + l.bitmapBytes + inBlock, dst, d, n);
+      }
+      p += n;
+      d += n;
+      remaining -= n;
+    }
+  }
+
+  /** Reads through a differencing chain with an explicit stack of (layer, pos, dst index, length). */
+  private void readChain(long pos, ByteBuffer dst, int dstIndex, int length) throws IOException {
+    Scratch s = SCRATCH.get();
+    int sp = push(s, 0, 0, pos, dstIndex, length);
+    while (sp > 0) {
+      sp -= 4;
+      long[] st = s.stack;
+      int li = (int) st[sp];
+      long p = st[sp + 1];
+      int d = (int) st[sp + 2];
+      int n = (int) st[sp + 3];
+      if (li >= layers.length) {
+        // Cannot happen: the bottom layer is never a differencing disk.
+        throw new IllegalStateException("parent chain ended inside a differencing layer");
+      }
+      Layer l = layers[li];
+      // A parent may be smaller than its child: the rest reads as zeros.
+      long avail = Math.max(0, l.virtualSize - p);
+      int m = (int) Math.min(n, avail);
+      if (m < n) {
+        zero(dst, d + m, n - m);
+      }
+      if (m == 0) {
+        continue;
+      }
+      switch (l.type) {
+        case FIXED:
+          l.storage.read(p, dst, d, m);
+          break;
+        case DYNAMIC:
+          readDynamic(l, p, dst, d, m);
+          break;
+        default:
+          sp = readDifferencing(s, sp, li, l, p, dst, d, m);
+          break;
+      }
+    }
+  }
+
+  /**
+   * Reads a range of one differencing layer: its own sectors directly, the rest pushed as parent
+   * work. Returns the new stack pointer.
+   */
+  private static int readDifferencing(Scratch s, int sp, int li, Layer l, long pos, ByteBuffer dst,
+      int dstIndex, int length) throws IOException {
+    int[] bat = l.bat;
+    long mask = l.blockSize - 1;
+    // Pending parent range, merged while contiguous.
+    long pendPos = -1;
+    int pendDst = 0;
+    int pendLen = 0;
+    long p = pos;
+    int d = dstIndex;
+    int remaining = length;
+    while (remaining > 0) {
+      int block = (int) (p >>> l.blockShift);
+      long inBlock = p & mask;
+      int n = (int) Math.min(remaining, l.blockSize - inBlock);
+      int entry = bat[block];
+      if (entry == Layer.UNALLOCATED) {
+        if (pendLen > 0 && pendPos + pendLen == p) {
+          pendLen += n;
+        } else {
+          sp = pendLen > 0 ? push(s, sp, li + 1, pendPos, pendDst, pendLen) : sp;
+          pendPos = p;
+          pendDst = d;
+          pendLen = n;
+        }
+      } else {
+        l.checkReadable(block);
+        long blockStart = (entry & 0xFFFFFFFFL) * 512;
+        int firstSector = (int) (inBlock >>> 9);
+        int lastSector = (int) ((inBlock + n - 1) >>> 9);
+        int firstByte = firstSector >>> 3;
+        int bitmapLen = (lastSector >>> 3) - firstByte + 1;
+        ByteBuffer bm = bitmap(s, bitmapLen);
+        l.storage.read(blockStart + firstByte, bm, 0, bitmapLen);
+        int sector = firstSector;
+        while (sector <= lastSector) {
+          boolean mine = l.bit(bm.get((sector >>> 3) - firstByte), sector);
+          int runEnd = sector + 1;
+          while (runEnd <= lastSector) {
+            int b = bm.get((runEnd >>> 3) - firstByte);
+            if ((runEnd & 7) == 0 && runEnd + 7 <= lastSector && (b == 0 || b == -1)) {
+              // A whole bitmap byte of one value: skip eight sectors at once.
+              if ((b != 0) != mine) {
+                break;
+              }
+              runEnd += 8;
+            } else if (l.bit(b, runEnd) == mine) {
+              runEnd++;
+            } else {
+              break;
+            }
+          }
+          long runStart = Math.max(inBlock, (long) sector << 9);
+          long runStop = Math.min(inBlock + n, (long) runEnd << 9);
+          int runLen = (int) (runStop - runStart);
+          long vpos = p + (runStart - inBlock);
+          int rd = d + (int) (runStart - inBlock);
+          if (mine) {
+            l.storage.read(blockStart + l.bitmapBytes + runStart, dst, rd, runLen);
+          } else if (pendLen > 0 && pendPos + pendLen == vpos) {
+            pendLen += runLen;
+          } else {
+            sp = pendLen > 0 ? push(s, sp, li + 1, pendPos, pendDst, pendLen) : sp;
+            pendPos = vpos;
+            pendDst = rd;
+            pendLen = runLen;
+          }
+          sector = runEnd;
+        }
+      }
+      p += n;
+      d += n;
+      remaining -= n;
+    }
+    return pendLen > 0 ? push(s, sp, li + 1, pendPos, pendDst, pendLen) : sp;
+  }
+
+  private static int push(Scratch s, int sp, int layer, long pos, int dstIndex, int length) {
+    if (sp + 4 > s.stack.length) {
+      s.stack = java.util.Arrays.copyOf(s.stack, s.stack.length * 2);
+    }
+    s.stack[sp] = layer;
+    s.stack[sp + 1] = pos;
+    s.stack[sp + 2] = dstIndex;
+    s.stack[sp + 3] = length;
+    return sp + 4;
+  }
+
+  private static ByteBuffer bitmap(Scratch s, int length) {
+    if (s.bitmap.capacity() < length) {
+      s.bitmap = ByteBuffer.allocate(Integer.highestOneBit(length - 1) << 1);
+    }
+    return s.bitmap;
+  }
+}
