@@ -2,6 +2,7 @@ package io.github.vhd4j.internal;
 
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.ProblemCode;
+import io.github.vhd4j.Severity;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -25,7 +26,7 @@ final class DeepChecker {
     ByteBuffer bm = ByteBuffer.allocate(l.bitmapBytes);
     ByteBuffer data = ByteBuffer.allocate((int) Math.min(CHUNK, l.blockSize));
     for (int i = 0; i < blocks; i++) {
-      if (bat[i] == Layer.UNALLOCATED || l.badBlocks.containsKey(i)) {
+      if (bat[i] == Layer.UNALLOCATED || l.isBad(i)) {
         continue;
       }
       long blockStart = (bat[i] & 0xFFFFFFFFL) * 512;
@@ -49,17 +50,17 @@ final class DeepChecker {
         }
       }
       String s = "block[" + i + "]";
-      if (padding) {
-        p.warning(ProblemCode.BLOCK_BITMAP_PADDING, s, "bitmap", blockStart, "clear padding bits", null,
-            "bits beyond the block's " + sectorsPerBlock + " sectors are set");
+      if (padding && p.admit(ProblemCode.BLOCK_BITMAP_PADDING, Severity.WARNING)) {
+        p.addAdmitted(p.make(Severity.WARNING, ProblemCode.BLOCK_BITMAP_PADDING, s, "bitmap", blockStart,
+            "clear padding bits", null, "bits beyond the block's " + sectorsPerBlock + " sectors are set"), true);
       }
-      if (pastEnd) {
-        p.info(ProblemCode.BLOCK_BITMAP_PADDING, s, "bitmap", blockStart,
-            "sectors past the end of the disk are marked as written");
+      if (pastEnd && p.admit(ProblemCode.BLOCK_BITMAP_PADDING, Severity.INFO)) {
+        p.addAdmitted(p.make(Severity.INFO, ProblemCode.BLOCK_BITMAP_PADDING, s, "bitmap", blockStart, null, null,
+            "sectors past the end of the disk are marked as written"), true);
       }
-      if (set == 0) {
-        p.info(ProblemCode.BLOCK_BITMAP_EMPTY, s, "bitmap", blockStart,
-            "the block is allocated but its bitmap marks no sector");
+      if (set == 0 && p.admit(ProblemCode.BLOCK_BITMAP_EMPTY, Severity.INFO)) {
+        p.addAdmitted(p.make(Severity.INFO, ProblemCode.BLOCK_BITMAP_EMPTY, s, "bitmap", blockStart, null, null,
+            "the block is allocated but its bitmap marks no sector"), true);
       }
       if (set == inDisk) {
         continue;
@@ -88,11 +89,11 @@ final class DeepChecker {
         }
         sector = runEnd;
       }
-      if (dirty > 0) {
-        p.warning(ProblemCode.BLOCK_DATA_UNDER_CLEAR_BIT, s, "data", firstDirty, "zeros", dirty + " non-zero sector(s)",
-            l.type == DiskType.DYNAMIC
+      if (dirty > 0 && p.admit(ProblemCode.BLOCK_DATA_UNDER_CLEAR_BIT, Severity.WARNING)) {
+        p.addAdmitted(p.make(Severity.WARNING, ProblemCode.BLOCK_DATA_UNDER_CLEAR_BIT, s, "data", firstDirty, "zeros",
+            dirty + " non-zero sector(s)", l.type == DiskType.DYNAMIC
                 ? "sectors marked unwritten hold data; reads return it as stored, as QEMU does"
-                : "sectors marked unwritten hold data; reads take the parent's data instead");
+                : "sectors marked unwritten hold data; reads take the parent's data instead"), true);
       }
     }
   }

@@ -4,11 +4,12 @@ import io.github.vhd4j.DiskType;
 import io.github.vhd4j.DynamicHeader;
 import io.github.vhd4j.Footer;
 import io.github.vhd4j.Problem;
+import io.github.vhd4j.ProblemCode;
+import io.github.vhd4j.Severity;
 import io.github.vhd4j.SizeInfo;
 import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.internal.storage.Storage;
 import java.nio.file.Path;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,14 +36,19 @@ public final class Layer {
   final long blockSize;
   final int bitmapBytes;
   final boolean lsbFirstBitmap;
-  /** Blocks lenient mode kept but that must not be read, with the reason. */
-  final Map<Integer, Problem> badBlocks;
+  /** Reason a damaged block kept by lenient mode is unreadable. */
+  static final byte BAD_OUTSIDE_FILE = 1;
+  static final byte BAD_IN_METADATA = 2;
+  static final byte BAD_OVERLAP = 3;
+
+  /** Per block, 0 or the reason lenient mode kept it unreadable; null when every block is fine. */
+  final byte @Nullable [] badBlocks;
   /** End of the area blocks may occupy (the footer's offset, or the file end without one). */
   final long dataEnd;
 
   Layer(Storage storage, String resource, @Nullable Path path, Footer footer, long footerOffset,
       int footerLength, boolean headCopyUsed, @Nullable DynamicHeader header, SizeInfo sizes,
-      int @Nullable [] bat, boolean lsbFirstBitmap, Map<Integer, Problem> badBlocks, long dataEnd) {
+      int @Nullable [] bat, boolean lsbFirstBitmap, byte @Nullable [] badBlocks, long dataEnd) {
     this.storage = storage;
     this.resource = resource;
     this.path = path;
@@ -59,7 +65,7 @@ public final class Layer {
     this.blockShift = header == null ? 0 : Long.numberOfTrailingZeros(header.blockSize());
     this.bitmapBytes = header == null ? 0 : (int) header.bitmapSize();
     this.lsbFirstBitmap = lsbFirstBitmap;
-    this.badBlocks = Map.copyOf(badBlocks);
+    this.badBlocks = badBlocks;
     this.dataEnd = dataEnd;
   }
 
@@ -72,14 +78,25 @@ public final class Layer {
     return resource;
   }
 
-  /** Throws the recorded problem if lenient mode kept a damaged block that a read now needs. */
+  /** Tells whether lenient mode kept block {@code block} although it cannot be read. */
+  boolean isBad(int block) {
+    return badBlocks != null && block < badBlocks.length && badBlocks[block] != 0;
+  }
+
+  /** Throws a format error when a read needs a block that lenient mode kept but cannot read. */
   void checkReadable(int block) throws VhdFormatException {
-    if (!badBlocks.isEmpty()) {
-      Problem p = badBlocks.get(block);
-      if (p != null) {
-        throw new VhdFormatException(p);
-      }
+    if (!isBad(block)) {
+      return;
     }
+    byte why = badBlocks[block];
+    ProblemCode code = why == BAD_OUTSIDE_FILE ? ProblemCode.BAT_ENTRY_OUTSIDE_FILE
+        : why == BAD_IN_METADATA ? ProblemCode.BAT_ENTRY_IN_METADATA : ProblemCode.BAT_ENTRY_OVERLAP;
+    String reason = why == BAD_OUTSIDE_FILE ? "lies outside the file"
+        : why == BAD_IN_METADATA ? "overlaps metadata" : "overlaps another block";
+    long entry = bat[block] & 0xFFFFFFFFL;
+    throw new VhdFormatException(new Problem(code, Severity.ERROR, resource, "bat", "entry[" + block + "]",
+        header.tableOffset() + 4L * block, null, "sector " + entry,
+        "block " + block + " " + reason + "; lenient mode opened the image but cannot read this block"));
   }
 
   /** Tells whether sector {@code sector} of a block is marked in bitmap byte {@code b}. */

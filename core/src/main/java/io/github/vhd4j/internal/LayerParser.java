@@ -13,6 +13,7 @@ import io.github.vhd4j.ParentLocator;
 import io.github.vhd4j.ParentLocator.Platform;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
+import io.github.vhd4j.Severity;
 import io.github.vhd4j.SizeInfo;
 import io.github.vhd4j.SizePolicy;
 import io.github.vhd4j.SizeSource;
@@ -24,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -226,7 +226,7 @@ public final class LayerParser {
     if (footer.diskType() == DiskType.FIXED) {
       validateFixedLayout(footer, sizes, chosen.offset);
       return new Layer(storage, resource, path, footer, chosen.offset, chosen.length, false, null, sizes,
-          null, false, Map.of(), dataEnd);
+          null, false, null, dataEnd);
     }
     return parseSparse(footer, sizes, chosen, headCopyUsed, dataEnd);
   }
@@ -485,13 +485,9 @@ public final class LayerParser {
     }
     ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE);
     int present = (int) Math.min(HEADER_SIZE, dataEnd - hdrOff);
-    if (present < HEADER_SIZE) {
-      // Keep validating the fields that are there, so the report names every fault; the image
-      // itself can never open.
-      p.error(ProblemCode.FOOTER_DATA_OFFSET, false, fs, "dataOffset", footerCand.offset + 16,
-          "a 1024-byte dynamic header inside the file", hex64(hdrOff),
-          "the header is cut off after " + present + " bytes by the end of the file");
-    }
+    // A header cut off by the end of the file is reported after the fields that are present have
+    // been validated: a structural fault among them (afl5's impossible table size, say) is the
+    // root cause to name. The image can never open either way.
     storage.read(hdrOff, h, 0, present);
     if (!Codec.matches(h, 0, Codec.HEADER_COOKIE)) {
       throw p.fatal(ProblemCode.HEADER_COOKIE, "header", "cookie", hdrOff, "\"cxsparse\"",
@@ -641,7 +637,12 @@ public final class LayerParser {
     raw.asIntBuffer().get(bat, 0, entries);
     checkPadding(raw, batBytes, readBytes, tableOffset);
     raw = null;
-    Map<Integer, Problem> bad = validateBlocks(bat, header, neededVirtual, dataEnd, regions, tableOffset);
+    byte[] bad = validateBlocks(bat, header, neededVirtual, dataEnd, regions, tableOffset);
+    if (present < HEADER_SIZE) {
+      p.error(ProblemCode.FOOTER_DATA_OFFSET, false, fs, "dataOffset", footerCand.offset + 16,
+          "a 1024-byte dynamic header inside the file", hex64(hdrOff),
+          "the header is cut off after " + present + " bytes by the end of the file");
+    }
     return new Layer(storage, resource, path, f, footerCand.offset, footerCand.length, headCopyUsed, header,
         sizes, bat, tap01, bad, dataEnd);
   }
@@ -816,13 +817,19 @@ public final class LayerParser {
     }
   }
 
-  private Map<Integer, Problem> validateBlocks(int[] bat, DynamicHeader header, long neededVirtual, long dataEnd,
+  /**
+   * Validates every table entry: inside the file, clear of metadata, no two blocks overlapping
+   * (one sort, O(n log n)). Problems past the per-code cap cost only a counter, so a hostile table
+   * of millions of bad entries stays cheap. Returns, for lenient mode, the reason each damaged
+   * block is unreadable (null when none is).
+   */
+  private byte @Nullable [] validateBlocks(int[] bat, DynamicHeader header, long neededVirtual, long dataEnd,
       List<long[]> regions, long tableOffset) {
     long stride = header.bitmapSize() + header.blockSize();
-    Map<Integer, Problem> bad = new HashMap<>();
+    byte[] bad = null;
     long[] keys = new long[bat.length];
     int k = 0;
-    int extra = 0;
+    boolean extraReported = false;
     for (int i = 0; i < bat.length; i++) {
       if (bat[i] == Layer.UNALLOCATED) {
         continue;
@@ -831,22 +838,28 @@ public final class LayerParser {
       long start = sector * SECTOR;
       long end = start + stride;
       long at = tableOffset + 4L * i;
-      String field = "entry[" + i + "]";
-      if (i >= neededVirtual && extra++ == 0) {
-        p.warning(ProblemCode.BAT_EXTRA_ENTRY_ALLOCATED, "bat", field, at, Fmt.hex32(Layer.UNALLOCATED),
-            hex32(sector), "entries beyond the disk's last block are never read");
+      if (i >= neededVirtual && !extraReported) {
+        extraReported = true;
+        p.warning(ProblemCode.BAT_EXTRA_ENTRY_ALLOCATED, "bat", "entry[" + i + "]", at,
+            Fmt.hex32(Layer.UNALLOCATED), hex32(sector), "entries beyond the disk's last block are never read");
       }
       if (end > dataEnd) {
-        markBad(bad, i, neededVirtual, p.error(ProblemCode.BAT_ENTRY_OUTSIDE_FILE, true, "bat", field, at,
-            "a block ending by " + dataEnd, "sector " + sector + " (block at " + start + ".." + end + ")",
-            "the block lies outside the file (truncated image?)"));
+        if (p.admit(ProblemCode.BAT_ENTRY_OUTSIDE_FILE, Severity.ERROR)) {
+          p.addAdmitted(p.make(Severity.ERROR, ProblemCode.BAT_ENTRY_OUTSIDE_FILE, "bat", "entry[" + i + "]", at,
+              "a block ending by " + dataEnd, "sector " + sector + " (block at " + start + ".." + end + ")",
+              "the block lies outside the file (truncated image?)"), true);
+        }
+        bad = markBad(bad, i, neededVirtual, Layer.BAD_OUTSIDE_FILE);
         continue;
       }
       for (long[] r : regions) {
         if (overlaps(start, end, r[0], r[1])) {
-          markBad(bad, i, neededVirtual, p.error(ProblemCode.BAT_ENTRY_IN_METADATA, true, "bat", field, at,
-              "a block clear of [" + r[0] + ", " + r[1] + ")", "sector " + sector + " (block at " + start + ")",
-              "the block overlaps metadata"));
+          if (p.admit(ProblemCode.BAT_ENTRY_IN_METADATA, Severity.ERROR)) {
+            p.addAdmitted(p.make(Severity.ERROR, ProblemCode.BAT_ENTRY_IN_METADATA, "bat", "entry[" + i + "]", at,
+                "a block clear of [" + r[0] + ", " + r[1] + ")", "sector " + sector + " (block at " + start + ")",
+                "the block overlaps metadata"), true);
+          }
+          bad = markBad(bad, i, neededVirtual, Layer.BAD_IN_METADATA);
           break;
         }
       }
@@ -869,11 +882,13 @@ public final class LayerParser {
       }
       prevIndex = i;
       if (maxOwner >= 0 && start < maxEnd) {
-        Problem prob = p.error(ProblemCode.BAT_ENTRY_OVERLAP, true, "bat", "entry[" + i + "]",
-            tableOffset + 4L * i, "a block clear of block " + maxOwner, "block at " + start,
-            "blocks " + maxOwner + " and " + i + " overlap");
-        markBad(bad, i, neededVirtual, prob);
-        markBad(bad, maxOwner, neededVirtual, prob);
+        if (p.admit(ProblemCode.BAT_ENTRY_OVERLAP, Severity.ERROR)) {
+          p.addAdmitted(p.make(Severity.ERROR, ProblemCode.BAT_ENTRY_OVERLAP, "bat", "entry[" + i + "]",
+              tableOffset + 4L * i, "a block clear of block " + maxOwner, "block at " + start,
+              "blocks " + maxOwner + " and " + i + " overlap"), true);
+        }
+        bad = markBad(bad, i, neededVirtual, Layer.BAD_OVERLAP);
+        bad = markBad(bad, maxOwner, neededVirtual, Layer.BAD_OVERLAP);
       } else if (maxOwner >= 0 && start > maxEnd) {
         gaps++;
         gapBytes += start - maxEnd;
@@ -894,10 +909,15 @@ public final class LayerParser {
     return bad;
   }
 
-  private static void markBad(Map<Integer, Problem> bad, int block, long neededVirtual, Problem why) {
-    if (block < neededVirtual) {
-      bad.putIfAbsent(block, why);
+  private static byte[] markBad(byte @Nullable [] bad, int block, long neededVirtual, byte reason) {
+    if (block >= neededVirtual) {
+      return bad;
     }
+    byte[] b = bad != null ? bad : new byte[(int) neededVirtual];
+    if (b[block] == 0) {
+      b[block] = reason;
+    }
+    return b;
   }
 
   static boolean overlaps(long aStart, long aEnd, long bStart, long bEnd) {

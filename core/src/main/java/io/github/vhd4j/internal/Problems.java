@@ -22,8 +22,8 @@ public final class Problems {
   private final String resource;
   private final List<Problem> problems = new ArrayList<>();
   private final List<Boolean> recoverable = new ArrayList<>();
-  private final Map<ProblemCode, Integer> counts = new EnumMap<>(ProblemCode.class);
-  private final Map<ProblemCode, Problem> firstSuppressed = new EnumMap<>(ProblemCode.class);
+  private final int[] counts = new int[ProblemCode.values().length];
+  private final Map<ProblemCode, Severity> suppressed = new EnumMap<>(ProblemCode.class);
 
   /**
    * Creates an empty collector.
@@ -70,22 +70,45 @@ public final class Problems {
   }
 
   /**
-   * Records a problem.
+   * Counts one problem of a code and tells whether it is still under the cap. Loops over
+   * attacker-sized tables call this first, so that problems beyond the cap cost a counter
+   * increment, not a message.
+   *
+   * @param code the code
+   * @param severity its severity (used for the summary of suppressed problems)
+   * @return true when the problem should be built and recorded
+   */
+  public boolean admit(ProblemCode code, Severity severity) {
+    int n = ++counts[code.ordinal()];
+    if (n > MAX_PER_CODE) {
+      suppressed.putIfAbsent(code, severity);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Records a problem, unless its code is over the cap (unrecoverable errors are always kept).
    *
    * @param problem the problem
    * @param lenientRecoverable for errors: whether lenient mode may still open the image
    */
   public void add(Problem problem, boolean lenientRecoverable) {
-    int n = counts.merge(problem.code(), 1, Integer::sum);
-    if (n > MAX_PER_CODE) {
-      firstSuppressed.putIfAbsent(problem.code(), problem);
-      if (problem.severity() == Severity.ERROR && !lenientRecoverable) {
-        // An unrecoverable error must never be hidden by the cap.
-        problems.add(problem);
-        recoverable.add(false);
-      }
+    boolean unrecoverable = problem.severity() == Severity.ERROR && !lenientRecoverable;
+    if (!admit(problem.code(), problem.severity()) && !unrecoverable) {
       return;
     }
+    problems.add(problem);
+    recoverable.add(lenientRecoverable);
+  }
+
+  /**
+   * Records an already admitted problem (see {@link #admit}).
+   *
+   * @param problem the problem
+   * @param lenientRecoverable for errors: whether lenient mode may still open the image
+   */
+  public void addAdmitted(Problem problem, boolean lenientRecoverable) {
     problems.add(problem);
     recoverable.add(lenientRecoverable);
   }
@@ -182,11 +205,10 @@ public final class Problems {
    */
   public List<Problem> list() {
     List<Problem> out = new ArrayList<>(problems);
-    for (Map.Entry<ProblemCode, Problem> e : firstSuppressed.entrySet()) {
-      int more = counts.get(e.getKey()) - MAX_PER_CODE;
-      Problem first = e.getValue();
-      out.add(new Problem(first.code(), first.severity(), resource, first.structure(), first.field(),
-          -1, null, null, more + " more problem(s) of this kind not listed, the first: " + first.describe()));
+    for (Map.Entry<ProblemCode, Severity> e : suppressed.entrySet()) {
+      int more = counts[e.getKey().ordinal()] - MAX_PER_CODE;
+      out.add(new Problem(e.getKey(), e.getValue(), resource, "*", "*", -1, null, null,
+          more + " more problem(s) with code " + e.getKey() + " not listed"));
     }
     return out;
   }
