@@ -70,6 +70,13 @@ public final class TestImage {
   public boolean tailFooter = true;
   /** Write a 511-byte footer (its last reserved byte dropped). */
   public boolean shortFooter;
+  /**
+   * Null: the natural length. Otherwise the serialised file is cut to (or zero-extended to) this
+   * many bytes, like a truncated upload; structures past the cut are never materialised, so a
+   * header may claim a huge table (max table entries 0x40000001, say) without the builder
+   * allocating it.
+   */
+  public Long fileLength;
 
   // ---- dynamic header ----
   public byte[] headerCookie = "cxsparse".getBytes(StandardCharsets.US_ASCII);
@@ -335,17 +342,23 @@ public final class TestImage {
   /** Serialises the image. */
   public byte[] toBytes() {
     Layout l = layout();
-    long fileLen = l.footerAt + (tailFooter ? (shortFooter ? 511 : 512) : 0);
+    long fileLen = fileLength != null ? fileLength
+        : l.footerAt + (tailFooter ? (shortFooter ? 511 : 512) : 0);
     ByteBuffer f = ByteBuffer.allocate(Math.toIntExact(fileLen));
     byte[] footer = footerBytes(diskType == FIXED ? -1L : headerOffset);
     if (diskType == FIXED) {
-      f.put(0, fixedData);
+      putClipped(f, 0, fixedData);
     } else {
       if (headCopy) {
-        f.put(0, headCopyOverride != null ? headCopyOverride : footer);
+        putClipped(f, 0, headCopyOverride != null ? headCopyOverride : footer);
       }
-      f.put(Math.toIntExact(headerOffset), headerBytes(l));
-      ByteBuffer bat = ByteBuffer.allocate(Math.toIntExact(roundUp(entries() * 4, 512)));
+      putClipped(f, headerOffset, headerBytes(l));
+      // Only the part of the table that lies inside the file is built (see fileLength).
+      long batBytes = roundUp(entries() * 4, 512);
+      if (fileLength != null) {
+        batBytes = Math.min(batBytes, roundUp(Math.max(0, fileLen - tableOffset), 4));
+      }
+      ByteBuffer bat = ByteBuffer.allocate(Math.toIntExact(batBytes));
       for (int i = 0; i < bat.capacity() / 4; i++) {
         bat.putInt(i * 4, i < entries() ? 0xFFFFFFFF : batPadding);
       }
@@ -355,6 +368,9 @@ public final class TestImage {
         }
       }
       for (Map.Entry<Integer, Integer> e : batOverride.entrySet()) {
+        if (e.getKey() * 4L + 4 > bat.capacity() && fileLength != null) {
+          continue;
+        }
         bat.putInt(e.getKey() * 4, e.getValue());
       }
       putClipped(f, tableOffset, bat.array());
