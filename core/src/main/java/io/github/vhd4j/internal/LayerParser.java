@@ -479,10 +479,7 @@ public final class LayerParser {
       throw p.fatal(ProblemCode.FOOTER_DATA_OFFSET, fs, "dataOffset", footerCand.offset + 16,
           "512 to " + (dataEnd - HEADER_SIZE) + " (a dynamic header inside the file)", hex64(hdrOff), null);
     }
-    if (hdrOff % SECTOR != 0) {
-      p.error(ProblemCode.FOOTER_DATA_OFFSET, true, fs, "dataOffset", footerCand.offset + 16,
-          "a multiple of 512", hex64(hdrOff), "the dynamic header must start on a sector boundary");
-    }
+    boolean misaligned = hdrOff % SECTOR != 0;
     ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE);
     int present = (int) Math.min(HEADER_SIZE, dataEnd - hdrOff);
     // A header cut off by the end of the file is reported after the fields that are present have
@@ -490,8 +487,18 @@ public final class LayerParser {
     // root cause to name. The image can never open either way.
     storage.read(hdrOff, h, 0, present);
     if (!Codec.matches(h, 0, Codec.HEADER_COOKIE)) {
+      if (misaligned) {
+        // No header behind a misaligned pointer: the footer field is what is broken.
+        throw p.fatal(ProblemCode.FOOTER_DATA_OFFSET, fs, "dataOffset", footerCand.offset + 16,
+            "a multiple of 512 pointing at a \"cxsparse\" header", hex64(hdrOff),
+            "no dynamic header at this misaligned offset");
+      }
       throw p.fatal(ProblemCode.HEADER_COOKIE, "header", "cookie", hdrOff, "\"cxsparse\"",
           Fmt.cookie(Codec.bytes(h, 0, 8)), null);
+    }
+    if (misaligned) {
+      p.error(ProblemCode.FOOTER_DATA_OFFSET, true, fs, "dataOffset", footerCand.offset + 16,
+          "a multiple of 512", hex64(hdrOff), "the dynamic header must start on a sector boundary");
     }
     long storedSum = Codec.u32(h, 36);
     long sum = Codec.checksum(h, HEADER_SIZE, 36);
