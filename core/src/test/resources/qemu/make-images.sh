@@ -84,8 +84,9 @@ footer_type() {
 
 # Data runs of qemu-img map, contiguous runs joined.
 data_runs() {
+  local n='\([0-9]*\)'
   qemu-img map -f vpc --output=json "$1" \
-    | sed -n 's/.*"start": \([0-9]*\), "length": \([0-9]*\),.*"data": true, "offset": \([0-9]*\).*/\1 \2 \3/p' \
+    | sed -n "s/.*\"start\": $n, \"length\": $n,.*\"data\": true, \"offset\": $n.*/\1 \2 \3/p" \
     | {
       runs=""
       have=0
