@@ -129,6 +129,17 @@ public final class Vhd {
   }
 
   /**
+   * Opens an image held in memory with the default (strict) options.
+   *
+   * @param image the image bytes between position and limit; not copied, do not modify them
+   * @return the open image
+   * @throws IOException as for {@link #open(Path, OpenOptions)}
+   */
+  public static VhdImage open(ByteBuffer image) throws IOException {
+    return open(image, OpenOptions.defaults());
+  }
+
+  /**
    * Checks an image file and its parent chain with the default options.
    *
    * @param path the image
@@ -184,6 +195,17 @@ public final class Vhd {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(options, "options");
     return Chains.check(new ByteBufferStorage(image), "memory", null, options);
+  }
+
+  /**
+   * Checks an image held in memory with the default options.
+   *
+   * @param image the image bytes between position and limit
+   * @return every problem found
+   * @throws IOException never for format problems
+   */
+  public static ValidationReport check(ByteBuffer image) throws IOException {
+    return check(image, CheckOptions.defaults());
   }
 
   /**

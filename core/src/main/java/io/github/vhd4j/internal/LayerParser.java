@@ -567,7 +567,9 @@ public final class LayerParser {
       throw p.limit(ProblemCode.BAT_LIMIT, "header", "maxTableEntries", hdrOff + 28, maxEntries,
           Vhd.MAX_TABLE_ENTRIES, "block allocation table above this library's cap");
     }
-    if (tableOffset < 0 || tableOffset >= dataEnd) {
+    // An empty disk (current size 0, as qemu-img create makes it) has a table of no entries,
+    // which may start exactly where the footer does.
+    if (tableOffset < 0 || tableOffset > dataEnd || tableOffset == dataEnd && maxEntries > 0) {
       throw p.fatal(ProblemCode.HEADER_TABLE_OFFSET, "header", "tableOffset", hdrOff + 16,
           "inside the file, before " + dataEnd, hex64(tableOffset), null);
     }
