@@ -15,7 +15,13 @@ public record CheckOptions(boolean deep, boolean checkParents, OpenOptions openO
 
   private static final CheckOptions DEFAULTS = new CheckOptions(false, true, OpenOptions.defaults());
 
-  /** Validates the components. */
+  /**
+   * Creates options, rejecting null open options.
+   *
+   * @param deep scan bitmaps and data under clear bits
+   * @param checkParents check the parent chain too
+   * @param openOptions size policy and parent-resolution settings
+   */
   public CheckOptions {
     Objects.requireNonNull(openOptions, "openOptions");
   }

@@ -33,7 +33,21 @@ public record DynamicHeader(
     String parentName,
     List<ParentLocator> parentLocators) {
 
-  /** Validates the components and copies the list. */
+  /**
+   * Creates a header, copying the locator list.
+   *
+   * @param offset absolute file offset of the header
+   * @param dataOffset offset 8
+   * @param tableOffset offset 16
+   * @param headerVersion offset 24
+   * @param maxTableEntries offset 28
+   * @param blockSize offset 32
+   * @param checksum offset 36
+   * @param parentUuid offset 40
+   * @param parentTimestamp offset 56
+   * @param parentName offset 64
+   * @param parentLocators offset 576, in on-disk order
+   */
   public DynamicHeader {
     Objects.requireNonNull(parentUuid, "parentUuid");
     Objects.requireNonNull(parentName, "parentName");

@@ -1,7 +1,6 @@
 package io.github.vhd4j;
 
 import java.time.Instant;
-import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -43,14 +42,6 @@ public record Footer(
   /** Seconds from the Unix epoch to the VHD epoch, 2000-01-01T00:00:00Z. */
   public static final long VHD_EPOCH_SECONDS = 946_684_800L;
 
-  /** Validates the components. */
-  public Footer {
-    Objects.requireNonNull(creatorApplication, "creatorApplication");
-    Objects.requireNonNull(creatorHostOs, "creatorHostOs");
-    Objects.requireNonNull(geometry, "geometry");
-    Objects.requireNonNull(diskType, "diskType");
-    Objects.requireNonNull(uniqueId, "uniqueId");
-  }
 
   /**
    * Returns the time stamp as an instant. Never throws: every 32-bit value is representable.

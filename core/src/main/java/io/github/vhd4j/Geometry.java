@@ -12,7 +12,13 @@ public record Geometry(int cylinders, int heads, int sectorsPerTrack) {
   /** Sectors covered by the largest geometry, 65535 x 16 x 255. */
   public static final long MAX_SECTORS = 65535L * 16 * 255;
 
-  /** Validates the ranges of the components. */
+  /**
+   * Creates a geometry, checking each value fits its on-disk field.
+   *
+   * @param cylinders 0 to 65535
+   * @param heads 0 to 255
+   * @param sectorsPerTrack 0 to 255
+   */
   public Geometry {
     if (cylinders < 0 || cylinders > 0xFFFF || heads < 0 || heads > 0xFF
         || sectorsPerTrack < 0 || sectorsPerTrack > 0xFF) {

@@ -45,7 +45,17 @@ public record OpenOptions(
   private static final OpenOptions DEFAULTS =
       new OpenOptions(false, SizePolicy.AUTO, true, DEFAULT_MAX_CHAIN_DEPTH, List.of(), null, true);
 
-  /** Validates the components and copies the list. */
+  /**
+   * Creates options; prefer {@link #defaults()} and the {@code with...} methods.
+   *
+   * @param lenient open despite errors that leave content unambiguous
+   * @param sizePolicy how the virtual size is chosen
+   * @param footerRecovery fall back to the footer copy at offset 0
+   * @param maxChainDepth 1 to 4096
+   * @param parentDirectories extra directories parents may be opened from
+   * @param parentResolver caller-supplied resolver, or null for the built-in one
+   * @param verifyParentUuid require matching parent UUIDs
+   */
   public OpenOptions {
     Objects.requireNonNull(sizePolicy, "sizePolicy");
     if (maxChainDepth < 1 || maxChainDepth > MAX_CHAIN_DEPTH_LIMIT) {

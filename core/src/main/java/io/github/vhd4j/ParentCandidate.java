@@ -1,7 +1,6 @@
 package io.github.vhd4j;
 
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
  * One path the parent resolver tried for a differencing disk, and what came of it.
@@ -14,13 +13,6 @@ import java.util.Objects;
  */
 public record ParentCandidate(Path path, String source, Outcome outcome, String detail) {
 
-  /** Validates the components. */
-  public ParentCandidate {
-    Objects.requireNonNull(path, "path");
-    Objects.requireNonNull(source, "source");
-    Objects.requireNonNull(outcome, "outcome");
-    Objects.requireNonNull(detail, "detail");
-  }
 
   /** What came of trying a candidate. */
   public enum Outcome {

@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
 public class ParentNotFoundException extends VhdException {
   private static final long serialVersionUID = 1L;
 
+  /** The child's parent UUID. */
   private final UUID parentUuid;
+  /** Every path tried. */
   private final List<ParentCandidate> candidates;
 
   /**

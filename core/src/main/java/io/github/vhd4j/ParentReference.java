@@ -28,7 +28,17 @@ public record ParentReference(
     List<ParentLocator> locators,
     List<Path> suggestedPaths) {
 
-  /** Validates the components and copies the lists. */
+  /**
+   * Creates a reference, copying the lists.
+   *
+   * @param child the child's resource name
+   * @param childPath the child's path, or null
+   * @param parentUuid the expected parent UUID
+   * @param parentTimestamp the expected parent time stamp
+   * @param parentName the parent unicode name
+   * @param locators the non-empty locators
+   * @param suggestedPaths the built-in resolver's candidates
+   */
   public ParentReference {
     Objects.requireNonNull(child, "child");
     Objects.requireNonNull(parentUuid, "parentUuid");

@@ -13,7 +13,13 @@ import java.util.Objects;
  */
 public record ParentResolution(Path path, String source, List<ParentCandidate> candidates) {
 
-  /** Validates the components and copies the list. */
+  /**
+   * Creates a resolution, copying the list.
+   *
+   * @param path the parent opened
+   * @param source what supplied the path
+   * @param candidates every path tried
+   */
   public ParentResolution {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(source, "source");

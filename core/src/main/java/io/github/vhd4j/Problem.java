@@ -1,7 +1,6 @@
 package io.github.vhd4j;
 
 import java.util.Locale;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,15 +28,6 @@ public record Problem(
     @Nullable String actual,
     String message) {
 
-  /** Validates the components. */
-  public Problem {
-    Objects.requireNonNull(code, "code");
-    Objects.requireNonNull(severity, "severity");
-    Objects.requireNonNull(resource, "resource");
-    Objects.requireNonNull(structure, "structure");
-    Objects.requireNonNull(field, "field");
-    Objects.requireNonNull(message, "message");
-  }
 
   /**
    * Returns the location and explanation on one line, without the resource, for example

@@ -1,6 +1,5 @@
 package io.github.vhd4j;
 
-import java.util.Objects;
 
 /**
  * All the sizes a footer records and the one the size policy chose.
@@ -15,9 +14,4 @@ import java.util.Objects;
 public record SizeInfo(
     long virtualSize, SizeSource source, SizePolicy policy, long currentSize, long originalSize, long chsSize) {
 
-  /** Validates the components. */
-  public SizeInfo {
-    Objects.requireNonNull(source, "source");
-    Objects.requireNonNull(policy, "policy");
-  }
 }

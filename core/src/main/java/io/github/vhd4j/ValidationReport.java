@@ -12,7 +12,13 @@ import java.util.Objects;
  */
 public record ValidationReport(String resource, List<Problem> problems, boolean deep) {
 
-  /** Copies the list so the report stays immutable. */
+  /**
+   * Creates a report, copying the list.
+   *
+   * @param resource the image checked
+   * @param problems every problem found
+   * @param deep whether bitmaps were scanned
+   */
   public ValidationReport {
     Objects.requireNonNull(resource, "resource");
     problems = List.copyOf(problems);

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 public class VhdException extends IOException {
   private static final long serialVersionUID = 1L;
 
+  /** The image the failure concerns. */
   private final String resource;
 
   /**

@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
 public class VhdFormatException extends VhdException {
   private static final long serialVersionUID = 1L;
 
+  /** The error reported. */
   private final Problem problem;
+  /** Every problem found up to the error. */
   private final List<Problem> problems;
 
   /**

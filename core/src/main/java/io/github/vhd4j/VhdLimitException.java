@@ -7,7 +7,9 @@ package io.github.vhd4j;
 public final class VhdLimitException extends VhdFormatException {
   private static final long serialVersionUID = 1L;
 
+  /** What the image asks for. */
   private final long requested;
+  /** The enforced maximum. */
   private final long limit;
 
   /**

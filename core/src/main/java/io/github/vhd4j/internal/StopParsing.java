@@ -14,7 +14,9 @@ public final class StopParsing extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final transient Problem problem;
+  /** For limits: what the image asks for, else -1. */
   private final long requested;
+  /** For limits: the maximum, else -1. */
   private final long limit;
 
   StopParsing(Problem problem, long requested, long limit) {
