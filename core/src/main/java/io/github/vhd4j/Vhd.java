@@ -81,9 +81,9 @@ public final class Vhd {
 
   /**
    * Opens an image from a channel the caller keeps ownership of: closing the image leaves the
-   * channel open. Parents of a differencing disk can only be found through
-   * {@link OpenOptions#parentResolver()} or absolute MacX locators, since the channel has no
-   * directory.
+   * channel open. The channel has no directory, so the parent of a differencing disk is found only
+   * through a caller-supplied {@link OpenOptions#parentResolver()}, or through an absolute MacX
+   * locator that points inside one of {@link OpenOptions#parentDirectories()}.
    *
    * @param channel the image bytes; a {@link FileChannel} allows concurrent reads, other channels
    *     are read one call at a time

@@ -15,8 +15,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Obtain one from {@link Vhd#open}. Reads are positional and thread-safe: any number of
  * threads may call {@link #read} at once. {@link #newChannel()} and {@link #newInputStream()}
  * return cheap views with their own cursor. Closing the image closes its parents and the files it
- * opened (never a channel the caller passed in); closing twice does nothing; any use after close
- * throws {@link IllegalStateException}. Views are read-only.
+ * opened (never a channel the caller passed in); closing twice does nothing. After close, reads,
+ * maps and new views throw {@link IllegalStateException}; getters of parsed metadata keep
+ * answering. Views are read-only.
  *
  * <p>This interface is not meant to be implemented outside this library.
  */

@@ -37,7 +37,8 @@ final class ExtentMapper {
   }
 
   void forEach(long offset, long length, Consumer<Extent> action) throws IOException {
-    long end = Math.min(layers[0].virtualSize, offset + Math.max(0, length));
+    // Clamp the length before adding: offset + length overflows for lengths near Long.MAX_VALUE.
+    long end = offset + Math.min(Math.max(0, length), Math.max(0, layers[0].virtualSize - offset));
     Merger merger = new Merger(action);
     long window = layers[0].blockSize > 0 ? Math.max(WINDOW, layers[0].blockSize) : Long.MAX_VALUE;
     for (long w = offset; w < end; ) {

@@ -444,6 +444,11 @@ public final class LayerParser {
       p.warning(ProblemCode.FOOTER_GEOMETRY, c.structure, "geometry", c.offset + 56,
           "at most the current size " + current, chs + " (" + f.geometry() + ")",
           "the geometry describes more than the current size; the disk is limited to the current size");
+    } else if (chs > current && !f.geometry().isMaximum()) {
+      // Wrong whichever size the policy chose: a tool sizing by CHS would read past the disk.
+      p.warning(ProblemCode.FOOTER_GEOMETRY, c.structure, "geometry", c.offset + 56,
+          "at most the current size " + current, chs + " (" + f.geometry() + ")",
+          "the geometry describes more than the current size; the current size is used");
     } else if (chs != current && !f.geometry().isMaximum()) {
       p.info(ProblemCode.SIZE_SOURCES_DIFFER, c.structure, useChs ? "geometry" : "currentSize",
           c.offset + (useChs ? 56 : 48),
