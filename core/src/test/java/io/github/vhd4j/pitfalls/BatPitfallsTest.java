@@ -1,5 +1,6 @@
 package io.github.vhd4j.pitfalls;
 
+import static io.github.vhd4j.testing.VhdAssertions.*;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -459,57 +460,4 @@ class BatPitfallsTest {
     }
   }
 
-  private static VhdImage open(byte[] file, OpenOptions options) throws IOException {
-    return Vhd.open(ByteBuffer.wrap(file), options);
-  }
-
-  private static ValidationReport check(byte[] file) throws IOException {
-    return Vhd.check(ByteBuffer.wrap(file), CheckOptions.defaults());
-  }
-
-  private static VhdFormatException assertOpenFails(byte[] file, OpenOptions options, ProblemCode code,
-      String structure, String field, long offset) {
-    VhdFormatException e = assertThrows(VhdFormatException.class, () -> open(file, options).close());
-    assertAll(e.getMessage(),
-        () -> assertEquals(code, e.getCode(), "code"),
-        () -> assertEquals(structure, e.getStructure(), "structure"),
-        () -> assertEquals(field, e.getField(), "field"),
-        () -> assertEquals(offset, e.getFileOffset(), "file offset"));
-    return e;
-  }
-
-  private static Problem findProblem(List<Problem> problems, ProblemCode code, String structure, String field,
-      long offset) {
-    Problem found = problems.stream()
-        .filter(p -> p.code() == code && p.structure().equals(structure) && p.field().equals(field)
-            && p.offset() == offset)
-        .findFirst().orElse(null);
-    assertNotNull(found,
-        () -> code + " " + structure + "." + field + " at " + offset + " not in " + problems);
-    return found;
-  }
-
-  private static Problem assertReported(List<Problem> problems, ProblemCode code, Severity severity,
-      String structure, String field, long offset) {
-    Problem p = findProblem(problems, code, structure, field, offset);
-    assertEquals(severity, p.severity(), p::toString);
-    return p;
-  }
-
-  private static Problem assertChecked(byte[] file, ProblemCode code, Severity severity, String structure,
-      String field, long offset) throws IOException {
-    return assertReported(check(file).problems(), code, severity, structure, field, offset);
-  }
-
-  private static Problem assertWarned(VhdImage img, ProblemCode code, Severity severity, String structure,
-      String field, long offset) {
-    return assertReported(img.getWarnings(), code, severity, structure, field, offset);
-  }
-
-  private static void assertContent(byte[] expected, VhdImage img) throws IOException {
-    assertEquals(expected.length, img.getSize(), "virtual size");
-    ByteBuffer all = ByteBuffer.allocate(expected.length);
-    img.readFully(0, all);
-    assertArrayEquals(expected, all.array(), "content");
-  }
 }
