@@ -1,0 +1,94 @@
+package io.github.vhd4j.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.github.vhd4j.CheckOptions;
+import io.github.vhd4j.Problem;
+import io.github.vhd4j.Severity;
+import io.github.vhd4j.ValidationReport;
+import io.github.vhd4j.Vhd;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vhd check}: validates an image and its parent chain, like {@code qemu-img check}. */
+@Command(name = "check", versionProvider = VersionProvider.class,
+    description = {"Validate a VHD image and its parent chain and list every problem found.",
+        "Exit code 0: no errors; 1: errors found; 2: the image could not be read."},
+    footerHeading = "%nExample:%n",
+    footer = "  vhd check --deep --json disk.vhd")
+final class CheckCommand extends BaseCommand {
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Option(names = "--deep",
+      description = "Also read every block's bitmap and verify that sectors whose bit is clear hold zeros.")
+  boolean deep;
+
+  @Parameters(paramLabel = "IMAGE", description = "The VHD image.")
+  Path image = Path.of("");
+
+  CheckCommand(Io io) {
+    super(io);
+  }
+
+  @Override
+  String subject() {
+    return image.toString();
+  }
+
+  @Override
+  int execute() throws Exception {
+    CheckOptions options = CheckOptions.defaults().withDeep(deep).withOpenOptions(common.openOptions());
+    ValidationReport report = Vhd.check(image, options);
+    int errors = report.problems(Severity.ERROR).size();
+    int warnings = report.problems(Severity.WARNING).size();
+    if (json) {
+      try (JsonGenerator g = Json.pretty(io.out)) {
+        g.writeStartObject();
+        g.writeStringField("filename", image.toString());
+        g.writeBooleanField("deep", report.deep());
+        g.writeNumberField("errors", errors);
+        g.writeNumberField("warnings", warnings);
+        g.writeArrayFieldStart("problems");
+        for (Problem p : report.problems()) {
+          Json.problem(g, p);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      io.out.println();
+    } else {
+      for (Problem p : report.problems()) {
+        io.out.println(line(p, report.resource()));
+      }
+      if (errors == 0) {
+        io.out.println("No errors were found on the image.");
+      } else {
+        io.out.println(count(errors, "error") + ", " + count(warnings, "warning") + " found");
+      }
+    }
+    return errors == 0 ? 0 : 1;
+  }
+
+  private static String count(int n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
+  }
+
+  /**
+   * Formats a problem as {@code severity: structure.field at offset D (0xH): message}, naming the
+   * file when the problem is in another image of the chain.
+   *
+   * @param p the problem
+   * @param top the resource of the image the user named
+   * @return one line
+   */
+  static String line(Problem p, String top) {
+    String s = p.severity().name().toLowerCase(Locale.ROOT) + ": " + p.describe();
+    if (!p.resource().equals(top)) {
+      s += " (" + p.resource() + ")";
+    }
+    return Errors.oneLine(s);
+  }
+}

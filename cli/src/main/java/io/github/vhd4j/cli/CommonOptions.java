@@ -1,0 +1,34 @@
+package io.github.vhd4j.cli;
+
+import io.github.vhd4j.OpenOptions;
+import io.github.vhd4j.SizePolicy;
+import picocli.CommandLine.Option;
+
+/** Options every subcommand accepts (a picocli mixin). */
+final class CommonOptions {
+  @Option(names = "--lenient",
+      description = "Open images whose errors leave the content unambiguous; the errors are reported"
+          + " as warnings.")
+  boolean lenient;
+
+  @Option(names = "--size-policy", paramLabel = "auto|chs|current", converter = Converters.Policy.class,
+      defaultValue = "auto",
+      description = "Which footer size is the disk size: auto (QEMU's rule: CHS geometry for the"
+          + " creators 'vpc ' and 'qemu'), chs, or current (the current-size field)."
+          + " Default: ${DEFAULT-VALUE}.")
+  SizePolicy sizePolicy = SizePolicy.AUTO;
+
+  @Option(names = "--debug", description = "Print a stack trace with errors.")
+  boolean debug;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(names = "--version", versionHelp = true, description = "Print the version and exit.")
+  boolean version;
+
+  /** Returns the library options these flags select (strict unless {@code --lenient}). */
+  OpenOptions openOptions() {
+    return OpenOptions.defaults().withLenient(lenient).withSizePolicy(sizePolicy);
+  }
+}

@@ -1,0 +1,204 @@
+package io.github.vhd4j.cli;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vhd convert}: writes an image's guest bytes to a sparse raw file. */
+@Command(name = "convert", versionProvider = VersionProvider.class,
+    description = {"Convert an image to another format. The output is written to a temporary file next to"
+        + " OUT and renamed over OUT only when complete, so a failure never leaves a partial OUT.",
+        "Raw output is sparse: unallocated ranges and 64 KiB chunks of zeros are left as holes."},
+    footerHeading = "%nExample:%n",
+    footer = "  vhd convert -p -O raw disk.vhd disk.raw")
+final class ConvertCommand extends BaseCommand {
+  /** Zero detection granularity: a hole smaller than this is not worth a separate write. */
+  static final int ZERO_CHUNK = 64 << 10;
+
+  @Option(names = "-f", paramLabel = "vhd|raw", converter = Converters.Format.class,
+      description = "Input format. Default: detected (VHD when a footer cookie is found, else raw).")
+  @Nullable ImageFormat inputFormat;
+
+  @Option(names = "-O", paramLabel = "raw", converter = Converters.OutputFormat.class,
+      description = "Output format; only raw so far. Default: raw.")
+  ImageFormat outputFormat = ImageFormat.RAW;
+
+  @Option(names = "-p", description = "Show a progress bar on standard error.")
+  boolean progress;
+
+  @Parameters(index = "0", paramLabel = "IN", description = "The input image.")
+  Path in = Path.of("");
+
+  @Parameters(index = "1", paramLabel = "OUT", description = "The output file (replaced if it exists).")
+  Path out = Path.of("");
+
+  private final SecureRandom random = new SecureRandom();
+
+  ConvertCommand(Io io) {
+    super(io);
+  }
+
+  @Override
+  String subject() {
+    return in.toString();
+  }
+
+  @Override
+  int execute() throws Exception {
+    String outLabel = out.toString();
+    // Open and validate the input before anything is created.
+    try (Source src = Source.open(in, inputFormat, common.openOptions())) {
+      Path target = out.toAbsolutePath();
+      if (Files.isDirectory(target)) {
+        throw new CliException(outLabel, "is a directory");
+      }
+      Path dir = target.getParent();
+      if (dir == null || !Files.isDirectory(dir)) {
+        throw new CliException(outLabel, "no such directory: " + dir);
+      }
+      if (Files.exists(target)) {
+        for (Path p : src.files()) {
+          if (Files.isSameFile(p, target)) {
+            throw new CliException(outLabel, p.equals(src.files().get(0))
+                ? "is the input file" : "is a parent of the input (" + p + ")");
+          }
+        }
+      }
+      Progress bar = new Progress(io.err, src.size(), progress);
+      Path tmp = createTemp(dir, target);
+      boolean done = false;
+      try {
+        try (RandomAccessFile raf = new RandomAccessFile(tmp.toFile(), "rw")) {
+          FileChannel ch = raf.getChannel();
+          copy(src, ch, bar, outLabel);
+          try {
+            // Extends the file over a trailing hole without writing (ftruncate).
+            raf.setLength(src.size());
+            ch.force(true);
+          } catch (IOException e) {
+            throw new CliException(outLabel, e);
+          }
+        }
+        try {
+          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          throw new CliException(outLabel, e);
+        }
+        done = true;
+      } finally {
+        if (!done) {
+          bar.abort();
+          try {
+            Files.deleteIfExists(tmp);
+          } catch (IOException e) {
+            // The original failure is what the user needs to see.
+          }
+        }
+      }
+      bar.finish();
+    }
+    return 0;
+  }
+
+  /**
+   * Creates the temporary output next to the target (so the final rename is atomic), with the
+   * target's permissions when it exists and the default ones otherwise.
+   */
+  private Path createTemp(Path dir, Path target) throws CliException {
+    Path name = target.getFileName();
+    for (int attempt = 0; ; attempt++) {
+      byte[] r = new byte[6];
+      random.nextBytes(r);
+      Path tmp = dir.resolve("." + name + "." + HexFormat.of().formatHex(r) + ".tmp");
+      try {
+        Files.createFile(tmp);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt < 16) {
+          continue;
+        }
+        throw new CliException(out.toString(), e);
+      } catch (IOException e) {
+        throw new CliException(out.toString(), e);
+      }
+      try {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(target);
+        Files.setPosixFilePermissions(tmp, perms);
+      } catch (IOException | UnsupportedOperationException e) {
+        // No target yet, or no POSIX permissions: keep the defaults.
+      }
+      return tmp;
+    }
+  }
+
+  private static void copy(Source src, FileChannel ch, Progress bar, String outLabel) throws IOException {
+    long size = src.size();
+    ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(CatCommand.BUFFER_SIZE, Math.max(size, 1)));
+    ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
+    Source.Runs runs = src.runs(0, size);
+    while (runs.next()) {
+      if (runs.data) {
+        for (long pos = runs.start; pos < runs.end; ) {
+          int n = (int) Math.min(buf.capacity(), runs.end - pos);
+          buf.clear().limit(n);
+          src.readFully(pos, buf);
+          writeNonZero(buf, n, pos, zeros, ch, outLabel);
+          pos += n;
+          bar.update(pos);
+        }
+      }
+      bar.update(runs.end);
+    }
+  }
+
+  /**
+   * Writes {@code buf[0, n)}, which holds the guest bytes at {@code pos}, skipping the chunks
+   * (aligned to {@link #ZERO_CHUNK} in the virtual disk) that are all zeros.
+   */
+  private static void writeNonZero(ByteBuffer buf, int n, long pos, ByteBuffer zeros, FileChannel ch,
+      String outLabel) throws CliException {
+    int pending = -1;
+    int i = 0;
+    while (i < n) {
+      long next = ((pos + i) / ZERO_CHUNK + 1) * ZERO_CHUNK;
+      int chunkEnd = (int) Math.min(n, next - pos);
+      boolean zero = buf.slice(i, chunkEnd - i).mismatch(zeros.slice(0, chunkEnd - i)) < 0;
+      if (!zero && pending < 0) {
+        pending = i;
+      } else if (zero && pending >= 0) {
+        write(buf, pending, i, n, pos, ch, outLabel);
+        pending = -1;
+      }
+      i = chunkEnd;
+    }
+    if (pending >= 0) {
+      write(buf, pending, n, n, pos, ch, outLabel);
+    }
+  }
+
+  private static void write(ByteBuffer buf, int from, int to, int n, long pos, FileChannel ch, String outLabel)
+      throws CliException {
+    try {
+      buf.limit(to).position(from);
+      while (buf.hasRemaining()) {
+        ch.write(buf, pos + buf.position());
+      }
+    } catch (IOException e) {
+      throw new CliException(outLabel, e);
+    } finally {
+      buf.limit(n);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.github.vhd4j.cli;
+
+import io.github.vhd4j.SizePolicy;
+import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Picocli converters for the option values of this tool; a rejected value is a usage error. */
+final class Converters {
+  private Converters() {}
+
+  /** A byte count with an optional {@code K M G T} suffix. */
+  static final class Size implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        return Sizes.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** {@code auto}, {@code chs} or {@code current}. */
+  static final class Policy implements ITypeConverter<SizePolicy> {
+    @Override
+    public SizePolicy convert(String value) {
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "auto" -> SizePolicy.AUTO;
+        case "chs" -> SizePolicy.CHS;
+        case "current", "current-size" -> SizePolicy.CURRENT_SIZE;
+        default -> throw new TypeConversionException(
+            "expected one of auto, chs, current but was '" + value + "'");
+      };
+    }
+  }
+
+  /** An input format, {@code vhd} or {@code raw}. */
+  static final class Format implements ITypeConverter<ImageFormat> {
+    @Override
+    public ImageFormat convert(String value) {
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "vhd", "vpc" -> ImageFormat.VHD;
+        case "raw" -> ImageFormat.RAW;
+        default -> throw new TypeConversionException("expected one of vhd, raw but was '" + value + "'");
+      };
+    }
+  }
+
+  /** An output format of {@code convert}; only {@code raw} exists so far. */
+  static final class OutputFormat implements ITypeConverter<ImageFormat> {
+    @Override
+    public ImageFormat convert(String value) {
+      if (value.equalsIgnoreCase("raw")) {
+        return ImageFormat.RAW;
+      }
+      throw new TypeConversionException("expected one of raw but was '" + value + "'");
+    }
+  }
+
+  /** Spells a size policy as the command line and the JSON output do. */
+  static String name(SizePolicy policy) {
+    return switch (policy) {
+      case AUTO -> "auto";
+      case CHS -> "chs";
+      case CURRENT_SIZE -> "current";
+    };
+  }
+}

@@ -1,0 +1,9 @@
+package io.github.vhd4j.cli;
+
+/** The formats {@code convert} and {@code compare} read. */
+enum ImageFormat {
+  /** A VHD image (fixed, dynamic or differencing). */
+  VHD,
+  /** Plain guest bytes. */
+  RAW
+}

@@ -1,0 +1,196 @@
+package io.github.vhd4j.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.github.vhd4j.DiskType;
+import io.github.vhd4j.DynamicHeader;
+import io.github.vhd4j.Footer;
+import io.github.vhd4j.Geometry;
+import io.github.vhd4j.ParentResolution;
+import io.github.vhd4j.Problem;
+import io.github.vhd4j.SizeInfo;
+import io.github.vhd4j.SizeSource;
+import io.github.vhd4j.Vhd;
+import io.github.vhd4j.VhdImage;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vhd info}: the image's metadata, like {@code qemu-img info}. */
+@Command(name = "info", versionProvider = VersionProvider.class,
+    description = {"Show the metadata of a VHD image: type, sizes, geometry, creator, parent chain and"
+        + " every warning found while opening it.",
+        "The disk size / actual-size is the file length: Java cannot see which blocks of a sparse file"
+        + " are allocated, so it can be larger than what qemu-img reports."},
+    footerHeading = "%nExample:%n",
+    footer = "  vhd info --json disk.vhd")
+final class InfoCommand extends BaseCommand {
+  @Option(names = "--json", description = "Print JSON (qemu-img's key names where they overlap).")
+  boolean json;
+
+  @Parameters(paramLabel = "IMAGE", description = "The VHD image.")
+  Path image = Path.of("");
+
+  InfoCommand(Io io) {
+    super(io);
+  }
+
+  @Override
+  String subject() {
+    return image.toString();
+  }
+
+  @Override
+  int execute() throws Exception {
+    try (VhdImage img = Vhd.open(image, common.openOptions())) {
+      long fileLength = Files.size(image);
+      if (json) {
+        writeJson(img, fileLength);
+      } else {
+        writeText(img, fileLength, io.out);
+      }
+    }
+    return 0;
+  }
+
+  static String diskType(DiskType t) {
+    return t.name().toLowerCase(Locale.ROOT);
+  }
+
+  static String sizeSource(SizeSource s) {
+    return s == SizeSource.CHS ? "chs" : "current-size";
+  }
+
+  private static String fileName(VhdImage img) {
+    Path p = img.getPath();
+    return p == null ? img.getResource() : p.toString();
+  }
+
+  private void writeJson(VhdImage img, long fileLength) throws Exception {
+    Footer f = img.getFooter();
+    SizeInfo s = img.getSizeInfo();
+    Geometry geo = f.geometry();
+    try (JsonGenerator g = Json.pretty(io.out)) {
+      g.writeStartObject();
+      g.writeStringField("filename", image.toString());
+      g.writeStringField("format", "vhd");
+      g.writeStringField("disk-type", diskType(img.getDiskType()));
+      g.writeNumberField("virtual-size", img.getSize());
+      g.writeNumberField("actual-size", fileLength);
+      if (img.getDiskType() != DiskType.FIXED) {
+        g.writeNumberField("cluster-size", img.getBlockSize());
+      }
+      g.writeNumberField("current-size", s.currentSize());
+      g.writeNumberField("original-size", s.originalSize());
+      g.writeNumberField("chs-size", s.chsSize());
+      g.writeStringField("size-source", sizeSource(s.source()));
+      g.writeStringField("size-policy", Converters.name(s.policy()));
+      g.writeObjectFieldStart("geometry");
+      g.writeNumberField("cylinders", geo.cylinders());
+      g.writeNumberField("heads", geo.heads());
+      g.writeNumberField("sectors", geo.sectorsPerTrack());
+      g.writeEndObject();
+      g.writeStringField("creator-app", f.creatorApplication());
+      g.writeStringField("creator-version", f.creatorVersionString());
+      g.writeStringField("creator-os", f.creatorHostOs());
+      g.writeStringField("uuid", f.uniqueId().toString());
+      g.writeStringField("timestamp", f.timestampInstant().toString());
+      g.writeBooleanField("saved-state", f.isSavedState());
+      DynamicHeader h = img.getDynamicHeader();
+      ParentResolution r = img.getParentResolution();
+      if (img.getDiskType() == DiskType.DIFFERENCING && h != null) {
+        g.writeObjectFieldStart("parent");
+        g.writeStringField("name", h.parentName());
+        g.writeStringField("uuid", h.parentUuid().toString());
+        if (r != null) {
+          g.writeStringField("path", r.path().toString());
+          g.writeStringField("locator", r.source());
+        }
+        g.writeEndObject();
+        g.writeArrayFieldStart("backing-chain");
+        List<VhdImage> chain = img.getChain();
+        for (VhdImage ancestor : chain.subList(1, chain.size())) {
+          g.writeStartObject();
+          g.writeStringField("filename", fileName(ancestor));
+          g.writeStringField("disk-type", diskType(ancestor.getDiskType()));
+          g.writeNumberField("virtual-size", ancestor.getSize());
+          g.writeStringField("uuid", ancestor.getFooter().uniqueId().toString());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
+      g.writeArrayFieldStart("warnings");
+      for (Problem p : img.getWarnings()) {
+        Json.problem(g, p);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    io.out.println();
+  }
+
+  private void writeText(VhdImage img, long fileLength, PrintStream o) {
+    Footer f = img.getFooter();
+    SizeInfo s = img.getSizeInfo();
+    o.println("image: " + Errors.oneLine(image.toString()));
+    o.println("file format: vhd");
+    o.println("disk type: " + diskType(img.getDiskType()));
+    o.println("virtual size: " + Sizes.humanExact(img.getSize()));
+    o.println("disk size: " + Sizes.human(fileLength));
+    if (img.getDiskType() != DiskType.FIXED) {
+      o.println("cluster_size: " + img.getBlockSize());
+    }
+    o.println("current size: " + Sizes.humanExact(s.currentSize()));
+    o.println("original size: " + Sizes.humanExact(s.originalSize()));
+    o.println("CHS size: " + Sizes.humanExact(s.chsSize()));
+    o.println("size source: " + sizeSource(s.source()) + " (size policy " + Converters.name(s.policy()) + ")");
+    o.println("geometry: " + f.geometry() + " (cylinders/heads/sectors)");
+    o.println("creator: " + printable(f.creatorApplication()) + " " + f.creatorVersionString()
+        + " on " + printable(f.creatorHostOs()));
+    o.println("uuid: " + f.uniqueId());
+    o.println("timestamp: " + f.timestampInstant());
+    o.println("saved state: " + (f.isSavedState() ? "yes" : "no"));
+    DynamicHeader h = img.getDynamicHeader();
+    ParentResolution r = img.getParentResolution();
+    if (img.getDiskType() == DiskType.DIFFERENCING && h != null) {
+      o.println("parent name: " + Errors.oneLine(h.parentName()));
+      o.println("parent uuid: " + h.parentUuid());
+      if (r != null) {
+        o.println("backing file: " + Errors.oneLine(r.path().toString()) + " (found by " + r.source() + ")");
+      }
+      o.println("backing chain:");
+      List<VhdImage> chain = img.getChain();
+      for (VhdImage ancestor : chain.subList(1, chain.size())) {
+        o.println("    " + Errors.oneLine(fileName(ancestor)) + ": " + diskType(ancestor.getDiskType()) + ", "
+            + Sizes.humanExact(ancestor.getSize()) + ", uuid " + ancestor.getFooter().uniqueId());
+      }
+    }
+    List<Problem> warnings = img.getWarnings();
+    if (!warnings.isEmpty()) {
+      o.println("warnings:");
+      for (Problem p : warnings) {
+        o.println("    " + CheckCommand.line(p, img.getResource()));
+      }
+    }
+  }
+
+  /** Shows a four-character code with NULs and other control characters visible. */
+  static String printable(String code) {
+    StringBuilder sb = new StringBuilder(code.length() + 4).append('\'');
+    for (int i = 0; i < code.length(); i++) {
+      char c = code.charAt(i);
+      if (c == 0) {
+        sb.append("\\0");
+      } else if (c < 0x20 || c >= 0x7f) {
+        sb.append(String.format("\\x%02x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.append('\'').toString();
+  }
+}

@@ -1,0 +1,128 @@
+package io.github.vhd4j.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code vhd} command. Exit codes: 0 success (and "no errors", "identical"), 1 a negative
+ * answer ({@code check} found errors, {@code compare} found a difference), 2 a failure or a usage
+ * error, reported as one line on standard error.
+ */
+public final class Main {
+  private Main() {}
+
+  /**
+   * Runs the tool and exits the JVM with its exit code.
+   *
+   * @param args the command line
+   */
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Runs one command in-process. Binary output ({@code cat}) goes to the process's standard output
+   * (through a {@link java.nio.channels.FileChannel}) when {@code out} is {@link System#out}, else
+   * to {@code out}.
+   *
+   * @param args the command line, without the program name
+   * @param out standard output
+   * @param err standard error
+   * @return the exit code: 0, 1 or 2
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, null);
+  }
+
+  /**
+   * Runs one command in-process, writing binary output ({@code cat}) to a channel.
+   *
+   * @param args the command line, without the program name
+   * @param out standard output for text
+   * @param err standard error
+   * @param binaryOut where guest bytes go; null to choose as {@link #run(String[], PrintStream,
+   *     PrintStream)} does
+   * @return the exit code: 0, 1 or 2
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err, @Nullable WritableByteChannel binaryOut) {
+    try {
+      Io io = new Io(out, err, binaryOut);
+      CommandLine cl = commandLine(io);
+      int code = cl.execute(args);
+      out.flush();
+      err.flush();
+      return code;
+    } catch (Throwable t) {
+      // Only reachable through a bug in option handling; still one line, never a trace.
+      return Errors.report(err, "vhd", t, false);
+    }
+  }
+
+  static CommandLine commandLine(Io io) {
+    CommandLine cl = new CommandLine(new Top(io));
+    cl.addSubcommand(new CommandLine(new InfoCommand(io)));
+    cl.addSubcommand(new CommandLine(new CheckCommand(io)));
+    cl.addSubcommand(new CommandLine(new MapCommand(io)));
+    cl.addSubcommand(new CommandLine(new CatCommand(io)));
+    cl.addSubcommand(new CommandLine(new ConvertCommand(io)));
+    cl.addSubcommand(new CommandLine(new CompareCommand(io)));
+    cl.setOut(new PrintWriter(io.out, true));
+    cl.setErr(new PrintWriter(io.err, true));
+    cl.setParameterExceptionHandler(Main::usageError);
+    cl.setExecutionExceptionHandler((e, c, parsed) -> Errors.report(io.err, "vhd", e, false));
+    return cl;
+  }
+
+  private static int usageError(ParameterException ex, String[] args) {
+    CommandLine c = ex.getCommandLine();
+    PrintWriter w = c.getErr();
+    w.println(c.getCommandSpec().qualifiedName() + ": " + Errors.oneLine(String.valueOf(ex.getMessage())));
+    UnmatchedArgumentException.printSuggestions(ex, w);
+    w.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+    w.flush();
+    return Errors.FAILURE;
+  }
+
+  /** The top-level command: only dispatches; alone it prints the usage and fails. */
+  @Command(name = "vhd", versionProvider = VersionProvider.class,
+      description = "Inspect, check, read and convert Microsoft VHD disk images.",
+      synopsisSubcommandLabel = "COMMAND",
+      footerHeading = "%nExamples:%n",
+      footer = {"  vhd info disk.vhd", "  vhd check --json disk.vhd", "  vhd convert -O raw disk.vhd disk.raw",
+          "", "Exit codes: 0 success, 1 errors found or images differ, 2 failure or usage error."})
+  static final class Top implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--version", versionHelp = true, description = "Print the version and exit.")
+    boolean version;
+
+    @Spec
+    @Nullable CommandSpec spec;
+
+    private final Io io;
+
+    Top(Io io) {
+      this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+      io.err.println("vhd: missing command");
+      if (spec != null) {
+        spec.commandLine().usage(io.err);
+      }
+      return Errors.FAILURE;
+    }
+  }
+}

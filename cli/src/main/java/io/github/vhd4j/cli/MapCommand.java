@@ -1,0 +1,97 @@
+package io.github.vhd4j.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.github.vhd4j.Extent;
+import io.github.vhd4j.Vhd;
+import io.github.vhd4j.VhdImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vhd map}: the allocation map, in {@code qemu-img map}'s two output formats. */
+@Command(name = "map", versionProvider = VersionProvider.class,
+    description = {"Print which ranges of the virtual disk hold data and where (which image of the chain,"
+        + " which file offset), and which read as zeros.",
+        "The human format lists data runs only; --json lists every run, like qemu-img map --output=json."},
+    footerHeading = "%nExample:%n",
+    footer = "  vhd map --json disk.vhd")
+final class MapCommand extends BaseCommand {
+  @Option(names = "--json", description = "Print JSON: an array of {start, length, depth, present, zero, data,"
+      + " offset}, one run per line.")
+  boolean json;
+
+  @Parameters(paramLabel = "IMAGE", description = "The VHD image.")
+  Path image = Path.of("");
+
+  MapCommand(Io io) {
+    super(io);
+  }
+
+  @Override
+  String subject() {
+    return image.toString();
+  }
+
+  @Override
+  int execute() throws Exception {
+    try (VhdImage img = Vhd.open(image, common.openOptions())) {
+      try {
+        if (json) {
+          writeJson(img);
+        } else {
+          writeText(img);
+        }
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
+    return 0;
+  }
+
+  private void writeJson(VhdImage img) throws IOException {
+    try (JsonGenerator g = Json.lines(io.out)) {
+      g.writeStartArray();
+      // Streamed: a 2 TiB differencing disk can have millions of runs.
+      img.forEachExtent(0, img.getSize(), e -> {
+        try {
+          g.writeStartObject();
+          g.writeNumberField("start", e.start());
+          g.writeNumberField("length", e.length());
+          g.writeNumberField("depth", e.depth());
+          g.writeBooleanField("present", true);
+          g.writeBooleanField("zero", !e.data());
+          g.writeBooleanField("data", e.data());
+          if (e.data()) {
+            g.writeNumberField("offset", e.fileOffset());
+          }
+          g.writeEndObject();
+        } catch (IOException x) {
+          throw new UncheckedIOException(x);
+        }
+      });
+      g.writeEndArray();
+    }
+    io.out.println();
+  }
+
+  private void writeText(VhdImage img) throws IOException {
+    List<VhdImage> chain = img.getChain();
+    io.out.printf("%-16s%-16s%-16s%s%n", "Offset", "Length", "Mapped to", "File");
+    img.forEachExtent(0, img.getSize(), e -> {
+      if (e.data()) {
+        io.out.printf("%-16s%-16s%-16s%s%n", Sizes.hex(e.start()), Sizes.hex(e.length()),
+            Sizes.hex(e.fileOffset()), Errors.oneLine(layerName(chain, e)));
+      }
+    });
+  }
+
+  private static String layerName(List<VhdImage> chain, Extent e) {
+    VhdImage layer = chain.get(Math.min(e.depth(), chain.size() - 1));
+    Path p = layer.getPath();
+    return p == null ? layer.getResource() : p.toString();
+  }
+}

@@ -1,0 +1,84 @@
+package io.github.vhd4j.cli;
+
+import java.io.PrintStream;
+
+/**
+ * A progress bar on standard error, {@code [#####     ]  50%}, redrawn in place at most ten times
+ * a second and only when the percentage changes.
+ */
+final class Progress {
+  private static final long INTERVAL_NANOS = 100_000_000L;
+  private static final int WIDTH = 40;
+
+  private final PrintStream err;
+  private final long total;
+  private final boolean enabled;
+  private long lastDraw = Long.MIN_VALUE;
+  private int lastPercent = -1;
+  private boolean drawn;
+
+  /**
+   * Creates a bar.
+   *
+   * @param err where to draw
+   * @param total the amount of work, in bytes
+   * @param enabled false to draw nothing at all
+   */
+  Progress(PrintStream err, long total, boolean enabled) {
+    this.err = err;
+    this.total = total;
+    this.enabled = enabled;
+  }
+
+  /**
+   * Reports the work done so far.
+   *
+   * @param done bytes processed
+   */
+  void update(long done) {
+    if (!enabled) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (drawn && now - lastDraw < INTERVAL_NANOS) {
+      return;
+    }
+    int percent = total <= 0 ? 100 : (int) Math.min(100, done * 100.0 / total);
+    if (percent == lastPercent) {
+      return;
+    }
+    draw(percent);
+    lastDraw = now;
+  }
+
+  /** Draws 100% and ends the line. */
+  void finish() {
+    if (!enabled) {
+      return;
+    }
+    draw(100);
+    err.println();
+    err.flush();
+  }
+
+  /** Ends the line after a failure, so the error message starts on its own line. */
+  void abort() {
+    if (enabled && drawn) {
+      err.println();
+      err.flush();
+    }
+  }
+
+  private void draw(int percent) {
+    int filled = percent * WIDTH / 100;
+    StringBuilder sb = new StringBuilder(WIDTH + 8).append("\r[");
+    for (int i = 0; i < WIDTH; i++) {
+      sb.append(i < filled ? '#' : ' ');
+    }
+    sb.append("] ").append(String.format("%3d%%", percent));
+    err.print(sb);
+    err.flush();
+    lastPercent = percent;
+    drawn = true;
+  }
+}

@@ -1,0 +1,165 @@
+package io.github.vhd4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.vhd4j.testing.TestImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Behaviour shared by every command: error lines, exit codes, help, version, usage errors. */
+class MainTest {
+  @TempDir
+  Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"info", "map", "cat"})
+  void shouldPrintOneLineForMalformedImage(String command) throws Exception {
+    TestImage t = TestImage.fixed(1 << 20);
+    t.footerChecksum = 0x12345678L;
+    Path p = t.writeTo(dir.resolve("x.vhd"));
+    long expected = TestImage.checksum(t.footerBytes(-1L), 64);
+
+    Cli.Result r = Cli.run(command, p.toString());
+
+    assertEquals(2, r.code());
+    assertEquals(0, r.stdoutBytes().length);
+    assertEquals(1, r.errLines().size(), r.err());
+    assertTrue(r.err().startsWith("vhd: " + p + ": footer.checksum at offset 1048640 (0x100040): expected 0x"
+        + String.format("%08x", expected) + ", found 0x12345678"), r.err());
+    assertFalse(r.err().contains("Exception"), r.err());
+    assertFalse(r.err().contains("\tat "), r.err());
+    assertFalse(r.err().contains("(" + p + ")"), "the resource suffix is dropped: " + r.err());
+  }
+
+  @Test
+  void shouldPrintStackTraceOnlyWithDebug() throws Exception {
+    TestImage t = TestImage.fixed(1 << 20);
+    t.footerChecksum = 1L;
+    Path p = t.writeTo(dir.resolve("x.vhd"));
+
+    Cli.Result r = Cli.run("info", "--debug", p.toString());
+
+    assertEquals(2, r.code());
+    assertTrue(r.errLines().get(0).startsWith("vhd: " + p + ": footer.checksum"), r.err());
+    assertTrue(r.err().contains("VhdFormatException"), r.err());
+    assertTrue(r.err().contains("\tat "), r.err());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"info", "check", "map", "cat"})
+  void shouldReportMissingFile(String command) {
+    Path p = dir.resolve("nope.vhd");
+
+    Cli.Result r = Cli.run(command, p.toString());
+
+    assertEquals(2, r.code());
+    assertEquals(List.of("vhd: " + p + ": no such file"), r.errLines());
+  }
+
+  @Test
+  void shouldListParentCandidatesOnOneLine() throws Exception {
+    Images.Chain c = Images.chain(dir);
+    Files.delete(c.basePath());
+
+    Cli.Result r = Cli.run("info", c.childPath().toString());
+
+    assertEquals(2, r.code());
+    assertEquals(1, r.errLines().size(), r.err());
+    String line = r.errLines().get(0);
+    assertTrue(line.startsWith("vhd: " + c.childPath() + ": "), line);
+    assertTrue(line.contains("tried: "), line);
+    assertTrue(line.contains("W2ru"), line);
+    assertTrue(line.contains("missing"), line);
+  }
+
+  @Test
+  void shouldExitTwoWithPicocliMessageForUsageErrors() {
+    Cli.Result unknown = Cli.run("info", "--bogus", "x.vhd");
+    Cli.Result badEnum = Cli.run("map", "--size-policy", "sideways", "x.vhd");
+    Cli.Result missingArg = Cli.run("check");
+    Cli.Result noCommand = Cli.run();
+    Cli.Result badCommand = Cli.run("frobnicate");
+
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("Unknown option: '--bogus'"), unknown.err());
+    assertEquals(2, badEnum.code());
+    assertTrue(badEnum.err().contains("--size-policy"), badEnum.err());
+    assertTrue(badEnum.err().contains("sideways"), badEnum.err());
+    assertEquals(2, missingArg.code());
+    assertTrue(missingArg.err().contains("IMAGE"), missingArg.err());
+    assertEquals(2, noCommand.code());
+    assertTrue(noCommand.err().contains("Usage: vhd"), noCommand.err());
+    assertEquals(2, badCommand.code());
+    assertTrue(badCommand.err().contains("frobnicate"), badCommand.err());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"info", "check", "map", "cat", "convert", "compare"})
+  void shouldShowHelpWithUsageAndExample(String command) {
+    Cli.Result r = Cli.run(command, "-h");
+
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("Usage: vhd " + command + " "), r.out());
+    assertTrue(r.out().contains("\nExample:\n  vhd " + command + " "), r.out());
+    for (String option : List.of("--lenient", "--size-policy", "--debug", "--version", "--help")) {
+      assertTrue(r.out().contains(option), command + " lacks " + option);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "info", "check", "map", "cat", "convert", "compare"})
+  void shouldPrintVersion(String command) {
+    Cli.Result r = command.isEmpty() ? Cli.run("--version") : Cli.run(command, "--version");
+
+    assertEquals(0, r.code(), r.err());
+    // Tests run from class directories, without a jar manifest.
+    assertEquals(List.of("vhd dev"), r.outLines());
+  }
+
+  @Test
+  void shouldDocumentActualSizeInInfoHelp() {
+    Cli.Result r = Cli.run("info", "--help");
+
+    assertTrue(r.out().replaceAll("\\s+", " ").contains("Java cannot see which blocks of a sparse file are"
+        + " allocated"), r.out());
+  }
+
+  @Test
+  void shouldReportRuntimeFailureAsInternalErrorLine() {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(buf, true, StandardCharsets.UTF_8);
+
+    int code = Errors.report(err, "d.vhd", new IllegalStateException("boom"), false);
+
+    assertEquals(2, code);
+    assertEquals("vhd: d.vhd: internal error: java.lang.IllegalStateException: boom\n",
+        buf.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void shouldUnwrapAndKeepErrorOnOneLine() {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(buf, true, StandardCharsets.UTF_8);
+
+    Errors.report(err, "a\nb.vhd", new UncheckedIOException(new IOException("bad\nthing")), false);
+    Errors.report(err, "c.vhd", new CliException("out.raw", new NoSuchFileException("out.raw")), false);
+    Errors.report(err, "c.vhd", new StackOverflowError(), false);
+
+    assertEquals(List.of("vhd: a\\nb.vhd: bad\\nthing", "vhd: out.raw: no such file",
+        "vhd: c.vhd: internal error: java.lang.StackOverflowError: null"),
+        buf.toString(StandardCharsets.UTF_8).lines().toList());
+  }
+}
