@@ -18,6 +18,9 @@ import picocli.CommandLine.Parameters;
     footerHeading = "%nExample:%n",
     footer = "  vhd cat --offset 1M --length 512 disk.vhd | xxd")
 final class CatCommand extends BaseCommand {
+  /** Exit status after the reader closed the pipe: 128 + SIGPIPE, like a shell reports it. */
+  static final int BROKEN_PIPE = 141;
+
   /** Large enough to amortise system calls, small enough to stay in cache-friendly territory. */
   static final int BUFFER_SIZE = 4 << 20;
 
@@ -61,6 +64,11 @@ final class CatCommand extends BaseCommand {
             out.write(buf);
           }
         } catch (IOException e) {
+          if (String.valueOf(e.getMessage()).contains("Broken pipe")) {
+            // The reader went away (vhd cat ... | head): end quietly, with the status a process
+            // killed by SIGPIPE has, as cat(1) does.
+            return BROKEN_PIPE;
+          }
           throw new CliException("stdout", e);
         }
         pos += n;

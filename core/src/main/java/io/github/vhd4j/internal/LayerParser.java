@@ -236,7 +236,9 @@ public final class LayerParser {
     if (c.checksumOkWithoutHiddenByte()) {
       note = "matches only with the blktap 'hidden' byte (offset 85) cleared, as early tapdisk wrote it";
     } else {
-      note = inEffect ? "footer values used as stored" : "using the copy at offset 0 instead";
+      note = !inEffect ? "using the copy at offset 0 instead"
+          : mode == Mode.OPEN && options.lenient() ? "footer values used as stored"
+          : "no valid copy at offset 0 to fall back to";
     }
     if (inEffect || mode == Mode.CHECK) {
       p.error(ProblemCode.FOOTER_CHECKSUM, true, c.structure, "checksum", c.offset + 64,
