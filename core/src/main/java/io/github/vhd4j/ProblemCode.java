@@ -84,6 +84,12 @@ public enum ProblemCode {
   BAT_TOO_LARGE,
   /** Entries padding the table to a sector boundary are not 0xFFFFFFFF. */
   BAT_PADDING,
+  /**
+   * The blktap batmap after the table ({@code "tdbatmap"}: a bitmap of fully written blocks that
+   * Xen tools keep) is inconsistent: unknown version, map outside the file, wrong size or
+   * checksum. Reads do not use it; it is validated so that it is known metadata.
+   */
+  BATMAP,
   /** A table entry points to a block that does not lie wholly inside the file. */
   BAT_ENTRY_OUTSIDE_FILE,
   /** A table entry points into the footer copy, the dynamic header, the table or locator data. */

@@ -56,6 +56,7 @@ public final class LayerParser {
   static final int SHORT_FOOTER_SIZE = 511;
   static final int HEADER_SIZE = 1024;
   static final long SECTOR = Vhd.SECTOR_SIZE;
+  static final byte[] BATMAP_COOKIE = "tdbatmap".getBytes(StandardCharsets.US_ASCII);
   /** Future time stamps within this many seconds are tolerated (Virtual PC 6 wrote local time). */
   static final long TIMESTAMP_SLACK_SECONDS = 86_400;
 
@@ -641,6 +642,7 @@ public final class LayerParser {
                 + " disk carries parent fields; they are ignored");
       }
     }
+    batmap(batRegionEnd, maxEntries, dataEnd, regions);
     DynamicHeader header = new DynamicHeader(hdrOff, next, tableOffset, version, maxEntries, blockSize,
         storedSum, parentUuid, parentTs, parentName, locators);
 
@@ -661,6 +663,53 @@ public final class LayerParser {
     }
     return new Layer(storage, resource, path, f, footerCand.offset, footerCand.length, headCopyUsed, header,
         sizes, bat, tap01, bad, dataEnd);
+  }
+
+  /**
+   * Recognises blktap's batmap: a 512-byte header with cookie {@code "tdbatmap"} right after the
+   * padded table (u64 byte offset of the map at 8, u32 map size in sectors at 16, u32 version at
+   * 20, u32 checksum at 24), and a map with one bit per block. Both become known metadata regions,
+   * so a block placed over them is reported and a writer will not allocate over them.
+   */
+  private void batmap(long at, long entries, long dataEnd, List<long[]> regions) throws IOException {
+    if (at + FOOTER_SIZE > dataEnd) {
+      return;
+    }
+    ByteBuffer b = ByteBuffer.allocate(FOOTER_SIZE);
+    storage.read(at, b, 0, FOOTER_SIZE);
+    if (!Codec.matches(b, 0, BATMAP_COOKIE)) {
+      return;
+    }
+    regions.add(new long[] {at, at + FOOTER_SIZE});
+    long version = Codec.u32(b, 20);
+    if (version > 0x00010002L || version < 0x00010000L) {
+      p.warning(ProblemCode.BATMAP, "batmap", "batmapVersion", at + 20, "1.0 to 1.2", hex32(version), null);
+    }
+    long mapOffset = b.getLong(8);
+    long mapBytes = Codec.u32(b, 16) * SECTOR;
+    long expected = Math.max(1, ceilDiv(ceilDiv(entries, 8), SECTOR)) * SECTOR;
+    if (mapOffset < 0 || mapOffset % SECTOR != 0 || mapBytes > dataEnd || mapOffset > dataEnd - mapBytes) {
+      p.warning(ProblemCode.BATMAP, "batmap", "batmapOffset", at + 8, "a sector-aligned map inside the file",
+          hex64(mapOffset) + " + " + mapBytes + " bytes", "batmap ignored");
+      return;
+    }
+    regions.add(new long[] {mapOffset, mapOffset + mapBytes});
+    if (mapBytes != expected) {
+      p.warning(ProblemCode.BATMAP, "batmap", "batmapSize", at + 16, expected / SECTOR + " sectors",
+          mapBytes / SECTOR + " sectors", "one bit per table entry, padded to sectors");
+    }
+    // The checksum is the one's complement of the map's byte sum; version 1.1 summed signed bytes.
+    ByteBuffer map = ByteBuffer.allocate((int) Math.min(mapBytes, expected));
+    storage.read(mapOffset, map, 0, map.capacity());
+    long sum = 0;
+    for (int i = 0; i < map.capacity(); i++) {
+      sum += version == 0x00010001L ? map.get(i) : map.get(i) & 0xFF;
+    }
+    long computed = ~sum & 0xFFFFFFFFL;
+    if (computed != Codec.u32(b, 24)) {
+      p.warning(ProblemCode.BATMAP, "batmap", "checksum", at + 24, hex32(computed), hex32(Codec.u32(b, 24)),
+          "the batmap is damaged; reads do not use it");
+    }
   }
 
   private String parentName(ByteBuffer h, boolean littleEndian) {
