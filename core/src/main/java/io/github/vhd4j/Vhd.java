@@ -223,6 +223,21 @@ public final class Vhd {
     }
   }
 
+  /**
+   * Tells whether the footer cookie {@code "conectix"} is where a footer belongs (the end of the
+   * file, as a 512- or 511-byte footer, or offset 0), valid or not. Tools use this to treat a
+   * damaged VHD as a VHD, and report its damage, instead of mistaking it for raw data.
+   *
+   * @param path the file
+   * @return true when the cookie is present
+   * @throws IOException if the file cannot be read
+   */
+  public static boolean hasFooterCookie(Path path) throws IOException {
+    try (Storage storage = FileChannelStorage.open(path)) {
+      return io.github.vhd4j.internal.Probe.hasCookie(storage);
+    }
+  }
+
   private static Storage storage(SeekableByteChannel channel) throws IOException {
     if (channel instanceof FileChannel) {
       return FileChannelStorage.borrow((FileChannel) channel);

@@ -9,11 +9,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -25,8 +23,6 @@ abstract class Source implements Closeable {
   /** Virtual bytes mapped per query, which bounds the runs held at once (a window of 64 MiB of
    *  sector-granular differencing runs is at most 128 Ki runs). */
   private static final long MAP_WINDOW = 64L << 20;
-
-  private static final byte[] COOKIE = "conectix".getBytes(StandardCharsets.US_ASCII);
 
   final String label;
 
@@ -57,36 +53,16 @@ abstract class Source implements Closeable {
   }
 
   /**
-   * Tells a VHD from raw data by the footer cookie {@code "conectix"} where a footer belongs: at
-   * the end of the file (a 512-byte or 511-byte footer) or at offset 0 (the copy of a dynamic
-   * disk). Checksums are not required: a damaged VHD is still a VHD, and opening it reports the
-   * damage instead of silently treating the file as raw data.
+   * Tells a VHD from raw data by the footer cookie where a footer belongs, valid or not: a
+   * damaged VHD is still a VHD, and opening it reports the damage instead of silently treating
+   * the file as raw data.
    *
    * @param path the file
    * @return the detected format
    * @throws IOException if the file cannot be read
    */
   static ImageFormat detect(Path path) throws IOException {
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      long len = ch.size();
-      long[] spots = {len - 512, len % 512 == 511 ? len - 511 : -1, 0};
-      ByteBuffer b = ByteBuffer.allocate(COOKIE.length);
-      for (long at : spots) {
-        if (at >= 0 && at + COOKIE.length <= len) {
-          b.clear();
-          // A positional read may return fewer bytes: loop until full or end of file.
-          while (b.hasRemaining()) {
-            if (ch.read(b, at + b.position()) < 0) {
-              break;
-            }
-          }
-          if (!b.hasRemaining() && Arrays.equals(b.array(), COOKIE)) {
-            return ImageFormat.VHD;
-          }
-        }
-      }
-      return ImageFormat.RAW;
-    }
+    return Vhd.hasFooterCookie(path) ? ImageFormat.VHD : ImageFormat.RAW;
   }
 
   /** Returns the number of guest bytes. */
