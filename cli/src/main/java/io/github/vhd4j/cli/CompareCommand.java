@@ -56,17 +56,18 @@ final class CompareCommand extends BaseCommand {
         io.out.println("Strict mode: Image size mismatch!");
         return 1;
       }
-      long common = Math.min(sizeA, sizeB);
+      // Bytes both images have; the option mixin is also called "common", hence the name.
+      long shared = Math.min(sizeA, sizeB);
       long larger = Math.max(sizeA, sizeB);
       Progress bar = new Progress(io.err, larger, progress);
       long mismatch;
       boolean ok = false;
       try {
-        Comparer c = new Comparer(common, bar);
-        mismatch = c.compare(sa, sb, common);
+        Comparer c = new Comparer(shared, bar);
+        mismatch = c.compare(sa, sb, shared);
         if (mismatch < 0 && sizeA != sizeB) {
           io.out.println("Warning: Image size mismatch!");
-          mismatch = c.checkZero(sizeA > sizeB ? sa : sb, common, larger);
+          mismatch = c.checkZero(sizeA > sizeB ? sa : sb, shared, larger);
         }
         ok = true;
       } finally {
