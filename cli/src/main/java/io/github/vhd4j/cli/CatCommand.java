@@ -5,11 +5,9 @@ import io.github.vhd4j.VhdImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code vhd cat}: the guest bytes of a VHD image on standard output. */
 @Command(name = "cat", versionProvider = VersionProvider.class,
@@ -17,7 +15,7 @@ import picocli.CommandLine.Parameters;
         "A range that passes the end of the disk is cut at the end."},
     footerHeading = "%nExample:%n",
     footer = "  vhd cat --offset 1M --length 512 disk.vhd | xxd")
-final class CatCommand extends BaseCommand {
+final class CatCommand extends ImageCommand {
   /** Exit status after the reader closed the pipe: 128 + SIGPIPE, like a shell reports it. */
   static final int BROKEN_PIPE = 141;
 
@@ -32,16 +30,8 @@ final class CatCommand extends BaseCommand {
       description = "Number of bytes to write (bytes, or with K M G T). Default: to the end.")
   @Nullable Long length;
 
-  @Parameters(paramLabel = "IMAGE", description = "The VHD image.")
-  Path image = Path.of("");
-
   CatCommand(Io io) {
     super(io);
-  }
-
-  @Override
-  String subject() {
-    return image.toString();
   }
 
   @Override

@@ -6,11 +6,9 @@ import io.github.vhd4j.Problem;
 import io.github.vhd4j.Severity;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.Vhd;
-import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code vhd check}: validates an image and its parent chain, like {@code qemu-img check}. */
 @Command(name = "check", versionProvider = VersionProvider.class,
@@ -18,7 +16,7 @@ import picocli.CommandLine.Parameters;
         "Exit code 0: no errors; 1: errors found; 2: the image could not be read."},
     footerHeading = "%nExample:%n",
     footer = "  vhd check --deep --json disk.vhd")
-final class CheckCommand extends BaseCommand {
+final class CheckCommand extends ImageCommand {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -26,16 +24,8 @@ final class CheckCommand extends BaseCommand {
       description = "Also read every block's bitmap and verify that sectors whose bit is clear hold zeros.")
   boolean deep;
 
-  @Parameters(paramLabel = "IMAGE", description = "The VHD image.")
-  Path image = Path.of("");
-
   CheckCommand(Io io) {
     super(io);
-  }
-
-  @Override
-  String subject() {
-    return image.toString();
   }
 
   @Override

@@ -56,7 +56,6 @@ final class CompareCommand extends BaseCommand {
         io.out.println("Strict mode: Image size mismatch!");
         return 1;
       }
-      // Bytes both images have; the option mixin is also called "common", hence the name.
       long shared = Math.min(sizeA, sizeB);
       long larger = Math.max(sizeA, sizeB);
       Progress bar = new Progress(io.err, larger, progress);

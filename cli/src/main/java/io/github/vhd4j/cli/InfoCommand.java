@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code vhd info}: the image's metadata, like {@code qemu-img info}. */
 @Command(name = "info", versionProvider = VersionProvider.class,
@@ -28,20 +27,12 @@ import picocli.CommandLine.Parameters;
         + " are allocated, so it can be larger than what qemu-img reports."},
     footerHeading = "%nExample:%n",
     footer = "  vhd info --json disk.vhd")
-final class InfoCommand extends BaseCommand {
+final class InfoCommand extends ImageCommand {
   @Option(names = "--json", description = "Print JSON (qemu-img's key names where they overlap).")
   boolean json;
 
-  @Parameters(paramLabel = "IMAGE", description = "The VHD image.")
-  Path image = Path.of("");
-
   InfoCommand(Io io) {
     super(io);
-  }
-
-  @Override
-  String subject() {
-    return image.toString();
   }
 
   @Override

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code vhd map}: the allocation map, in {@code qemu-img map}'s two output formats. */
 @Command(name = "map", versionProvider = VersionProvider.class,
@@ -19,21 +18,13 @@ import picocli.CommandLine.Parameters;
         "The human format lists data runs only; --json lists every run, like qemu-img map --output=json."},
     footerHeading = "%nExample:%n",
     footer = "  vhd map --json disk.vhd")
-final class MapCommand extends BaseCommand {
+final class MapCommand extends ImageCommand {
   @Option(names = "--json", description = "Print JSON: an array of {start, length, depth, present, zero, data,"
       + " offset}, one run per line.")
   boolean json;
 
-  @Parameters(paramLabel = "IMAGE", description = "The VHD image.")
-  Path image = Path.of("");
-
   MapCommand(Io io) {
     super(io);
-  }
-
-  @Override
-  String subject() {
-    return image.toString();
   }
 
   @Override
