@@ -81,7 +81,8 @@ public interface VhdImage extends AutoCloseable {
   long getBlockSize();
 
   /**
-   * Returns the parent of a differencing disk.
+   * Returns the parent of a differencing disk. The parent belongs to this image: it is closed
+   * with it, and closing the parent itself has no effect.
    *
    * @return the parent image, or null
    */
@@ -179,7 +180,8 @@ public interface VhdImage extends AutoCloseable {
   void forEachExtent(long offset, long length, Consumer<Extent> action) throws IOException;
 
   /**
-   * Closes the image, its parents and the files it opened.
+   * Closes the image, its parents and the files it opened. Does nothing on a parent obtained from
+   * {@link #getParent()} or {@link #getChain()}, or when already closed.
    *
    * @throws IOException if closing a file fails
    */
