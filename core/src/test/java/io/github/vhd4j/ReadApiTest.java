@@ -271,6 +271,10 @@ class ReadApiTest {
     Path childPath = TestImage.differencing(parent, "base.vhd", 512 * KIB).writeTo(dir.resolve("child.vhd"));
     VhdImage img = Vhd.open(childPath);
     VhdImage parentView = img.getParent();
+    // The parent belongs to the child: closing it alone changes nothing.
+    parentView.close();
+    assertEquals(1, img.read(0, ByteBuffer.allocate(1)));
+    assertEquals(1, parentView.read(0, ByteBuffer.allocate(1)));
     SeekableByteChannel ch = img.newChannel();
     InputStream in = img.newInputStream();
     img.close();
