@@ -1,5 +1,8 @@
 package io.github.vhd4j;
 
+import static io.github.vhd4j.testing.VhdAssertions.bytes;
+import static io.github.vhd4j.testing.VhdAssertions.filled;
+import static io.github.vhd4j.testing.VhdAssertions.readAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -415,24 +418,6 @@ class ReadApiTest {
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  private static byte[] readAll(VhdImage img) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(img.getSize()));
-    img.readFully(0, b);
-    return b.array();
-  }
-
-  private static byte[] bytes(ByteBuffer b) {
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
-    return out;
-  }
-
-  private static byte[] filled(int n, int value) {
-    byte[] b = new byte[n];
-    Arrays.fill(b, (byte) value);
-    return b;
-  }
 
   /** A minimal read-only channel over a byte array that is not a {@link FileChannel}. */
   private static final class MemoryChannel implements SeekableByteChannel {

@@ -1,5 +1,8 @@
 package io.github.vhd4j.pitfalls;
 
+import static io.github.vhd4j.testing.VhdAssertions.bytes;
+import static io.github.vhd4j.testing.VhdAssertions.filled;
+import static io.github.vhd4j.testing.VhdAssertions.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -340,24 +343,6 @@ class BlockPitfallsTest {
 
   private static VhdImage open(TestImage t) throws IOException {
     return Vhd.open(ByteBuffer.wrap(t.toBytes()), OpenOptions.defaults());
-  }
-
-  private static byte[] read(VhdImage img, long pos, int len) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(len);
-    img.readFully(pos, b);
-    return b.array();
-  }
-
-  private static byte[] bytes(ByteBuffer b) {
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
-    return out;
-  }
-
-  private static byte[] filled(int n, int value) {
-    byte[] b = new byte[n];
-    Arrays.fill(b, (byte) value);
-    return b;
   }
 
   private static Problem only(ValidationReport r, ProblemCode code) {

@@ -1,5 +1,7 @@
 package io.github.vhd4j.pitfalls;
 
+import static io.github.vhd4j.testing.VhdAssertions.filled;
+import static io.github.vhd4j.testing.VhdAssertions.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -906,18 +908,6 @@ class ChainPitfallsTest {
 
   private static TestImage base(long size, long seed) {
     return TestImage.dynamic(size, BS).random(0, (int) size, seed);
-  }
-
-  private static byte[] read(VhdImage img, long pos, int len) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(len);
-    img.readFully(pos, b);
-    return b.array();
-  }
-
-  private static byte[] filled(int n, int value) {
-    byte[] b = new byte[n];
-    Arrays.fill(b, (byte) value);
-    return b;
   }
 
   private static byte[] utf8(String s) {

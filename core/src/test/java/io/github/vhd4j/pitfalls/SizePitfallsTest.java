@@ -1,5 +1,6 @@
 package io.github.vhd4j.pitfalls;
 
+import static io.github.vhd4j.testing.VhdAssertions.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -443,12 +444,6 @@ class SizePitfallsTest {
     assertEquals(512, img.read(size - 512, last));
     assertArrayEquals(new byte[512], Arrays.copyOf(last.array(), 512));
     assertEquals(-1, img.read(size, ByteBuffer.allocate(512)));
-  }
-
-  private static byte[] read(VhdImage img, long pos, int len) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(len);
-    img.readFully(pos, b);
-    return b.array();
   }
 
   private static Problem single(List<Problem> problems, ProblemCode code) {

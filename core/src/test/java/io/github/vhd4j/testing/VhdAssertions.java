@@ -95,6 +95,27 @@ public final class VhdAssertions {
     assertArrayEquals(expected, readAll(img), "content");
   }
 
+  /** Reads {@code len} bytes of the virtual disk at {@code pos}. */
+  public static byte[] read(VhdImage img, long pos, int len) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(len);
+    img.readFully(pos, b);
+    return b.array();
+  }
+
+  /** Copies the remaining bytes of a buffer. */
+  public static byte[] bytes(ByteBuffer b) {
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return out;
+  }
+
+  /** Returns {@code n} bytes of one value. */
+  public static byte[] filled(int n, int value) {
+    byte[] b = new byte[n];
+    java.util.Arrays.fill(b, (byte) value);
+    return b;
+  }
+
   /** Reads the whole virtual disk. */
   public static byte[] readAll(VhdImage img) throws IOException {
     ByteBuffer all = ByteBuffer.allocate(Math.toIntExact(img.getSize()));
