@@ -26,6 +26,10 @@ import org.jspecify.annotations.Nullable;
  *     trusted and not confined to the allowed directories
  * @param verifyParentUuid require the parent's footer UUID to equal the child's parent UUID; when
  *     false (for old Virtual PC chains), the parent's current size must equal the child's instead
+ * @param storage how files are accessed: positional file-channel reads or memory mapping
+ * @param mapChunkSize for {@link StorageMode#MAPPED}: the size of each mapped chunk, a power of two
+ *     from 512 bytes to 1 GiB (small chunks are for tests; reads across chunks are supported); also
+ *     the chunk size in-memory images are read with in that mode
  */
 public record OpenOptions(
     boolean lenient,
@@ -34,7 +38,9 @@ public record OpenOptions(
     int maxChainDepth,
     List<Path> parentDirectories,
     @Nullable ParentResolver parentResolver,
-    boolean verifyParentUuid) {
+    boolean verifyParentUuid,
+    StorageMode storage,
+    long mapChunkSize) {
 
   /** Default and recommended maximum depth of a parent chain. */
   public static final int DEFAULT_MAX_CHAIN_DEPTH = 64;
@@ -42,8 +48,37 @@ public record OpenOptions(
   /** Largest accepted {@link #maxChainDepth()}. */
   public static final int MAX_CHAIN_DEPTH_LIMIT = 4096;
 
-  private static final OpenOptions DEFAULTS =
-      new OpenOptions(false, SizePolicy.AUTO, true, DEFAULT_MAX_CHAIN_DEPTH, List.of(), null, true);
+  /** Default size of a mapped chunk: 1 GiB. */
+  public static final long DEFAULT_MAP_CHUNK_SIZE = 1L << 30;
+
+  /**
+   * System property that sets the default {@link #storage()}: {@code filechannel} or
+   * {@code mapped}. Lets an application, or a test run, switch engines without code changes.
+   */
+  public static final String STORAGE_PROPERTY = "vhd4j.storage";
+
+  /** System property that sets the default {@link #mapChunkSize()} in bytes. */
+  public static final String MAP_CHUNK_SIZE_PROPERTY = "vhd4j.mapChunkSize";
+
+  private static final OpenOptions DEFAULTS = new OpenOptions(false, SizePolicy.AUTO, true,
+      DEFAULT_MAX_CHAIN_DEPTH, List.of(), null, true, defaultStorage(), defaultChunkSize());
+
+  private static StorageMode defaultStorage() {
+    String v = System.getProperty(STORAGE_PROPERTY, "filechannel");
+    switch (v.toLowerCase(java.util.Locale.ROOT)) {
+      case "mapped":
+        return StorageMode.MAPPED;
+      case "filechannel":
+        return StorageMode.FILE_CHANNEL;
+      default:
+        throw new IllegalArgumentException(STORAGE_PROPERTY + " must be filechannel or mapped: " + v);
+    }
+  }
+
+  private static long defaultChunkSize() {
+    String v = System.getProperty(MAP_CHUNK_SIZE_PROPERTY);
+    return v == null ? DEFAULT_MAP_CHUNK_SIZE : Long.parseLong(v.trim());
+  }
 
   /**
    * Creates options; prefer {@link #defaults()} and the {@code with...} methods.
@@ -55,6 +90,8 @@ public record OpenOptions(
    * @param parentDirectories extra directories parents may be opened from
    * @param parentResolver caller-supplied resolver, or null for the built-in one
    * @param verifyParentUuid require matching parent UUIDs
+   * @param storage file-channel reads or memory mapping
+   * @param mapChunkSize mapped chunk size, a power of two from 512 to 2^30
    */
   public OpenOptions {
     Objects.requireNonNull(sizePolicy, "sizePolicy");
@@ -63,12 +100,17 @@ public record OpenOptions(
           "maxChainDepth must be 1.." + MAX_CHAIN_DEPTH_LIMIT + ": " + maxChainDepth);
     }
     parentDirectories = List.copyOf(parentDirectories);
+    Objects.requireNonNull(storage, "storage");
+    if (mapChunkSize < 512 || mapChunkSize > 1L << 30 || Long.bitCount(mapChunkSize) != 1) {
+      throw new IllegalArgumentException("mapChunkSize must be a power of two from 512 to 2^30: " + mapChunkSize);
+    }
   }
 
   /**
    * Returns the strict defaults: size policy {@link SizePolicy#AUTO}, reported footer recovery
    * from the head copy, chain depth 64, parents only from the child's directory, parent UUID
-   * verified.
+   * verified, file-channel storage with 1 GiB map chunks (the last two can be changed through the
+   * {@value #STORAGE_PROPERTY} and {@value #MAP_CHUNK_SIZE_PROPERTY} system properties).
    *
    * @return the default options
    */
@@ -84,7 +126,7 @@ public record OpenOptions(
    */
   public OpenOptions withLenient(boolean value) {
     return new OpenOptions(value, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid);
+        parentResolver, verifyParentUuid, storage, mapChunkSize);
   }
 
   /**
@@ -95,7 +137,7 @@ public record OpenOptions(
    */
   public OpenOptions withSizePolicy(SizePolicy value) {
     return new OpenOptions(lenient, value, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid);
+        parentResolver, verifyParentUuid, storage, mapChunkSize);
   }
 
   /**
@@ -106,7 +148,7 @@ public record OpenOptions(
    */
   public OpenOptions withFooterRecovery(boolean value) {
     return new OpenOptions(lenient, sizePolicy, value, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid);
+        parentResolver, verifyParentUuid, storage, mapChunkSize);
   }
 
   /**
@@ -117,7 +159,7 @@ public record OpenOptions(
    */
   public OpenOptions withMaxChainDepth(int value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, value, parentDirectories,
-        parentResolver, verifyParentUuid);
+        parentResolver, verifyParentUuid, storage, mapChunkSize);
   }
 
   /**
@@ -128,7 +170,7 @@ public record OpenOptions(
    */
   public OpenOptions withParentDirectories(List<Path> value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, value,
-        parentResolver, verifyParentUuid);
+        parentResolver, verifyParentUuid, storage, mapChunkSize);
   }
 
   /**
@@ -139,7 +181,29 @@ public record OpenOptions(
    */
   public OpenOptions withVerifyParentUuid(boolean value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, value);
+        parentResolver, value, storage, mapChunkSize);
+  }
+
+  /**
+   * Returns a copy with another storage mode.
+   *
+   * @param value file-channel reads or memory mapping
+   * @return the new options
+   */
+  public OpenOptions withStorage(StorageMode value) {
+    return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
+        parentResolver, verifyParentUuid, value, mapChunkSize);
+  }
+
+  /**
+   * Returns a copy with another mapped chunk size.
+   *
+   * @param value a power of two from 512 to 2^30
+   * @return the new options
+   */
+  public OpenOptions withMapChunkSize(long value) {
+    return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
+        parentResolver, verifyParentUuid, storage, value);
   }
 
   /**
@@ -151,6 +215,6 @@ public record OpenOptions(
    */
   public OpenOptions withParentResolver(@Nullable ParentResolver value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        value, verifyParentUuid);
+        value, verifyParentUuid, storage, mapChunkSize);
   }
 }

@@ -142,6 +142,11 @@ public enum ProblemCode {
   PARENT_CYCLE,
   /** The parent chain is deeper than the configured limit. */
   CHAIN_DEPTH_LIMIT,
+  /**
+   * Memory mapping was requested but the file is read through a file channel instead: the mmap
+   * module is missing or the file could not be mapped. The message says why.
+   */
+  STORAGE_FALLBACK,
   /** A sector whose bitmap bit is clear holds non-zero data (deep check). */
   BLOCK_DATA_UNDER_CLEAR_BIT,
   /** Bits are set in a block bitmap beyond the block's sectors or the disk's end (deep check). */

@@ -1,10 +1,10 @@
 package io.github.vhd4j;
 
 import io.github.vhd4j.internal.Chains;
-import io.github.vhd4j.internal.storage.ByteBufferStorage;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
 import io.github.vhd4j.internal.storage.SeekableChannelStorage;
 import io.github.vhd4j.internal.storage.Storage;
+import io.github.vhd4j.internal.storage.Storages;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -66,10 +66,11 @@ public final class Vhd {
   public static VhdImage open(Path path, OpenOptions options) throws IOException {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
-    Storage storage = FileChannelStorage.open(path);
+    Storages.Opened opened = Storages.open(path, options);
+    Storage storage = opened.storage();
     boolean ok = false;
     try {
-      VhdImage image = Chains.open(storage, path.toString(), path, true, options);
+      VhdImage image = Chains.open(storage, path.toString(), path, true, options, opened.fallbackReason());
       ok = true;
       return image;
     } finally {
@@ -97,7 +98,7 @@ public final class Vhd {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(options, "options");
-    return Chains.open(storage(channel), resource, null, false, options);
+    return Chains.open(storage(channel), resource, null, false, options, null);
   }
 
   /**
@@ -125,7 +126,7 @@ public final class Vhd {
   public static VhdImage open(ByteBuffer image, OpenOptions options) throws IOException {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(options, "options");
-    return Chains.open(new ByteBufferStorage(image), "memory", null, true, options);
+    return Chains.open(Storages.memory(image, options), "memory", null, true, options, null);
   }
 
   /**
@@ -161,7 +162,7 @@ public final class Vhd {
   public static ValidationReport check(Path path, CheckOptions options) throws IOException {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
-    try (Storage storage = FileChannelStorage.open(path)) {
+    try (Storage storage = Storages.open(path, options.openOptions()).storage()) {
       return Chains.check(storage, path.toString(), path, options);
     }
   }
@@ -194,7 +195,7 @@ public final class Vhd {
   public static ValidationReport check(ByteBuffer image, CheckOptions options) throws IOException {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(options, "options");
-    return Chains.check(new ByteBufferStorage(image), "memory", null, options);
+    return Chains.check(Storages.memory(image, options.openOptions()), "memory", null, options);
   }
 
   /**

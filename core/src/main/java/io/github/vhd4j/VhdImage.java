@@ -135,6 +135,23 @@ public interface VhdImage extends AutoCloseable {
   void readFully(long position, ByteBuffer dst) throws IOException;
 
   /**
+   * Returns a zero-copy, read-only view of a range of the virtual disk, when the range is stored
+   * contiguously in one file of the chain and that file is memory (mapped with
+   * {@link StorageMode#MAPPED}, or an in-memory image). The view shares the file's memory: no bytes
+   * are copied. It is valid until the image is closed; after that, reading it either still works
+   * or throws {@link IllegalStateException} (depending on the JDK), but never touches unmapped
+   * memory.
+   *
+   * @param position the virtual offset
+   * @param length the number of bytes
+   * @return the view, or null when the range is not stored contiguously (unallocated, split across
+   *     blocks or layers) or the storage is not memory; read it with {@link #read} instead
+   * @throws IllegalArgumentException if the range lies outside the disk
+   * @throws IOException if the bitmaps needed to decide cannot be read
+   */
+  @Nullable ByteBuffer view(long position, int length) throws IOException;
+
+  /**
    * Returns a read-only channel over the virtual disk with its own position, starting at 0.
    * Closing it does not close the image.
    *

@@ -15,6 +15,7 @@ import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.VhdImage;
 import io.github.vhd4j.VhdLimitException;
 import io.github.vhd4j.internal.storage.Storage;
+import io.github.vhd4j.internal.storage.Storages;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,11 +36,12 @@ public final class Chains {
    * @param path the top image's path, or null
    * @param ownsTop whether closing the image closes {@code top}
    * @param options open options
+   * @param fallbackReason why the top image is not memory-mapped although that was asked, or null
    * @return the image
    * @throws IOException on format errors (typed) or I/O failures
    */
   public static VhdImage open(Storage top, String resource, @Nullable Path path, boolean ownsTop,
-      OpenOptions options) throws IOException {
+      OpenOptions options, @Nullable String fallbackReason) throws IOException {
     List<Storage> opened = new ArrayList<>();
     boolean ok = false;
     try {
@@ -50,6 +52,9 @@ public final class Chains {
       Layer cur = first.layer;
       layers.add(cur);
       warnings.add(new ArrayList<>(first.problems));
+      if (fallbackReason != null) {
+        warnings.get(0).add(Storages.fallbackProblem(resource, fallbackReason));
+      }
       ParentFinder.ChainMemory memory = new ParentFinder.ChainMemory();
       memory.remember(cur);
       while (cur.type == DiskType.DIFFERENCING) {

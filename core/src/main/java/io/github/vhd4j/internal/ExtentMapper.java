@@ -36,25 +36,42 @@ final class ExtentMapper {
     static final byte PENDING = 2;
   }
 
+  /** Brackets the parts of a walk that touch storage, so that close can wait for them. */
+  interface Gate {
+    void enter();
+
+    void exit();
+  }
+
+  private static final Gate NO_GATE = new Gate() {
+    @Override
+    public void enter() {}
+
+    @Override
+    public void exit() {}
+  };
+
   void forEach(long offset, long length, Consumer<Extent> action) throws IOException {
+    forEach(offset, length, action, NO_GATE);
+  }
+
+  /**
+   * Walks the map window by window; storage is touched only inside {@code gate}, and
+   * {@code action} always runs outside it (it may even close the image).
+   */
+  void forEach(long offset, long length, Consumer<Extent> action, Gate gate) throws IOException {
     // Clamp the length before adding: offset + length overflows for lengths near Long.MAX_VALUE.
     long end = offset + Math.min(Math.max(0, length), Math.max(0, layers[0].virtualSize - offset));
     Merger merger = new Merger(action);
     long window = layers[0].blockSize > 0 ? Math.max(WINDOW, layers[0].blockSize) : Long.MAX_VALUE;
     for (long w = offset; w < end; ) {
       long wEnd = window == Long.MAX_VALUE ? end : Math.min(end, (w / window + 1) * window);
-      List<Seg> segs = new ArrayList<>();
-      segs.add(new Seg(w, wEnd - w, 0, Seg.PENDING, -1));
-      for (int depth = 0; depth < layers.length; depth++) {
-        List<Seg> next = new ArrayList<>(segs.size());
-        for (Seg s : segs) {
-          if (s.kind() == Seg.PENDING) {
-            mapLayer(depth, s.start(), s.length(), next);
-          } else {
-            next.add(s);
-          }
-        }
-        segs = next;
+      List<Seg> segs;
+      gate.enter();
+      try {
+        segs = window(w, wEnd);
+      } finally {
+        gate.exit();
       }
       for (Seg s : segs) {
         merger.add(s);
@@ -62,6 +79,30 @@ final class ExtentMapper {
       w = wEnd;
     }
     merger.flush();
+  }
+
+  /** Maps one window, resolving pending ranges layer by layer (no recursion). */
+  private List<Seg> window(long w, long wEnd) throws IOException {
+    List<Seg> segs = new ArrayList<>();
+    segs.add(new Seg(w, wEnd - w, 0, Seg.PENDING, -1));
+    for (int depth = 0; depth < layers.length; depth++) {
+      List<Seg> next = new ArrayList<>(segs.size());
+      for (Seg s : segs) {
+        if (s.kind() == Seg.PENDING) {
+          mapLayer(depth, s.start(), s.length(), next);
+        } else {
+          next.add(s);
+        }
+      }
+      segs = next;
+    }
+    return segs;
+  }
+
+  List<Extent> list(long offset, long length, Gate gate) throws IOException {
+    List<Extent> out = new ArrayList<>();
+    forEach(offset, length, out::add, gate);
+    return out;
   }
 
   List<Extent> list(long offset, long length) throws IOException {

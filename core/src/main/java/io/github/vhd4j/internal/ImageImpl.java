@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -29,13 +30,62 @@ import org.jspecify.annotations.Nullable;
  */
 final class ImageImpl implements VhdImage {
 
-  /** State shared by an image and its parent views. */
-  private static final class Shared {
+  /**
+   * State shared by an image and its parent views. When a storage unmaps memory on close, every
+   * access to storage is counted in and out, and close waits until none is in flight before it
+   * unmaps: a read racing with close then fails cleanly instead of touching unmapped memory.
+   */
+  private static final class Shared implements ExtentMapper.Gate {
     final List<Storage> owned;
+    final boolean drain;
+    final LongAdder active = new LongAdder();
+    final String resource;
     volatile boolean closed;
 
-    Shared(List<Storage> owned) {
+    Shared(List<Storage> owned, String resource) {
       this.owned = owned;
+      this.resource = resource;
+      this.drain = owned.stream().anyMatch(Storage::releasesMemoryOnClose);
+    }
+
+    @Override
+    public void enter() {
+      if (drain) {
+        active.increment();
+        if (closed) {
+          active.decrement();
+          throw closedError();
+        }
+      } else if (closed) {
+        throw closedError();
+      }
+    }
+
+    @Override
+    public void exit() {
+      if (drain) {
+        active.decrement();
+      }
+    }
+
+    IllegalStateException closedError() {
+      return new IllegalStateException("image is closed: " + resource);
+    }
+
+    /** Waits for in-flight accesses; they are memory copies, so this is short. */
+    void awaitQuiescence() {
+      for (int spins = 0; active.sum() > 0; spins++) {
+        if (spins < 1000) {
+          Thread.onSpinWait();
+        } else {
+          try {
+            Thread.sleep(1);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
     }
   }
 
@@ -67,7 +117,7 @@ final class ImageImpl implements VhdImage {
 
   static VhdImage build(List<Layer> layers, List<List<Problem>> warnings,
       List<@Nullable ParentResolution> resolutions, List<Storage> owned) {
-    Shared shared = new Shared(List.copyOf(owned));
+    Shared shared = new Shared(List.copyOf(owned), layers.get(0).resource);
     Layer[] all = layers.toArray(new Layer[0]);
     ImageImpl below = null;
     for (int i = all.length - 1; i >= 0; i--) {
@@ -86,7 +136,7 @@ final class ImageImpl implements VhdImage {
 
   void checkOpen() {
     if (shared.closed) {
-      throw new IllegalStateException("image is closed: " + top().resource);
+      throw shared.closedError();
     }
   }
 
@@ -162,7 +212,12 @@ final class ImageImpl implements VhdImage {
       return -1;
     }
     int n = (int) Math.min(room, size - position);
-    engine.read(position, dst, dst.position(), n);
+    shared.enter();
+    try {
+      engine.read(position, dst, dst.position(), n);
+    } finally {
+      shared.exit();
+    }
     dst.position(dst.position() + n);
     return n;
   }
@@ -177,8 +232,36 @@ final class ImageImpl implements VhdImage {
           + size + "-byte disk (" + top().resource + ")");
     }
     if (n > 0) {
-      engine.read(position, dst, dst.position(), n);
+      shared.enter();
+      try {
+        engine.read(position, dst, dst.position(), n);
+      } finally {
+        shared.exit();
+      }
       dst.position(dst.position() + n);
+    }
+  }
+
+  @Override
+  public @Nullable ByteBuffer view(long position, int length) throws IOException {
+    if (position < 0 || length < 0 || position > getSize() - length) {
+      throw new IllegalArgumentException("range " + position + "+" + length + " outside the "
+          + getSize() + "-byte disk");
+    }
+    checkOpen();
+    if (length == 0) {
+      return null;
+    }
+    shared.enter();
+    try {
+      List<Extent> runs = new ExtentMapper(layers).list(position, length);
+      if (runs.size() != 1 || !runs.get(0).data()) {
+        return null;
+      }
+      Extent run = runs.get(0);
+      return layers[run.depth()].storage.view(run.fileOffset(), length);
+    } finally {
+      shared.exit();
     }
   }
 
@@ -213,14 +296,14 @@ final class ImageImpl implements VhdImage {
   @Override
   public List<Extent> map(long offset, long length) throws IOException {
     checkRange(offset, length);
-    return new ExtentMapper(layers).list(offset, length);
+    return new ExtentMapper(layers).list(offset, length, shared);
   }
 
   @Override
   public void forEachExtent(long offset, long length, Consumer<Extent> action) throws IOException {
     Objects.requireNonNull(action, "action");
     checkRange(offset, length);
-    new ExtentMapper(layers).forEach(offset, length, action);
+    new ExtentMapper(layers).forEach(offset, length, action, shared);
   }
 
   private void checkRange(long offset, long length) {
@@ -236,6 +319,9 @@ final class ImageImpl implements VhdImage {
       return;
     }
     shared.closed = true;
+    if (shared.drain) {
+      shared.awaitQuiescence();
+    }
     IOException failure = null;
     for (Storage s : shared.owned) {
       try {

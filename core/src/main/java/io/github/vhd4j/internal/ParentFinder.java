@@ -8,8 +8,8 @@ import io.github.vhd4j.ParentReference;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.VhdException;
-import io.github.vhd4j.internal.storage.FileChannelStorage;
 import io.github.vhd4j.internal.storage.Storage;
+import io.github.vhd4j.internal.storage.Storages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -143,8 +143,11 @@ final class ParentFinder {
         continue;
       }
       Storage storage;
+      String fallback;
       try {
-        storage = FileChannelStorage.open(real);
+        Storages.Opened opened = Storages.open(real, options);
+        storage = opened.storage();
+        fallback = opened.fallbackReason();
       } catch (IOException e) {
         tried.add(new ParentCandidate(path, s.source(), Outcome.UNREADABLE, String.valueOf(e.getMessage())));
         firstCause = firstCause == null ? e : firstCause;
@@ -181,7 +184,11 @@ final class ParentFinder {
         }
         tried.add(new ParentCandidate(path, s.source(), Outcome.ACCEPTED, ""));
         keep = true;
-        return new Found(parent, parsed.problems(), tried, path, s.source(), null);
+        List<Problem> problems = new ArrayList<>(parsed.problems());
+        if (fallback != null) {
+          problems.add(Storages.fallbackProblem(path.toString(), fallback));
+        }
+        return new Found(parent, problems, tried, path, s.source(), null);
       } finally {
         if (!keep) {
           storage.close();

@@ -37,6 +37,17 @@ public final class FileChannelStorage implements Storage {
   }
 
   /**
+   * Takes ownership of an open channel: closing the storage closes it.
+   *
+   * @param channel the channel
+   * @return the storage
+   * @throws IOException if the channel's size cannot be read
+   */
+  public static FileChannelStorage own(FileChannel channel) throws IOException {
+    return new FileChannelStorage(channel, true);
+  }
+
+  /**
    * Wraps a caller's channel, which stays open when the storage is closed.
    *
    * @param channel the channel

@@ -3,6 +3,7 @@ package io.github.vhd4j.internal.storage;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Random-access bytes of one image file. The engine never touches a file directly; it goes
@@ -32,6 +33,29 @@ public interface Storage extends Closeable {
    * @throws IOException if reading fails
    */
   void read(long offset, ByteBuffer dst, int dstIndex, int length) throws IOException;
+
+  /**
+   * Returns a read-only buffer sharing the storage's memory for a range, when the storage is memory
+   * (mapped or in-memory) and the range lies in one chunk. The buffer stays valid after the storage
+   * is closed: a storage that handed out views leaves unmapping to the garbage collector.
+   *
+   * @param offset the file offset
+   * @param length the number of bytes
+   * @return the view, or null when the storage cannot offer one
+   */
+  default @Nullable ByteBuffer view(long offset, int length) {
+    return null;
+  }
+
+  /**
+   * Tells whether closing releases memory that an in-flight read could still touch (an unmap), so
+   * the image must wait for reads to finish before closing.
+   *
+   * @return true for mapped storage
+   */
+  default boolean releasesMemoryOnClose() {
+    return false;
+  }
 
   /**
    * Releases what this storage owns. Storage over a caller's channel leaves the channel open.
