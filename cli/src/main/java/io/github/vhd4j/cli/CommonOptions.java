@@ -2,6 +2,7 @@ package io.github.vhd4j.cli;
 
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.SizePolicy;
+import io.github.vhd4j.StorageMode;
 import picocli.CommandLine.Option;
 
 /** Options every subcommand accepts (a picocli mixin). */
@@ -18,6 +19,13 @@ final class CommonOptions {
           + " Default: ${DEFAULT-VALUE}.")
   SizePolicy sizePolicy = SizePolicy.AUTO;
 
+  @Option(names = "--storage", paramLabel = "mapped|filechannel", converter = Converters.Storage.class,
+      defaultValue = "mapped",
+      description = "How image files are read: mapped (memory-mapped, the fast path) or filechannel."
+          + " A file that cannot be mapped is read through a file channel, with a warning."
+          + " Default: ${DEFAULT-VALUE}.")
+  StorageMode storage = StorageMode.MAPPED;
+
   @Option(names = "--debug", description = "Print a stack trace with errors.")
   boolean debug;
 
@@ -27,8 +35,11 @@ final class CommonOptions {
   @Option(names = "--version", versionHelp = true, description = "Print the version and exit.")
   boolean version;
 
-  /** Returns the library options these flags select (strict unless {@code --lenient}). */
+  /**
+   * Returns the library options these flags select: strict unless {@code --lenient}, and memory
+   * mapping unless {@code --storage filechannel} (every command so far only reads).
+   */
   OpenOptions openOptions() {
-    return OpenOptions.defaults().withLenient(lenient).withSizePolicy(sizePolicy);
+    return OpenOptions.defaults().withLenient(lenient).withSizePolicy(sizePolicy).withStorage(storage);
   }
 }

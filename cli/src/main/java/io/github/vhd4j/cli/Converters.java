@@ -1,6 +1,7 @@
 package io.github.vhd4j.cli;
 
 import io.github.vhd4j.SizePolicy;
+import io.github.vhd4j.StorageMode;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -36,6 +37,18 @@ final class Converters {
   }
 
   /** An input format, {@code vhd} or {@code raw}. */
+  static final class Storage implements ITypeConverter<StorageMode> {
+    @Override
+    public StorageMode convert(String value) {
+      return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+        case "mapped", "mmap" -> StorageMode.MAPPED;
+        case "filechannel", "file" -> StorageMode.FILE_CHANNEL;
+        default -> throw new TypeConversionException(
+            "expected one of mapped, filechannel but was '" + value + "'");
+      };
+    }
+  }
+
   static final class Format implements ITypeConverter<ImageFormat> {
     @Override
     public ImageFormat convert(String value) {
