@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Whole-process comparison of the vhd tool with qemu-img on the same 2 GiB image, as users run
+# them: wall-clock seconds measured by /usr/bin/time, the median of N runs (default 5) each,
+# printed with the ratio vhd/qemu (below 1.0: vhd is faster).
+#
+#   vhd convert -O raw IMG OUT   vs  qemu-img convert -f vpc -O raw IMG OUT   (OUT a new file)
+#   vhd cat IMG > /dev/null      vs  qemu-img bench -f vpc -s 1M -c 2048 IMG  (2 GiB of 1 MiB reads)
+#
+# The image is a fully allocated dynamic VHD made by `qemu-img convert -O vpc` from 2 GiB of
+# random data (QEMU's layout), built once in the work directory. Page cache is warm for both
+# tools (one unmeasured run of each first). Needs qemu-img and the repository's bin/vhd.
+# Usage: jmh/compare.sh [RUNS] [WORKDIR]
+set -euo pipefail
+top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+runs="${1:-5}"
+work="${2:-${TMPDIR:-/tmp}/vhd4j-compare}"
+vhd="$top/bin/vhd"
+command -v qemu-img >/dev/null || { echo "compare.sh: qemu-img not found (apt-get install qemu-utils)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "compare.sh: /usr/bin/time not found (apt-get install time)" >&2; exit 1; }
+mkdir -p "$work"
+img="$work/random-2g.vhd"
+if [ ! -f "$img" ]; then
+  head -c $((2 << 30)) /dev/urandom > "$work/random-2g.raw"
+  qemu-img convert -f raw -O vpc "$work/random-2g.raw" "$img.part"
+  mv "$img.part" "$img"
+  rm -f "$work/random-2g.raw"
+fi
+"$vhd" --version >/dev/null   # builds the jar if needed, outside the measurements
+
+seconds() {  # command... -> wall seconds
+  /usr/bin/time -f %e -o "$work/t" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+  cat "$work/t"
+}
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+measure() {  # label prepare-cmd run-cmd...
+  local label="$1" prepare="$2"; shift 2
+  eval "$prepare"; seconds "$@" >/dev/null   # warm-up
+  for _ in $(seq "$runs"); do eval "$prepare"; seconds "$@"; done | median
+}
+
+out="$work/out.raw"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
+echo "java: $(java -version 2>&1 | head -1); qemu-img: $(qemu-img --version | head -1)"
+echo "image: $img ($(stat -c %s "$img") bytes), median of $runs runs"
+printf '%-34s %10s %10s %8s\n' "operation" "vhd s" "qemu s" "ratio"
+v=$(measure convert "rm -f '$out'" "$vhd" convert -O raw "$img" "$out")
+q=$(measure convert "rm -f '$out'" qemu-img convert -f vpc -O raw "$img" "$out")
+printf '%-34s %10.2f %10.2f %8.2f\n' "convert -O raw (VHD -> raw)" "$v" "$q" "$(awk -v a="$v" -v b="$q" 'BEGIN {print a / b}')"
+v=$(measure cat ":" sh -c "'$vhd' cat '$img' > /dev/null")
+q=$(measure bench ":" qemu-img bench -f vpc -s 1M -c 2048 "$img")
+printf '%-34s %10.2f %10.2f %8.2f\n' "read all (cat vs bench -s 1M)" "$v" "$q" "$(awk -v a="$v" -v b="$q" 'BEGIN {print a / b}')"
+rm -f "$out"
