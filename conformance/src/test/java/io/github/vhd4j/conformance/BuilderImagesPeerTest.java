@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * libvhdi's wrong answers for partly written pages and for single large reads are pinned on their
  * own in {@link DivergenceTest}, so that here any other disagreement shows.
  */
+@RequiresPeers({Peers.QEMU_IMG, Peers.SEVEN_ZIP, Peers.VHDIINFO, Peers.PYVHDI})
 class BuilderImagesPeerTest {
   private static final long KIB = 1024;
   private static final long MIB = KIB * KIB;

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that vhd4j does what DESIGN.md says. A peer changing its behaviour fails the test that names it,
  * so the document cannot silently go stale.
  */
+@RequiresPeers({Peers.QEMU_IMG, Peers.QEMU_IO, Peers.SEVEN_ZIP, Peers.VHDIINFO, Peers.PYVHDI})
 class DivergenceTest {
   private static final long KIB = 1024;
   private static final long MIB = KIB * KIB;

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code vhd convert -O raw} output is compared with qemu's by {@code qemu-img compare}, which
  * reads the data areas of both sparse files.
  */
+@RequiresPeers({Peers.QEMU_IMG, Peers.QEMU_IO})
 class GeneratedCorpusTest {
   /** Default seed; -Dvhd4j.conformance.seed=N overrides it (the POM passes it through). */
   static final long DEFAULT_SEED = 20261121L;

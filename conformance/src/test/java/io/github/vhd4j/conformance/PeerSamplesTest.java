@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * controls, give exactly what {@code shared/samples/README.md} says. Skipped when the samples folder
  * is absent; the qemu-img cross-checks need qemu-img like every peer test.
  */
+@RequiresPeers({Peers.QEMU_IMG})
+@EnabledIf(value = "io.github.vhd4j.conformance.Samples#present",
+    disabledReason = "the peer samples (../shared/samples/qemu-iotests beside the checkout, or -Dvhd4j.samples.dir) are absent")
 class PeerSamplesTest {
   private static final long VPC_CHS = 136_363_130_880L;
   private static final long VPC_CURRENT = 136_365_211_648L;

@@ -32,7 +32,7 @@ final class Peers {
   static final String PYVHDI = "pyvhdi";
 
   /** What every peer-based class needs from Debian: the packages that provide each tool. */
-  private static final String INSTALL =
+  static final String INSTALL =
       "apt-get install qemu-utils 7zip libvhdi-utils python3-libvhdi";
 
   private Peers() {}

@@ -22,6 +22,11 @@ final class Samples {
     return Path.of(d == null || d.isBlank() ? "../../shared/samples" : d).toAbsolutePath().normalize();
   }
 
+  /** Whether the samples folder is there (the condition of {@link PeerSamplesTest}). */
+  static boolean present() {
+    return Files.isDirectory(dir().resolve("qemu-iotests"));
+  }
+
   /** Skips the calling class when the samples are absent. */
   static Path requireQemuIotests() {
     Path d = dir().resolve("qemu-iotests");
