@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @RequiresPeers({Peers.QEMU_IMG})
 @EnabledIf(value = "io.github.vhd4j.conformance.Samples#present",
-    disabledReason = "the peer samples (../shared/samples/qemu-iotests beside the checkout, or -Dvhd4j.samples.dir) are absent")
+    disabledReason = "the peer samples are absent (../shared/samples/qemu-iotests beside the checkout,"
+        + " or -Dvhd4j.samples.dir)")
 class PeerSamplesTest {
   private static final long VPC_CHS = 136_363_130_880L;
   private static final long VPC_CURRENT = 136_365_211_648L;

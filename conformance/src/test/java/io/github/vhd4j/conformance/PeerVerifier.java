@@ -110,7 +110,8 @@ final class PeerVerifier {
 
   private static Outcome qemuCompare(Subject s, String calc) throws IOException {
     Peers.Result r = Peers.run(List.of(Peers.QEMU_IMG, "compare", "--image-opts",
-        Qemu.vpcImageOpts(s.image(), calc), "driver=raw,file.filename=" + s.expectedRaw().toString().replace(",", ",,")),
+        Qemu.vpcImageOpts(s.image(), calc),
+        "driver=raw,file.filename=" + s.expectedRaw().toString().replace(",", ",,")),
         600);
     return switch (r.code()) {
       case 0 -> new Outcome(Peer.QEMU_COMPARE, Verdict.AGREES, "");
