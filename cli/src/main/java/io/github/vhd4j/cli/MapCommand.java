@@ -46,6 +46,17 @@ final class MapCommand extends ImageCommand {
   private void writeJson(VhdImage img) throws IOException {
     try (JsonGenerator g = Json.lines(io.out)) {
       g.writeStartArray();
+      if (img.getSize() == 0) {
+        // qemu-img lists an empty disk as one empty run that nothing backs; print the same.
+        g.writeStartObject();
+        g.writeNumberField("start", 0);
+        g.writeNumberField("length", 0);
+        g.writeNumberField("depth", 0);
+        g.writeBooleanField("present", false);
+        g.writeBooleanField("zero", false);
+        g.writeBooleanField("data", false);
+        g.writeEndObject();
+      }
       // Streamed: a 2 TiB differencing disk can have millions of runs.
       img.forEachExtent(0, img.getSize(), e -> {
         try {
