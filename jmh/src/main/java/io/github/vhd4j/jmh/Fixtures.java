@@ -20,7 +20,10 @@ import java.util.SplittableRandom;
  *
  * <ul>
  *   <li>{@code raw.img}: 2 GiB of pseudo-random data, the baseline.
- *   <li>{@code dynamic.vhd}: the same content, every 2 MiB block allocated, in order.
+ *   <li>{@code dynamic.vhd}: the same content, every 2 MiB block allocated, in order, in QEMU's
+ *       layout (each block's data starts 512 bytes after a 4 KiB boundary).
+ *   <li>{@code dynamic4k.vhd}: the same, in Hyper-V's layout: every block's data 4 KiB aligned
+ *       (3.5 KiB gaps between blocks).
  *   <li>{@code fixed.vhd}: the same content followed by a footer.
  *   <li>{@code chain/top.vhd}: a depth-3 chain: a full dynamic base, a differencing middle with
  *       every block allocated and alternating 64-sector runs of its own data, and a differencing
@@ -44,7 +47,8 @@ public final class Fixtures {
   /**
    * Returns the path of a fixture, building it first when needed.
    *
-   * @param name one of {@code raw}, {@code dynamic}, {@code fixed}, {@code chain3}, {@code huge}
+   * @param name one of {@code raw}, {@code dynamic}, {@code dynamic4k}, {@code fixed},
+   *     {@code chain3}, {@code huge}
    * @return the image (the top of the chain for {@code chain3})
    */
   public static synchronized Path path(String name) {
@@ -57,6 +61,9 @@ public final class Fixtures {
           return build(dir.resolve("raw.img"), Fixtures::writeRaw);
         case "dynamic":
           return build(dir.resolve("dynamic.vhd"), Fixtures::writeDynamic);
+        case "dynamic4k":
+          return build(dir.resolve("dynamic4k.vhd"),
+              target -> writeSparse(target, dynamicSpec(SIZE), 1, null, 0, false, true));
         case "fixed":
           return build(dir.resolve("fixed.vhd"), Fixtures::writeFixed);
         case "chain3":
@@ -136,7 +143,7 @@ public final class Fixtures {
   }
 
   private static void writeDynamic(Path target) throws IOException {
-    writeSparse(target, dynamicSpec(SIZE), 1, null, 0, false);
+    writeSparse(target, dynamicSpec(SIZE), 1, null, 0, false, false);
   }
 
   private static TestImage dynamicSpec(long size) {
@@ -146,38 +153,44 @@ public final class Fixtures {
   }
 
   private static void writeHuge(Path target) throws IOException {
-    writeSparse(target, dynamicSpec(HUGE), 1, null, 0, true);
+    writeSparse(target, dynamicSpec(HUGE), 1, null, 0, true, false);
   }
 
   private static void writeChain(Path top) throws IOException {
     Path dir = top.getParent();
     TestImage base = dynamicSpec(SIZE);
-    writeSparse(dir.resolve("base.vhd"), base, 1, null, 0, false);
+    writeSparse(dir.resolve("base.vhd"), base, 1, null, 0, false, false);
     // Middle: own data in alternating runs of 64 sectors (8 bitmap bytes set, 8 clear).
     byte[] alternating = new byte[512];
     for (int i = 0; i < alternating.length; i++) {
       alternating[i] = (byte) ((i / 8) % 2 == 0 ? 0xFF : 0);
     }
     TestImage mid = TestImage.differencing(base, "base.vhd", BLOCK);
-    writeSparse(dir.resolve("mid.vhd"), mid, 1, alternating, 0x5A, false);
+    writeSparse(dir.resolve("mid.vhd"), mid, 1, alternating, 0x5A, false, false);
     TestImage topSpec = TestImage.differencing(mid, "mid.vhd", BLOCK);
-    writeSparse(top, topSpec, 4, null, 0xA5, false);
+    writeSparse(top, topSpec, 4, null, 0xA5, false, false);
   }
 
   /**
    * Writes a dynamic or differencing image: the builder's metadata, then every {@code stride}-th
    * block in order with the given bitmap (all ones when null) and stamped pattern data, or only
-   * the table entries and holes when {@code holes} is set.
+   * the table entries and holes when {@code holes} is set; with {@code aligned}, each block's data
+   * starts on a 4 KiB boundary, as Hyper-V lays blocks out.
    */
-  private static void writeSparse(Path target, TestImage spec, int stride, byte[] bitmap, int xor, boolean holes)
-      throws IOException {
+  private static void writeSparse(Path target, TestImage spec, int stride, byte[] bitmap, int xor, boolean holes,
+      boolean aligned) throws IOException {
     long metadataEnd = spec.tailFooterOffset();
     byte[] prefix = Arrays.copyOf(spec.toBytes(), Math.toIntExact(metadataEnd));
     ByteBuffer meta = ByteBuffer.wrap(prefix);
     int bitmapBytes = spec.bitmapBytes();
     long entries = spec.entries();
+    long[] at = new long[Math.toIntExact((entries + stride - 1) / stride)];
     long pos = metadataEnd;
-    for (long i = 0; i < entries; i += stride) {
+    for (long i = 0, k = 0; i < entries; i += stride, k++) {
+      if (aligned) {
+        pos = (pos + bitmapBytes + 4095) / 4096 * 4096 - bitmapBytes;
+      }
+      at[(int) k] = pos;
       meta.putInt(Math.toIntExact(spec.tableOffset + 4 * i), (int) (pos / 512));
       pos += bitmapBytes + BLOCK;
     }
@@ -189,11 +202,9 @@ public final class Fixtures {
     try (FileChannel ch = create(target)) {
       writeFully(ch, meta, 0);
       if (!holes) {
-        long at = metadataEnd;
-        for (long i = 0; i < entries; i += stride) {
-          writeFully(ch, bm.duplicate().clear(), at);
-          writeFully(ch, blockData(pattern, i, xor), at + bitmapBytes);
-          at += bitmapBytes + BLOCK;
+        for (long i = 0, k = 0; i < entries; i += stride, k++) {
+          writeFully(ch, bm.duplicate().clear(), at[(int) k]);
+          writeFully(ch, blockData(pattern, i, xor), at[(int) k] + bitmapBytes);
         }
       }
       writeFully(ch, ByteBuffer.wrap(spec.footerBytes(spec.headerOffset)), pos);

@@ -46,6 +46,11 @@ public class RawMmapBaseline {
         chunks[i] = ch.map(FileChannel.MapMode.READ_ONLY, at, Math.min(1L << CHUNK_SHIFT, size - at));
       }
     }
+    // Fault every page in, as ReadBenchmark does, so both measure page-cached reads.
+    ByteBuffer mib = ByteBuffer.allocateDirect(1 << 20);
+    for (long pos = 0; pos < Fixtures.SIZE; pos += mib.capacity()) {
+      copy(pos, mib);
+    }
   }
 
   /** Per-thread buffers and cursors, as in ReadBenchmark. */
