@@ -40,12 +40,29 @@ final class ImageImpl implements VhdImage {
     final boolean drain;
     final LongAdder active = new LongAdder();
     final String resource;
+    /** Every layer of the chain, top first; each view reads from its own level down. */
+    final Layer[] layers;
+    /** Every layer's problems, the top layer's first; view i lists them from warningsFrom[i]. */
+    final List<Problem> warnings;
+    final int[] warningsFrom;
+    /** The view whose top is layer i. One array for the chain keeps a chain of n images O(n). */
+    final ImageImpl[] views;
     volatile boolean closed;
 
-    Shared(List<Storage> owned, String resource) {
+    Shared(List<Storage> owned, Layer[] layers, List<Problem> warnings, int[] warningsFrom,
+        List<@Nullable ParentResolution> resolutions) {
       this.owned = owned;
-      this.resource = resource;
+      this.layers = layers;
+      this.resource = layers[0].resource;
+      this.warnings = warnings;
+      this.warningsFrom = warningsFrom;
       this.drain = owned.stream().anyMatch(Storage::releasesMemoryOnClose);
+      // Built here, before the final field is published, so every thread sees the whole chain.
+      ImageImpl[] v = new ImageImpl[layers.length];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = new ImageImpl(this, i, resolutions.get(i));
+      }
+      this.views = v;
     }
 
     @Override
@@ -90,48 +107,33 @@ final class ImageImpl implements VhdImage {
   }
 
   private final Shared shared;
-  private final boolean owner;
-  private final Layer[] layers;
+  /** Index of this view's top layer in the shared chain. */
+  private final int level;
   private final ReadEngine engine;
-  private final List<Problem> warnings;
   private final @Nullable ParentResolution resolution;
-  private final @Nullable ImageImpl parent;
-  private final List<VhdImage> chain;
 
-  private ImageImpl(Shared shared, boolean owner, Layer[] layers, List<Problem> warnings,
-      @Nullable ParentResolution resolution, @Nullable ImageImpl parent) {
+  private ImageImpl(Shared shared, int level, @Nullable ParentResolution resolution) {
     this.shared = shared;
-    this.owner = owner;
-    this.layers = layers;
-    this.engine = new ReadEngine(layers);
-    this.warnings = List.copyOf(warnings);
+    this.level = level;
+    this.engine = new ReadEngine(shared.layers, level);
     this.resolution = resolution;
-    this.parent = parent;
-    List<VhdImage> c = new ArrayList<>();
-    c.add(this);
-    if (parent != null) {
-      c.addAll(parent.chain);
-    }
-    this.chain = Collections.unmodifiableList(c);
   }
 
   static VhdImage build(List<Layer> layers, List<List<Problem>> warnings,
       List<@Nullable ParentResolution> resolutions, List<Storage> owned) {
-    Shared shared = new Shared(List.copyOf(owned), layers.get(0).resource);
-    Layer[] all = layers.toArray(new Layer[0]);
-    ImageImpl below = null;
-    for (int i = all.length - 1; i >= 0; i--) {
-      List<Problem> w = new ArrayList<>();
-      for (int j = i; j < all.length; j++) {
-        w.addAll(warnings.get(j));
-      }
-      below = new ImageImpl(shared, i == 0, Arrays.copyOfRange(all, i, all.length), w, resolutions.get(i), below);
+    List<Problem> all = new ArrayList<>();
+    int[] from = new int[layers.size()];
+    for (int i = 0; i < layers.size(); i++) {
+      from[i] = all.size();
+      all.addAll(warnings.get(i));
     }
-    return Objects.requireNonNull(below);
+    Shared shared = new Shared(List.copyOf(owned), layers.toArray(new Layer[0]), List.copyOf(all), from,
+        resolutions);
+    return shared.views[0];
   }
 
   private Layer top() {
-    return layers[0];
+    return shared.layers[level];
   }
 
   void checkOpen() {
@@ -182,7 +184,7 @@ final class ImageImpl implements VhdImage {
 
   @Override
   public @Nullable VhdImage getParent() {
-    return parent;
+    return level + 1 < shared.views.length ? shared.views[level + 1] : null;
   }
 
   @Override
@@ -192,12 +194,12 @@ final class ImageImpl implements VhdImage {
 
   @Override
   public List<VhdImage> getChain() {
-    return chain;
+    return Collections.unmodifiableList(Arrays.asList(shared.views).subList(level, shared.views.length));
   }
 
   @Override
   public List<Problem> getWarnings() {
-    return warnings;
+    return shared.warnings.subList(shared.warningsFrom[level], shared.warnings.size());
   }
 
   @Override
@@ -254,12 +256,12 @@ final class ImageImpl implements VhdImage {
     }
     shared.enter();
     try {
-      List<Extent> runs = new ExtentMapper(layers).list(position, length);
+      List<Extent> runs = new ExtentMapper(shared.layers, level).list(position, length);
       if (runs.size() != 1 || !runs.get(0).data()) {
         return null;
       }
       Extent run = runs.get(0);
-      return layers[run.depth()].storage.view(run.fileOffset(), length);
+      return shared.layers[level + run.depth()].storage.view(run.fileOffset(), length);
     } finally {
       shared.exit();
     }
@@ -296,14 +298,14 @@ final class ImageImpl implements VhdImage {
   @Override
   public List<Extent> map(long offset, long length) throws IOException {
     checkRange(offset, length);
-    return new ExtentMapper(layers).list(offset, length, shared);
+    return new ExtentMapper(shared.layers, level).list(offset, length, shared);
   }
 
   @Override
   public void forEachExtent(long offset, long length, Consumer<Extent> action) throws IOException {
     Objects.requireNonNull(action, "action");
     checkRange(offset, length);
-    new ExtentMapper(layers).forEach(offset, length, action, shared);
+    new ExtentMapper(shared.layers, level).forEach(offset, length, action, shared);
   }
 
   private void checkRange(long offset, long length) {
@@ -315,7 +317,7 @@ final class ImageImpl implements VhdImage {
 
   @Override
   public void close() throws IOException {
-    if (!owner || shared.closed) {
+    if (level != 0 || shared.closed) {
       return;
     }
     shared.closed = true;

@@ -917,7 +917,9 @@ public final class LayerParser {
         bad = markBad(bad, i, neededVirtual, Layer.BAD_OUTSIDE_FILE);
         continue;
       }
-      for (long[] r : regions) {
+      // Indexed, not for-each: an iterator per entry is 32 bytes per table entry of garbage.
+      for (int ri = 0; ri < regions.size(); ri++) {
+        long[] r = regions.get(ri);
         if (overlaps(start, end, r[0], r[1])) {
           if (p.admit(ProblemCode.BAT_ENTRY_IN_METADATA, Severity.ERROR)) {
             p.addAdmitted(p.make(Severity.ERROR, ProblemCode.BAT_ENTRY_IN_METADATA, "bat", "entry[" + i + "]", at,

@@ -28,10 +28,13 @@ final class ReadEngine {
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+  /** The whole chain, shared by every view of it; this engine reads from {@code base} down. */
   private final Layer[] layers;
+  private final int base;
 
-  ReadEngine(Layer[] layers) {
+  ReadEngine(Layer[] layers, int base) {
     this.layers = layers;
+    this.base = base;
   }
 
   /**
@@ -39,7 +42,7 @@ final class ReadEngine {
    * caller has clamped the range to the top layer's size.
    */
   void read(long pos, ByteBuffer dst, int dstIndex, int length) throws IOException {
-    Layer top = layers[0];
+    Layer top = layers[base];
     if (top.type == DiskType.FIXED) {
       top.storage.read(pos, dst, dstIndex, length);
     } else if (top.type == DiskType.DYNAMIC) {
@@ -86,7 +89,7 @@ final class ReadEngine {
   /** Reads through a differencing chain with an explicit stack of (layer, pos, dst index, length). */
   private void readChain(long pos, ByteBuffer dst, int dstIndex, int length) throws IOException {
     Scratch s = SCRATCH.get();
-    int sp = push(s, 0, 0, pos, dstIndex, length);
+    int sp = push(s, 0, base, pos, dstIndex, length);
     while (sp > 0) {
       sp -= 4;
       long[] st = s.stack;
