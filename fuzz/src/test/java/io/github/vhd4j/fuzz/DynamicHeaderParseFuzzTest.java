@@ -83,11 +83,18 @@ class DynamicHeaderParseFuzzTest {
       long v = op.value();
       long entries = t.entries();
       switch (op.code() % OPS) {
-        case TABLE_OFFSET_MOVE -> t.tableOffset = op.bits(0, 8) * 512 + (op.bits(63, 1) == 1 ? op.bits(8, 9) : 0);
+        case TABLE_OFFSET_MOVE -> {
+          t.tableOffset = op.bits(0, 8) * 512 + (op.bits(63, 1) == 1 ? op.bits(8, 9) : 0);
+          // The builder then places blocks off sector boundaries, where no table entry can point.
+          consistent &= t.tableOffset % 512 == 0;
+        }
         case HEADER_OFFSET_MOVE -> t.headerOffset = 512 + op.bits(0, 6) * 512;
         case MAX_ENTRIES_SMALL -> t.maxTableEntries = Math.floorMod(v, 2 * entries + 8);
         case BAT_PADDING -> t.batPadding = (int) v;
-        case GAP_BEFORE_BLOCKS -> t.gapBeforeBlocks = op.bits(0, 4) * 512 + (op.bits(63, 1) == 1 ? op.bits(4, 9) : 0);
+        case GAP_BEFORE_BLOCKS -> {
+          t.gapBeforeBlocks = op.bits(0, 4) * 512 + (op.bits(63, 1) == 1 ? op.bits(4, 9) : 0);
+          consistent &= t.gapBeforeBlocks % 512 == 0;
+        }
         case ALIGN_4K -> t.alignBlocks4k = true;
         case DROP_BLOCK -> {
           List<Integer> allocated = new ArrayList<>(t.blocks.keySet());

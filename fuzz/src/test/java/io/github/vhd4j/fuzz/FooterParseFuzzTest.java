@@ -73,8 +73,9 @@ class FooterParseFuzzTest {
       t.maxTableEntries = t.entries();
     }
     byte[] original = t.footerBytes(base.kind() == Bases.FIXED ? -1L : headerOffset);
-    long builtType = t.diskType;
     long fileDelta = 0;
+    // The type code is patched into the bytes: the builder lays a file out by its type.
+    long typeCode = -1;
     for (Recipe.Op op : recipe.ops()) {
       long v = op.value();
       switch (op.code() % OPS) {
@@ -94,8 +95,8 @@ class FooterParseFuzzTest {
           t.heads = (int) op.bits(16, 8);
           t.sectorsPerTrack = (int) op.bits(24, 8);
         }
-        case DISK_TYPE -> t.diskType = v & 0xFFFFFFFFL;
-        case DISK_TYPE_SMALL -> t.diskType = v & 7;
+        case DISK_TYPE -> typeCode = v & 0xFFFFFFFFL;
+        case DISK_TYPE_SMALL -> typeCode = v & 7;
         case CHECKSUM -> t.footerChecksum = v & 0xFFFFFFFFL;
         case UUID_FIELD -> t.uuid = v == 0 ? new UUID(0, 0) : new UUID(v, ~v);
         case SAVED_STATE -> t.savedState = (int) (v & 0xFF);
@@ -125,12 +126,24 @@ class FooterParseFuzzTest {
       t.footerChecksum = TestImage.checksum(original, 64);
     }
     byte[] bytes = t.toBytes();
+    if (typeCode >= 0) {
+      byte[] code = TestImage.u32(typeCode);
+      if (t.tailFooter) {
+        System.arraycopy(code, 0, bytes, (int) t.tailFooterOffset() + 60, 4);
+      }
+      if (base.kind() != Bases.FIXED && t.headCopy && t.headCopyOverride == null) {
+        System.arraycopy(code, 0, bytes, 60, 4);
+      }
+      if (recipe.fixChecksums()) {
+        TestImage.fixChecksums(bytes);
+      }
+    }
     if (fileDelta != 0) {
       bytes = Arrays.copyOf(bytes, (int) Math.max(0, bytes.length + fileDelta));
     }
 
     Battery.Result result = Battery.run(Bases.memory(bytes), List.of(bytes), base.options(), Inputs.random(bytes));
-    checkFooter(bytes, base, builtType, result);
+    checkFooter(bytes, base, t.diskType, result);
   }
 
   private static boolean hasChecksumOp(Recipe r) {

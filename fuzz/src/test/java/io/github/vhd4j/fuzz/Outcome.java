@@ -66,7 +66,7 @@ final class Outcome<T> {
     }
     if (failure instanceof VhdFormatException) {
       Problem p = ((VhdFormatException) failure).getProblem();
-      return failure.getClass().getSimpleName() + " " + Problems.normalize(p, failure.getResource());
+      return failure.getClass().getSimpleName() + " " + Problems.normalize(p);
     }
     if (failure instanceof ParentNotFoundException) {
       return failure.getClass().getSimpleName() + " " + ((ParentNotFoundException) failure).getParentUuid();

@@ -8,17 +8,25 @@ import java.util.List;
 final class Problems {
   private Problems() {}
 
-  /** A problem as text without its resource, which differs between a path, a channel and memory. */
-  static String normalize(Problem p, String resource) {
-    String message = resource.isEmpty() ? p.message() : p.message().replace(resource, "<resource>");
+  /**
+   * A problem as text without its resource, which differs between a path, a channel and memory.
+   * Messages never name the image they are about, so they are compared as they are (replacing the
+   * resource name in them would also rewrite image bytes that happen to spell it).
+   */
+  static String normalize(Problem p) {
     return p.severity() + " " + p.code() + " " + p.structure() + "." + p.field() + " @" + p.offset()
-        + " expected=" + p.expected() + " actual=" + p.actual() + " " + message;
+        + " expected=" + p.expected() + " actual=" + p.actual() + " " + p.message();
   }
 
-  static List<String> normalize(List<Problem> problems, String resource) {
+  /**
+   * The problems as text; those of another image of the chain keep their resource name.
+   *
+   * @param top the resource of the image the list is about
+   */
+  static List<String> normalize(List<Problem> problems, String top) {
     List<String> out = new ArrayList<>(problems.size());
     for (Problem p : problems) {
-      out.add(normalize(p, p.resource().equals(resource) ? resource : p.resource()));
+      out.add(p.resource().equals(top) ? normalize(p) : normalize(p) + " (" + p.resource() + ")");
     }
     return out;
   }
