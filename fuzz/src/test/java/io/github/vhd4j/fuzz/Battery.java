@@ -81,6 +81,18 @@ final class Battery {
       if (strict.ok()) {
         assertTrue(lenient.ok(), "strict mode opened the image but lenient mode refused it: " + lenient);
         assertEquals(s1, s2, "strict and lenient opens of a valid image differ");
+        assertTrue(strict.value().getWarnings().stream().noneMatch(p -> p.severity() == Severity.ERROR),
+            "a strictly opened image lists an error among its warnings: " + strict.value().getWarnings());
+      } else if (lenient.ok() && strict.failure() instanceof VhdFormatException) {
+        // Lenient mode lists every error it downgraded, with severity ERROR (OpenOptions.lenient),
+        // except a damaged tail footer that it replaced by the head copy (lenient implies footer
+        // recovery, which reports the tail as a warning, as the default strict mode does).
+        ProblemCode code = ((VhdFormatException) strict.failure()).getCode();
+        List<Problem> listed = lenient.value().getWarnings();
+        boolean recovered = (code == ProblemCode.FOOTER_CHECKSUM || code == ProblemCode.FOOTER_COOKIE)
+            && listed.stream().anyMatch(p -> p.code() == ProblemCode.FOOTER_HEAD_COPY_USED);
+        assertTrue(listed.stream().anyMatch(p -> p.code() == code && (recovered || p.severity() == Severity.ERROR)),
+            "lenient mode opened past " + code + " without listing it: " + listed);
       }
       CheckOptions shallow = CheckOptions.defaults().withOpenOptions(base);
       Outcome<ValidationReport> report = measured("check", n, () -> src.check(shallow));
