@@ -331,6 +331,28 @@ class ResourceBoundsTest {
   // -----------------------------------------------------------------------------------------------
   // Allocation linear in the file size
 
+  /**
+   * A 35 KiB differencing child that claims 2040 GiB in 256 MiB blocks (8,160 table entries), over
+   * the fixture chain: mapping it must cost what its files cost, not what its virtual size claims.
+   */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void shouldMapAHugeSparseDifferencingDiskWithinLinearAllocation() throws IOException {
+    Path sub = Files.createDirectories(dir.resolve("huge-map"));
+    ChainFixture.install(sub);
+    TestImage child = ChainFixture.child(256L << 20);
+    child.setSize(0xFF000000L * 512);
+    Path file = child.writeTo(sub.resolve("child.vhd"));
+    long n = Files.size(file) + Files.size(sub.resolve(ChainFixture.PARENT))
+        + Files.size(sub.resolve(ChainFixture.GRANDPARENT));
+    try (VhdImage img = Vhd.open(file)) {
+      img.map();
+      Measured<List<Extent>> m = measure(img::map);
+      assertTrue(m.outcome.ok(), "map: " + m.outcome);
+      assertBounded("map of a 2040 GiB differencing disk", n, m);
+    }
+  }
+
   /** A dynamic disk of {@code entries} 512-byte blocks whose table entries are set by {@code fill}. */
   private static Path tableHeavy(String name, int entries, int allocatedMode) throws IOException {
     TestImage t = TestImage.dynamic((long) entries * 512, 512);
