@@ -111,7 +111,8 @@ final class Bases {
       int writes = 1 + r.content() % 3;
       for (int i = 0; i < writes; i++) {
         long off = Math.floorMod(rnd.nextLong(), t.currentSize);
-        int len = (int) Math.min(t.currentSize - off, 1 + rnd.nextInt(kind == FIXED ? 8192 : (int) (2 * t.blockSize)));
+        int most = kind == FIXED ? 8192 : (int) (2 * t.blockSize);
+        int len = (int) Math.min(t.currentSize - off, 1 + rnd.nextInt(most));
         byte[] data = new byte[len];
         rnd.nextBytes(data);
         t.write(off, data);

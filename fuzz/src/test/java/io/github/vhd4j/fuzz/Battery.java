@@ -92,9 +92,11 @@ final class Battery {
         ProblemCode code = ((VhdFormatException) strict.failure()).getCode();
         List<Problem> listed = lenient.value().getWarnings();
         boolean headCopy = listed.stream().anyMatch(p -> p.code() == ProblemCode.FOOTER_HEAD_COPY_USED);
-        boolean recovered = headCopy && (code == ProblemCode.FOOTER_CHECKSUM || code == ProblemCode.FOOTER_COOKIE);
+        boolean recovered = headCopy
+            && (code == ProblemCode.FOOTER_CHECKSUM || code == ProblemCode.FOOTER_COOKIE);
         if (!(headCopy && !base.footerRecovery())) {
-          assertTrue(listed.stream().anyMatch(p -> p.code() == code && (recovered || p.severity() == Severity.ERROR)),
+          assertTrue(listed.stream()
+                  .anyMatch(p -> p.code() == code && (recovered || p.severity() == Severity.ERROR)),
               "lenient mode opened past " + code + " without listing it: " + listed);
         }
       }
@@ -106,7 +108,8 @@ final class Battery {
       relate(strict, report.value(), base);
       List<String> r = Problems.normalize(report.value().problems(), report.value().resource());
       List<String> d = Problems.normalize(deep.value().problems(), deep.value().resource());
-      assertTrue(Problems.isSubsequence(r, d), "the deep report lost problems of the shallow one:\n" + r + "\n" + d);
+      assertTrue(Problems.isSubsequence(r, d),
+          "the deep report lost problems of the shallow one:\n" + r + "\n" + d);
       return new Result(strict.failureSignature(), lenient.failureSignature(), s1, s2, r, d);
     } finally {
       closeAndCheck(strict);
@@ -115,7 +118,10 @@ final class Battery {
     }
   }
 
-  /** Runs a call and fails when it allocates more than the limit twice in a row (JIT and class loading excluded). */
+  /**
+   * Runs a call and fails when it allocates more than the limit twice in a row (so that class
+   * loading and JIT work of a first call do not count).
+   */
   static <T> Outcome<T> measured(String what, long n, Outcome.Call<T> call) {
     long before = Alloc.now();
     Outcome<T> first = Outcome.of(call);
@@ -166,7 +172,8 @@ final class Battery {
     }
     List<Problem> warnings = strict.value().getWarnings();
     for (Problem p : report.problems(Severity.ERROR)) {
-      boolean tailFooterReplaced = (p.code() == ProblemCode.FOOTER_COOKIE || p.code() == ProblemCode.FOOTER_CHECKSUM)
+      boolean tailFooterReplaced =
+          (p.code() == ProblemCode.FOOTER_COOKIE || p.code() == ProblemCode.FOOTER_CHECKSUM)
           && p.structure().equals("footer")
           && warnings.stream().anyMatch(w -> w.code() == ProblemCode.FOOTER_HEAD_COPY_USED
               && w.resource().equals(p.resource()));

@@ -44,7 +44,8 @@ class CliJsonFuzzTest {
     Files.write(file, data);
     String path = file.toString();
 
-    for (List<String> args : List.of(List.of("info", "--json", path), List.of("info", "--json", "--lenient", path))) {
+    for (List<String> args : List.of(List.of("info", "--json", path),
+        List.of("info", "--json", "--lenient", path))) {
       Run r = run(args);
       if (r.exit == 0) {
         parseOneObject(r.out, args);
@@ -91,8 +92,10 @@ class CliJsonFuzzTest {
     assertTrue(r.err.startsWith("vhd: "), "error output of " + args + " does not start with 'vhd: ': " + r.err);
     assertTrue(r.err.endsWith(System.lineSeparator()), "error output is not one terminated line: " + r.err);
     String line = r.err.substring(0, r.err.length() - System.lineSeparator().length());
-    assertFalse(line.contains("\n") || line.contains("\r"), "more than one error line for " + args + ": " + r.err);
-    assertFalse(line.contains("internal error"), "the tool reported an internal error for " + args + ": " + line);
+    assertFalse(line.contains("\n") || line.contains("\r"),
+        "more than one error line for " + args + ": " + r.err);
+    assertFalse(line.contains("internal error"),
+        "the tool reported an internal error for " + args + ": " + line);
   }
 
   /** Parses standard output as exactly one JSON object (whitespace around it allowed). */

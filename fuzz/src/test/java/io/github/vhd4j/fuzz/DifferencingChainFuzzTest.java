@@ -158,7 +158,8 @@ class DifferencingChainFuzzTest {
   }
 
   /** Child sectors whose bit is set read from the child; the rest read as the parent alone does. */
-  private static void assertChildOverParent(VhdImage chain, TestImage child, VhdImage parent) throws IOException {
+  private static void assertChildOverParent(VhdImage chain, TestImage child, VhdImage parent)
+      throws IOException {
     long size = chain.getSize();
     assertEquals(child.currentSize, size, "the chain's size is the child's");
     byte[] got = new byte[(int) size];

@@ -142,7 +142,8 @@ class FooterParseFuzzTest {
       bytes = Arrays.copyOf(bytes, (int) Math.max(0, bytes.length + fileDelta));
     }
 
-    Battery.Result result = Battery.run(Bases.memory(bytes), List.of(bytes), base.options(), Inputs.random(bytes));
+    Battery.Result result =
+        Battery.run(Bases.memory(bytes), List.of(bytes), base.options(), Inputs.random(bytes));
     checkFooter(bytes, base, t.diskType, result);
   }
 
@@ -170,17 +171,20 @@ class FooterParseFuzzTest {
               && ((VhdFormatException) strict.failure()).getCode() == ProblemCode.FOOTER_DISK_TYPE,
               "an unknown disk type must fail as FOOTER_DISK_TYPE: " + strict.failure());
         } else if (f.currentSize() % 512 != 0) {
-          assertFalse(strict.ok(), "a current size of " + f.currentSize() + " (not whole sectors) opened strictly");
+          assertFalse(strict.ok(),
+              "a current size of " + f.currentSize() + " (not whole sectors) opened strictly");
         }
       }
       if (tail != null && !tailValid && base.kind() == Bases.FIXED) {
-        assertFalse(strict.ok(), "a fixed disk with a damaged footer (no copy to fall back to) opened strictly");
+        assertFalse(strict.ok(),
+            "a fixed disk with a damaged footer (no copy to fall back to) opened strictly");
       }
       if (!strict.ok()) {
         return;
       }
       VhdImage img = strict.value();
-      boolean headUsed = img.getWarnings().stream().anyMatch(p -> p.code() == ProblemCode.FOOTER_HEAD_COPY_USED);
+      boolean headUsed =
+          img.getWarnings().stream().anyMatch(p -> p.code() == ProblemCode.FOOTER_HEAD_COPY_USED);
       byte[] inEffect = headUsed ? Decode.headFooter(bytes) : tail;
       assertTrue(inEffect != null && Decode.checksumOk(inEffect),
           "strict open used a footer that is missing or damaged (head copy used: " + headUsed + ")");

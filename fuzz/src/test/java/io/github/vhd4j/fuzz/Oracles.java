@@ -133,7 +133,8 @@ final class Oracles {
       case BAT_ENTRY_OVERLAP:
         return;
       default:
-        throw new AssertionError("a lenient image failed to read for another reason than a damaged block: " + e, e);
+        throw new AssertionError(
+            "a lenient image failed to read for another reason than a damaged block: " + e, e);
     }
   }
 

@@ -80,12 +80,14 @@ class ParentLocatorParseFuzzTest {
       "wrong-uuid.vhd", "garbage.vhd", "dir.vhd", "child.vhd", "missing.vhd", "{outside}/parent.vhd",
       "file://{outside}/parent.vhd", "file://localhost{child}/parent.vhd", "file://{allowed}/deep/parent.vhd",
       "{allowed}/parent.vhd", "..\\allowed\\parent.vhd", "..\\allowed\\deep\\parent.vhd", "C:parent.vhd",
-      "\\\\server\\share\\parent.vhd", "..", ".", "", "/", "parent.vhd\0junk", "file://{root}/%6futside/parent.vhd",
+      "\\\\server\\share\\parent.vhd", "..", ".", "", "/", "parent.vhd\0junk",
+      "file://{root}/%6futside/parent.vhd",
       "file://{child}/%70arent.vhd", "\u00e9t\u00e9.vhd", "{child}/sub/../../outside/parent.vhd",
       "file://{child}/link-out.vhd", "sub/parent.vhd", "../../../../../../../../../../{outside}/parent.vhd"};
 
-  static final Charset[] CHARSETS = {StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE, StandardCharsets.UTF_8,
-      StandardCharsets.ISO_8859_1, StandardCharsets.UTF_16LE, StandardCharsets.UTF_16LE};
+  static final Charset[] CHARSETS = {StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE,
+      StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1, StandardCharsets.UTF_16LE,
+      StandardCharsets.UTF_16LE};
 
   private static final UUID PARENT = UUID.fromString("10ca7000-0000-4000-8000-000000000001");
   private static final UUID WRONG = UUID.fromString("10ca7000-0000-4000-8000-000000000002");
@@ -160,16 +162,19 @@ class ParentLocatorParseFuzzTest {
   }
 
   /** A candidate the resolver parsed (whatever it decided) must be an allowed file. */
-  private static void assertParsedOnlyIfAllowed(ParentCandidate c, Tree f, boolean allowDir) throws IOException {
-    Set<ParentCandidate.Outcome> parsed = EnumSet.of(ParentCandidate.Outcome.ACCEPTED, ParentCandidate.Outcome.INVALID,
-        ParentCandidate.Outcome.UUID_MISMATCH, ParentCandidate.Outcome.SIZE_MISMATCH);
+  private static void assertParsedOnlyIfAllowed(ParentCandidate c, Tree f, boolean allowDir)
+      throws IOException {
+    Set<ParentCandidate.Outcome> parsed = EnumSet.of(ParentCandidate.Outcome.ACCEPTED,
+        ParentCandidate.Outcome.INVALID, ParentCandidate.Outcome.UUID_MISMATCH,
+        ParentCandidate.Outcome.SIZE_MISMATCH);
     if (!parsed.contains(c.outcome())) {
       return;
     }
     Path real = c.path().toRealPath();
     boolean beside = real.getParent().equals(f.child.toRealPath());
     boolean underAllowed = allowDir && real.startsWith(f.allowed.toRealPath());
-    assertTrue(beside || underAllowed, "the resolver opened a file it must not: " + c + " (real path " + real + ")");
+    assertTrue(beside || underAllowed,
+        "the resolver opened a file it must not: " + c + " (real path " + real + ")");
   }
 
   private static void assertContent(VhdImage img, TestImage child, byte[] parentContent) throws IOException {

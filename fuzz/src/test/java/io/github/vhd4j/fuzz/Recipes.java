@@ -96,11 +96,14 @@ final class Recipes {
     }
     out.put("A02-footer-bad-cookie", r(F_DYNAMIC, S_4M, BS_2M, 0, FIX,
         op(FooterParseFuzzTest.COOKIE, 0, "conectiy".getBytes(StandardCharsets.US_ASCII))));
-    out.put("A03-footer-checksum", r(F_FIXED, FX_32K, 0, 9, 0, op(FooterParseFuzzTest.CHECKSUM, 0xDEADBEEFL)));
-    out.put("A03-footer-checksum-stale", r(F_DYNAMIC, S_4M, BS_4K, 9, 0, op(FooterParseFuzzTest.TIMESTAMP, 1)));
+    out.put("A03-footer-checksum", r(F_FIXED, FX_32K, 0, 9, 0,
+        op(FooterParseFuzzTest.CHECKSUM, 0xDEADBEEFL)));
+    out.put("A03-footer-checksum-stale", r(F_DYNAMIC, S_4M, BS_4K, 9, 0,
+        op(FooterParseFuzzTest.TIMESTAMP, 1)));
     out.put("A04-footer-version", r(F_FIXED, 3, 0, 0, FIX, op(FooterParseFuzzTest.VERSION, 0x00020000L)));
     out.put("A05-footer-disk-type-0", r(F_FIXED, 3, 0, 0, FIX, op(FooterParseFuzzTest.DISK_TYPE, 0)));
-    out.put("A05-footer-disk-type-5", r(F_DYNAMIC, S_4M, BS_2M, 0, FIX, op(FooterParseFuzzTest.DISK_TYPE, 5)));
+    out.put("A05-footer-disk-type-5", r(F_DYNAMIC, S_4M, BS_2M, 0, FIX,
+        op(FooterParseFuzzTest.DISK_TYPE, 5)));
     out.put("A05-footer-disk-type-ffffffff", r(F_FIXED, 3, 0, 0, FIX,
         op(FooterParseFuzzTest.DISK_TYPE, 0xFFFFFFFFL)));
     out.put("A06-fixed-data-offset", r(F_FIXED, 3, 0, 0, FIX, op(FooterParseFuzzTest.DATA_OFFSET, 0x200)));
@@ -109,7 +112,8 @@ final class Recipes {
           op(FooterParseFuzzTest.DATA_OFFSET, off)));
     }
     out.put("A08-footer-features-0", r(F_FIXED, 3, 0, 0, FIX, op(FooterParseFuzzTest.FEATURES, 0)));
-    out.put("A08-footer-features-upper", r(F_FIXED, 3, 0, 0, FIX, op(FooterParseFuzzTest.FEATURES, 0xFFFF0002L)));
+    out.put("A08-footer-features-upper", r(F_FIXED, 3, 0, 0, FIX,
+        op(FooterParseFuzzTest.FEATURES, 0xFFFF0002L)));
     out.put("A09-footer-reserved-hidden-byte", r(F_FIXED, 3, 0, 1, FIX,
         op(FooterParseFuzzTest.RESERVED_BYTE, 1L << 16)));
     out.put("A10-tap-hidden-byte-unsummed", r(F_DYNAMIC, S_4M, BS_4K, 3, 0,
@@ -119,38 +123,51 @@ final class Recipes {
     out.put("A11-saved-state-1", r(F_FIXED, 3, 0, 0, FIX, op(FooterParseFuzzTest.SAVED_STATE, 1)));
     out.put("A11-saved-state-2", r(F_FIXED, 3, 0, 0, FIX, op(FooterParseFuzzTest.SAVED_STATE, 2)));
     out.put("A12-copy-mismatch-timestamp", r(F_DYNAMIC, S_4M, BS_4K, 4, FIX,
-        op(FooterParseFuzzTest.TIMESTAMP, 0x2B000000L), op(FooterParseFuzzTest.HEAD_COPY, FooterParseFuzzTest.HEAD_STALE)));
+        op(FooterParseFuzzTest.TIMESTAMP, 0x2B000000L),
+        op(FooterParseFuzzTest.HEAD_COPY, FooterParseFuzzTest.HEAD_STALE)));
     out.put("A12-copy-mismatch-type", r(F_DYNAMIC, S_4M, BS_4K, 4, FIX,
-        op(FooterParseFuzzTest.DISK_TYPE_SMALL, 4), op(FooterParseFuzzTest.HEAD_COPY, FooterParseFuzzTest.HEAD_STALE)));
-    out.put("A13-eof-footer-lost", r(F_DYNAMIC, S_4M, BS_4K, 5, FIX, op(FooterParseFuzzTest.NO_TAIL_FOOTER, 1)));
+        op(FooterParseFuzzTest.DISK_TYPE_SMALL, 4),
+        op(FooterParseFuzzTest.HEAD_COPY, FooterParseFuzzTest.HEAD_STALE)));
+    out.put("A13-eof-footer-lost", r(F_DYNAMIC, S_4M, BS_4K, 5, FIX,
+        op(FooterParseFuzzTest.NO_TAIL_FOOTER, 1)));
     out.put("A13-eof-footer-damaged-head-valid", r(F_DYNAMIC, S_4M, BS_4K, 5, 0,
-        op(FooterParseFuzzTest.ORIGINAL_SIZE, 5), op(FooterParseFuzzTest.HEAD_COPY, FooterParseFuzzTest.HEAD_STALE)));
+        op(FooterParseFuzzTest.ORIGINAL_SIZE, 5),
+        op(FooterParseFuzzTest.HEAD_COPY, FooterParseFuzzTest.HEAD_STALE)));
     out.put("A13-eof-footer-damaged-no-recovery", r(F_DYNAMIC, S_4M, BS_4K, 5, NO_RECOVERY,
-        op(FooterParseFuzzTest.ORIGINAL_SIZE, 5), op(FooterParseFuzzTest.HEAD_COPY, FooterParseFuzzTest.HEAD_STALE)));
+        op(FooterParseFuzzTest.ORIGINAL_SIZE, 5),
+        op(FooterParseFuzzTest.HEAD_COPY, FooterParseFuzzTest.HEAD_STALE)));
     out.put("A13-eof-footer-and-copy-damaged", r(F_DYNAMIC, S_4M, BS_4K, 5, 0,
-        op(FooterParseFuzzTest.ORIGINAL_SIZE, 5), op(FooterParseFuzzTest.HEAD_COPY, FooterParseFuzzTest.HEAD_DAMAGED)));
+        op(FooterParseFuzzTest.ORIGINAL_SIZE, 5),
+        op(FooterParseFuzzTest.HEAD_COPY, FooterParseFuzzTest.HEAD_DAMAGED)));
     out.put("A13-short-footer", r(F_DYNAMIC, S_4M, BS_4K, 5, FIX, op(FooterParseFuzzTest.SHORT_FOOTER, 1)));
     out.put("A15-null-uuid", r(F_FIXED, 3, 0, 0, FIX, op(FooterParseFuzzTest.UUID_FIELD, 0)));
     out.put("A16-timestamp-max", r(F_FIXED, 3, 0, 0, FIX, op(FooterParseFuzzTest.TIMESTAMP, 0xFFFFFFFFL)));
     out.put("F60-virtual-pc-chs", r(F_DYNAMIC, S_136G, BS_2M, 0, FIX,
-        op(FooterParseFuzzTest.CREATOR_APP, fourCc("vpc ")), op(FooterParseFuzzTest.GEOMETRY, geometry(65278, 16, 255))));
+        op(FooterParseFuzzTest.CREATOR_APP, fourCc("vpc ")),
+        op(FooterParseFuzzTest.GEOMETRY, geometry(65278, 16, 255))));
     out.put("F61-hyper-v-current-size", r(F_DYNAMIC, S_136G, BS_2M, 0, FIX,
-        op(FooterParseFuzzTest.CREATOR_APP, fourCc("win ")), op(FooterParseFuzzTest.GEOMETRY, geometry(65278, 16, 255))));
+        op(FooterParseFuzzTest.CREATOR_APP, fourCc("win ")),
+        op(FooterParseFuzzTest.GEOMETRY, geometry(65278, 16, 255))));
     out.put("F62-disk2vhd-max-chs", r(F_DYNAMIC, S_1G, BS_2M, 0, FIX,
-        op(FooterParseFuzzTest.CREATOR_APP, fourCc("d2v\0")), op(FooterParseFuzzTest.CURRENT_SIZE, 263_454_720L),
+        op(FooterParseFuzzTest.CREATOR_APP, fourCc("d2v\0")),
+        op(FooterParseFuzzTest.CURRENT_SIZE, 263_454_720L),
         op(FooterParseFuzzTest.GEOMETRY, geometry(65535, 16, 255))));
     out.put("F63-azure-wa", r(F_DYNAMIC, S_8G, BS_2M, 0, FIX,
-        op(FooterParseFuzzTest.CREATOR_APP, fourCc("wa\0\0")), op(FooterParseFuzzTest.CURRENT_SIZE, 0x140000000L),
+        op(FooterParseFuzzTest.CREATOR_APP, fourCc("wa\0\0")),
+        op(FooterParseFuzzTest.CURRENT_SIZE, 0x140000000L),
         op(FooterParseFuzzTest.GEOMETRY, geometry(10402, 16, 63))));
     out.put("F64-zero-geometry", r(F_FIXED, 3, 0, 0, FIX, op(FooterParseFuzzTest.CREATOR_APP, 0),
-        op(FooterParseFuzzTest.CREATOR_OS, 0), op(FooterParseFuzzTest.TIMESTAMP, 0), op(FooterParseFuzzTest.GEOMETRY, 0)));
+        op(FooterParseFuzzTest.CREATOR_OS, 0), op(FooterParseFuzzTest.TIMESTAMP, 0),
+        op(FooterParseFuzzTest.GEOMETRY, 0)));
     out.put("F65-vbox-non-chs", r(F_DYNAMIC, S_1G, BS_2M, 0, FIX | CHS,
-        op(FooterParseFuzzTest.CREATOR_APP, fourCc("vbox")), op(FooterParseFuzzTest.GEOMETRY, geometry(2080, 16, 63))));
+        op(FooterParseFuzzTest.CREATOR_APP, fourCc("vbox")),
+        op(FooterParseFuzzTest.GEOMETRY, geometry(2080, 16, 63))));
     out.put("F66-geometry-too-large", r(F_FIXED, FX_32K, 0, 6, FIX,
         op(FooterParseFuzzTest.GEOMETRY, geometry(1000, 16, 63))));
     out.put("F66-geometry-too-large-chs-policy", r(F_DYNAMIC, S_4M, BS_4K, 6, FIX | CHS,
         op(FooterParseFuzzTest.GEOMETRY, geometry(1000, 16, 63))));
-    out.put("F67-unaligned-size", r(F_DYNAMIC, S_4M, BS_2M, 0, FIX, op(FooterParseFuzzTest.CURRENT_SIZE, 1_048_577L)));
+    out.put("F67-unaligned-size", r(F_DYNAMIC, S_4M, BS_2M, 0, FIX,
+        op(FooterParseFuzzTest.CURRENT_SIZE, 1_048_577L)));
     out.put("F68-zero-size", r(F_DYNAMIC, 0, BS_2M, 0, FIX));
     out.put("F69-max-size-plus-one-sector", r(F_DYNAMIC, S_2040G, BS_2M, 0, FIX,
         op(FooterParseFuzzTest.CURRENT_SIZE, 0xFF000000L * 512 + 512)));
@@ -158,7 +175,8 @@ final class Recipes {
         op(FooterParseFuzzTest.CURRENT_SIZE, 32 * 1024 + (2 << 20))));
     out.put("F70-fixed-size-smaller-than-file", r(F_FIXED, FX_32K, 0, 2, FIX,
         op(FooterParseFuzzTest.CURRENT_SIZE, 32 * 1024 - 512)));
-    out.put("F71-chs-rounded-size", r(F_DYNAMIC, 5, BS_2M, 0, FIX, op(FooterParseFuzzTest.CREATOR_APP, fourCc("vpc "))));
+    out.put("F71-chs-rounded-size", r(F_DYNAMIC, 5, BS_2M, 0, FIX,
+        op(FooterParseFuzzTest.CREATOR_APP, fourCc("vpc "))));
     out.put("F72-130GiB-max-chs", r(F_DYNAMIC, S_136G, BS_2M, 0, FIX | CURRENT,
         op(FooterParseFuzzTest.CREATOR_APP, fourCc("qemu")), op(FooterParseFuzzTest.CURRENT_SIZE, 130L << 30),
         op(FooterParseFuzzTest.GEOMETRY, geometry(65535, 16, 255))));
@@ -188,25 +206,30 @@ final class Recipes {
     out.put("B19-header-version-0", r(H_DYNAMIC, S_4M, BS_2M, 0, FIX, op(H_VERSION, 0)));
     out.put("B20-block-size-zero", r(H_DYNAMIC, S_64M, BS_2M, 0, FIX, op(H_BLOCK_SIZE, 0)));
     for (long bs : new long[] {0x80, 0x1FF, 0x12345678L, 0x600}) {
-      out.put("B21-block-size-invalid-" + Long.toHexString(bs), r(H_DYNAMIC, S_64M, BS_2M, 0, FIX, op(H_BLOCK_SIZE, bs)));
+      out.put("B21-block-size-invalid-" + Long.toHexString(bs), r(H_DYNAMIC, S_64M, BS_2M, 0, FIX,
+          op(H_BLOCK_SIZE, bs)));
     }
     out.put("B22-block-size-512", r(H_DYNAMIC, 2, BS_512, 22, FIX));
     out.put("B22-block-size-512-differencing", r(H_DIFF, 3, BS_512, 22, FIX));
     for (long bs : new long[] {1L << 31, 1L << 30, 1L << 28}) {
-      out.put("B23-block-size-huge-" + Long.toHexString(bs), r(H_DYNAMIC, S_64M, BS_2M, 0, FIX, op(H_BLOCK_SIZE, bs)));
+      out.put("B23-block-size-huge-" + Long.toHexString(bs), r(H_DYNAMIC, S_64M, BS_2M, 0, FIX,
+          op(H_BLOCK_SIZE, bs)));
     }
     for (long next : new long[] {0x200, 0, 0xFFFFFFFFL, 0x400}) {
-      out.put("B24-header-next-" + Long.toHexString(next), r(H_DYNAMIC, S_4M, BS_4K, 4, FIX, op(H_NEXT, next)));
+      out.put("B24-header-next-" + Long.toHexString(next), r(H_DYNAMIC, S_4M, BS_4K, 4, FIX,
+          op(H_NEXT, next)));
     }
     for (long off : new long[] {0, 0x200, 0x601, 1L << 40}) {
-      out.put("B25-table-offset-" + Long.toHexString(off), r(H_DYNAMIC, S_4M, BS_4K, 4, FIX, op(H_TABLE_OFFSET, off)));
+      out.put("B25-table-offset-" + Long.toHexString(off), r(H_DYNAMIC, S_4M, BS_4K, 4, FIX,
+          op(H_TABLE_OFFSET, off)));
     }
     out.put("B25-table-after-locators", r(H_DIFF, 3, BS_4K, 4, FIX, op(TABLE_OFFSET_MOVE, 16)));
     out.put("B25-header-moved", r(H_DYNAMIC, S_4M, BS_4K, 4, FIX, op(HEADER_OFFSET_MOVE, 9)));
     out.put("B26-header-reserved-300", r(H_DYNAMIC, S_4M, BS_2M, 0, FIX, op(H_RESERVED, 1 << 8)));
     out.put("B26-header-reserved-23c", r(H_DYNAMIC, S_4M, BS_2M, 0, FIX, op(HEADER_RESERVED_BUILDER, 1)));
     out.put("B27-parent-fields-on-dynamic", r(H_DYNAMIC, S_4M, BS_4K, 3, FIX,
-        op(DynamicHeaderParseFuzzTest.PARENT_UUID, 0x1234), op(PARENT_NAME_RAW, 0, "\0g\0h\0o\0s\0t".getBytes(StandardCharsets.ISO_8859_1))));
+        op(DynamicHeaderParseFuzzTest.PARENT_UUID, 0x1234),
+        op(PARENT_NAME_RAW, 0, "\0g\0h\0o\0s\0t".getBytes(StandardCharsets.ISO_8859_1))));
     out.put("C28-afl5-max-table-entries", r(H_DYNAMIC, 3, BS_512, 0, FIX, op(H_MAX_ENTRIES_SPECIAL, 0),
         op(NO_HEAD_COPY, 0)));
     out.put("C29-max-entries-ffffffff", r(H_DYNAMIC, S_4M, BS_2M, 0, FIX, op(H_MAX_ENTRIES_SPECIAL, 1)));
@@ -261,7 +284,8 @@ final class Recipes {
     int remove = ParentLocatorParseFuzzTest.LOCATOR_REMOVE;
     String[] t = ParentLocatorParseFuzzTest.TEMPLATES;
     for (int i = 0; i < t.length; i++) {
-      out.put("escape-w2ru-" + i, r(0, 0, 1, 3, FIX, op(remove, 0), op(locator, loc(1, W2RU, i, UTF16LE, 0))));
+      out.put("escape-w2ru-" + i, r(0, 0, 1, 3, FIX, op(remove, 0),
+          op(locator, loc(1, W2RU, i, UTF16LE, 0))));
       out.put("escape-macx-" + i, r(0, 0, 1, 3, FIX | ALLOW_DIRECTORY, op(remove, 0), op(remove, 1),
           op(locator, loc(2, MACX, i, UTF8, 0))));
       out.put("escape-name-" + i, r(0, 0, 1, 3, FIX, op(remove, 0), op(remove, 1),
@@ -272,13 +296,16 @@ final class Recipes {
         op(locator, loc(1, W2RU, 10, UTF16LE, 0))));
     out.put("E50-parent-timestamp-mismatch", r(0, 0, 1, 2, FIX,
         op(ParentLocatorParseFuzzTest.PARENT_TIMESTAMP, 0x2A000100L)));
-    out.put("E51-cycle-to-itself", r(0, 0, 1, 2, FIX, op(remove, 0), op(locator, loc(1, W2RU, 13, UTF16LE, 0))));
+    out.put("E51-cycle-to-itself", r(0, 0, 1, 2, FIX, op(remove, 0),
+        op(locator, loc(1, W2RU, 13, UTF16LE, 0))));
     out.put("E52-windows-locators", r(0, 0, 1, 2, FIX));
-    out.put("E53-locator-utf16be", r(0, 0, 1, 2, FIX, op(remove, 0), op(locator, loc(1, W2RU, 1, UTF16BE, 0))));
+    out.put("E53-locator-utf16be", r(0, 0, 1, 2, FIX, op(remove, 0),
+        op(locator, loc(1, W2RU, 1, UTF16BE, 0))));
     out.put("E53-locator-odd-length", r(0, 0, 1, 2, FIX, op(remove, 0),
         op(ParentLocatorParseFuzzTest.LOCATOR_LENGTH, 1 | 1 << 3 | 127 << 8)));
     out.put("E53-locator-bom", r(0, 0, 1, 2, FIX, op(remove, 0), op(locator, loc(1, W2RU, 1, 4, 0))));
-    out.put("E53-locator-trailing-nuls", r(0, 0, 1, 2, FIX, op(remove, 0), op(locator, loc(1, W2RU, 1, 5, 3))));
+    out.put("E53-locator-trailing-nuls", r(0, 0, 1, 2, FIX, op(remove, 0),
+        op(locator, loc(1, W2RU, 1, 5, 3))));
     byte[] surrogates = new byte[255];
     for (int i = 0; i < surrogates.length; i += 2) {
       surrogates[i] = (byte) 0xD8;
@@ -289,11 +316,16 @@ final class Recipes {
       out.put("E54-data-space-" + space, r(0, 0, 1, 2, FIX,
           op(ParentLocatorParseFuzzTest.LOCATOR_SPACE, 1 | space << 8)));
     }
-    out.put("E55-locator-length-ffffffff", r(0, 0, 1, 2, FIX, op(ParentLocatorParseFuzzTest.LOCATOR_LENGTH, 1 | 2 << 3)));
-    out.put("E55-locator-length-80000000", r(0, 0, 1, 2, FIX, op(ParentLocatorParseFuzzTest.LOCATOR_LENGTH, 1 | 3 << 3)));
-    out.put("E55-locator-beyond-eof", r(0, 0, 1, 2, FIX, op(ParentLocatorParseFuzzTest.LOCATOR_OFFSET, 1 | 5 << 3)));
-    out.put("E55-locator-over-bat", r(0, 0, 1, 2, FIX, op(ParentLocatorParseFuzzTest.LOCATOR_OFFSET, 1 | 3 << 3)));
-    out.put("E55-locator-over-header", r(0, 0, 1, 2, FIX, op(ParentLocatorParseFuzzTest.LOCATOR_OFFSET, 1 | 2 << 3)));
+    out.put("E55-locator-length-ffffffff", r(0, 0, 1, 2, FIX,
+        op(ParentLocatorParseFuzzTest.LOCATOR_LENGTH, 1 | 2 << 3)));
+    out.put("E55-locator-length-80000000", r(0, 0, 1, 2, FIX,
+        op(ParentLocatorParseFuzzTest.LOCATOR_LENGTH, 1 | 3 << 3)));
+    out.put("E55-locator-beyond-eof", r(0, 0, 1, 2, FIX,
+        op(ParentLocatorParseFuzzTest.LOCATOR_OFFSET, 1 | 5 << 3)));
+    out.put("E55-locator-over-bat", r(0, 0, 1, 2, FIX,
+        op(ParentLocatorParseFuzzTest.LOCATOR_OFFSET, 1 | 3 << 3)));
+    out.put("E55-locator-over-header", r(0, 0, 1, 2, FIX,
+        op(ParentLocatorParseFuzzTest.LOCATOR_OFFSET, 1 | 2 << 3)));
     out.put("E56-platform-codes", r(0, 0, 1, 2, FIX, op(locator, loc(0, WI2K, 2, LATIN1, 0)),
         op(locator, loc(1, WI2R, 1, LATIN1, 0)), op(locator, loc(2, MAC, 0, UTF8, 0)),
         op(locator, loc(3, MACX, 17, UTF8, 0)), op(locator, loc(4, 7, 0, UTF16LE, 0)),

@@ -37,15 +37,16 @@ class SeedCorpusTest {
       List<String> names = names(SeedGenerator.inputs(t[0], t[1]).resolve("pitfalls"));
       for (int n = 1; n <= 72; n++) {
         String prefix = String.format(Locale.ROOT, "%c%02d-", section(n), n);
-        assertTrue(names.stream().anyMatch(s -> s.startsWith(prefix)), t[0] + " has no seed for pitfall " + prefix);
+        assertTrue(names.stream().anyMatch(s -> s.startsWith(prefix)),
+            t[0] + " has no seed for pitfall " + prefix);
       }
     }
   }
 
   @Test
   void shouldHaveASeedForEveryChainPitfallOverTheValidParent() throws IOException {
-    List<String> names = names(SeedGenerator.inputs("DifferencingChainFuzzTest", "shouldReadFuzzedChildOverValidParent")
-        .resolve("pitfalls"));
+    List<String> names = names(SeedGenerator
+        .inputs("DifferencingChainFuzzTest", "shouldReadFuzzedChildOverValidParent").resolve("pitfalls"));
     for (int n = 46; n <= 59; n++) {
       String prefix = String.format(Locale.ROOT, "E%02d-", n);
       assertTrue(names.stream().anyMatch(s -> s.startsWith(prefix)), "no chain seed for pitfall " + prefix);
@@ -57,7 +58,8 @@ class SeedCorpusTest {
     for (String[] t : SeedGenerator.RAW_TARGETS) {
       try (Stream<Path> files = Files.walk(SeedGenerator.inputs(t[0], t[1]))) {
         for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-          assertTrue(Files.size(f) <= Inputs.MAX_INPUT, f + " is larger than -max_len (" + Files.size(f) + " bytes)");
+          assertTrue(Files.size(f) <= Inputs.MAX_INPUT,
+              f + " is larger than -max_len (" + Files.size(f) + " bytes)");
         }
       }
     }

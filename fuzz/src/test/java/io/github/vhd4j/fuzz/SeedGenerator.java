@@ -51,7 +51,8 @@ class SeedGenerator {
     Seeds.chain(chainCases, "child.vhd");
     write(children.resolve("pitfalls"), chainCases);
     write(inputs("FooterParseFuzzTest", "shouldParseAnyFooterFields").resolve("recipes"), Recipes.footer());
-    write(inputs("DynamicHeaderParseFuzzTest", "shouldParseAnyHeaderFields").resolve("recipes"), Recipes.header());
+    write(inputs("DynamicHeaderParseFuzzTest", "shouldParseAnyHeaderFields").resolve("recipes"),
+        Recipes.header());
     write(inputs("ParentLocatorParseFuzzTest", "shouldConfineParentsWhateverTheLocators").resolve("recipes"),
         Recipes.locators());
   }
