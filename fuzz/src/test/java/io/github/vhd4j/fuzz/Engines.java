@@ -1,0 +1,206 @@
+package io.github.vhd4j.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.vhd4j.CheckOptions;
+import io.github.vhd4j.OpenOptions;
+import io.github.vhd4j.ValidationReport;
+import io.github.vhd4j.Vhd;
+import io.github.vhd4j.VhdImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every storage engine the library has, as seen through the public API. The differential target
+ * opens the same bytes through each and requires the same answers.
+ *
+ * <p>To add an engine (the memory-mapped one, when {@code OpenOptions} can select it), add one
+ * line to {@link #ALL}, for example:
+ *
+ * <pre>{@code
+ * simple("mmap", (f, b, o) -> Vhd.open(f, o.withStorage(Storage.MMAP)),
+ *     (f, b, c) -> Vhd.check(f, c.withOpenOptions(c.openOptions().withStorage(Storage.MMAP)))),
+ * }</pre>
+ */
+final class Engines {
+  /** Opens the image held in {@code file}, whose bytes are {@code bytes}. */
+  interface Opener {
+    VhdImage open(Path file, byte[] bytes, OpenOptions options) throws IOException;
+  }
+
+  /** Checks the image held in {@code file}, whose bytes are {@code bytes}. */
+  interface Checker {
+    ValidationReport check(Path file, byte[] bytes, CheckOptions options) throws IOException;
+  }
+
+  /** One engine: a name for messages and a source of the given bytes through it. */
+  interface Engine {
+    String name();
+
+    /** The bytes (also stored in {@code file}) as this engine reads them. */
+    Battery.Source source(Path file, byte[] bytes);
+  }
+
+  static final List<Engine> ALL = List.of(
+      simple("FileChannel from a path", (f, b, o) -> Vhd.open(f, o), (f, b, c) -> Vhd.check(f, c)),
+      new CallerFileChannel(),
+      simple("heap ByteBuffer", (f, b, o) -> Vhd.open(ByteBuffer.wrap(b), o),
+          (f, b, c) -> Vhd.check(ByteBuffer.wrap(b), c)),
+      simple("direct ByteBuffer", (f, b, o) -> Vhd.open(direct(b), o), (f, b, c) -> Vhd.check(direct(b), c)),
+      simple("SeekableByteChannel with short reads", (f, b, o) -> Vhd.open(new MemoryChannel(b), "channel", o),
+          (f, b, c) -> Vhd.check(new MemoryChannel(b), "channel", c)));
+
+  private Engines() {}
+
+  /** An engine whose images own everything they open. */
+  static Engine simple(String name, Opener opener, Checker checker) {
+    return new Engine() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Battery.Source source(Path file, byte[] bytes) {
+        return new Battery.Source() {
+          @Override
+          public VhdImage open(OpenOptions options) throws IOException {
+            return opener.open(file, bytes, options);
+          }
+
+          @Override
+          public ValidationReport check(CheckOptions options) throws IOException {
+            return checker.check(file, bytes, options);
+          }
+        };
+      }
+    };
+  }
+
+  private static ByteBuffer direct(byte[] b) {
+    ByteBuffer d = ByteBuffer.allocateDirect(b.length);
+    d.put(b).flip();
+    return d;
+  }
+
+  /** A FileChannel the caller opens and keeps: the image must leave it open. */
+  private static final class CallerFileChannel implements Engine {
+    @Override
+    public String name() {
+      return "caller's FileChannel";
+    }
+
+    @Override
+    public Battery.Source source(Path file, byte[] bytes) {
+      return new Battery.Source() {
+        private final List<FileChannel> channels = new ArrayList<>();
+
+        @Override
+        public VhdImage open(OpenOptions options) throws IOException {
+          FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+          channels.add(ch);
+          return Vhd.open(ch, "channel", options);
+        }
+
+        @Override
+        public ValidationReport check(CheckOptions options) throws IOException {
+          try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ValidationReport r = Vhd.check(ch, "channel", options);
+            assertTrue(ch.isOpen(), "check closed the caller's channel");
+            return r;
+          }
+        }
+
+        @Override
+        public void release() throws IOException {
+          for (FileChannel ch : channels) {
+            assertTrue(ch.isOpen(), "the image closed the caller's channel");
+            ch.close();
+          }
+        }
+      };
+    }
+  }
+
+  /**
+   * A read-only in-memory channel that is not a {@link FileChannel} and returns at most 4,093
+   * bytes per read, so that the library's read loops must handle short reads.
+   */
+  static final class MemoryChannel implements SeekableByteChannel {
+    private static final int MAX_PER_READ = 4093;
+    private final byte[] data;
+    private long position;
+    private boolean open = true;
+
+    MemoryChannel(byte[] data) {
+      this.data = data;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      ensureOpen();
+      if (position >= data.length) {
+        return -1;
+      }
+      int n = (int) Math.min(Math.min(dst.remaining(), MAX_PER_READ), data.length - position);
+      dst.put(data, (int) position, n);
+      position += n;
+      return n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+      throw new NonWritableChannelException();
+    }
+
+    @Override
+    public long position() throws IOException {
+      ensureOpen();
+      return position;
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) throws IOException {
+      ensureOpen();
+      if (newPosition < 0) {
+        throw new IllegalArgumentException("negative position");
+      }
+      position = newPosition;
+      return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+      ensureOpen();
+      return data.length;
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) {
+      throw new NonWritableChannelException();
+    }
+
+    @Override
+    public boolean isOpen() {
+      return open;
+    }
+
+    @Override
+    public void close() {
+      open = false;
+    }
+
+    private void ensureOpen() throws IOException {
+      if (!open) {
+        throw new java.nio.channels.ClosedChannelException();
+      }
+    }
+  }
+}
