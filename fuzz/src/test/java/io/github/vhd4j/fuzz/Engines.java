@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vhd4j.CheckOptions;
 import io.github.vhd4j.OpenOptions;
+import io.github.vhd4j.StorageMode;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
@@ -19,15 +20,9 @@ import java.util.List;
 
 /**
  * Every storage engine the library has, as seen through the public API. The differential target
- * opens the same bytes through each and requires the same answers.
- *
- * <p>To add an engine (the memory-mapped one, when {@code OpenOptions} can select it), add one
- * line to {@link #ALL}, for example:
- *
- * <pre>{@code
- * simple("mmap", (f, b, o) -> Vhd.open(f, o.withStorage(Storage.MMAP)),
- *     (f, b, c) -> Vhd.check(f, c.withOpenOptions(c.openOptions().withStorage(Storage.MMAP)))),
- * }</pre>
+ * opens the same bytes through each and requires the same answers: file-channel reads (from a
+ * path or a caller's channel), memory mapping in 1 GiB chunks and in 512-byte chunks (every read
+ * crosses chunks), and in-memory images read whole or in 512-byte chunks.
  */
 final class Engines {
   /** Opens the image held in {@code file}, whose bytes are {@code bytes}. */
@@ -55,7 +50,18 @@ final class Engines {
           (f, b, c) -> Vhd.check(ByteBuffer.wrap(b), c)),
       simple("direct ByteBuffer", (f, b, o) -> Vhd.open(direct(b), o), (f, b, c) -> Vhd.check(direct(b), c)),
       simple("SeekableByteChannel with short reads", (f, b, o) -> Vhd.open(new MemoryChannel(b), "channel", o),
-          (f, b, c) -> Vhd.check(new MemoryChannel(b), "channel", c)));
+          (f, b, c) -> Vhd.check(new MemoryChannel(b), "channel", c)),
+      simple("mapped, 1 GiB chunks", (f, b, o) -> Vhd.open(f, mapped(o, 1L << 30)),
+          (f, b, c) -> Vhd.check(f, c.withOpenOptions(mapped(c.openOptions(), 1L << 30)))),
+      simple("mapped, 512-byte chunks", (f, b, o) -> Vhd.open(f, mapped(o, 512)),
+          (f, b, c) -> Vhd.check(f, c.withOpenOptions(mapped(c.openOptions(), 512)))),
+      simple("heap ByteBuffer in 512-byte chunks", (f, b, o) -> Vhd.open(ByteBuffer.wrap(b), mapped(o, 512)),
+          (f, b, c) -> Vhd.check(ByteBuffer.wrap(b), c.withOpenOptions(mapped(c.openOptions(), 512)))));
+
+  /** The same options with memory mapping in chunks of {@code chunk} bytes. */
+  static OpenOptions mapped(OpenOptions o, long chunk) {
+    return o.withStorage(StorageMode.MAPPED).withMapChunkSize(chunk);
+  }
 
   private Engines() {}
 
