@@ -186,7 +186,12 @@ public final class LayerParser {
     if (tail != null && (tail.checksumOk() || !(headUsable && recovery && tail.isSparseType()))) {
       chosen = tail;
       if (!tail.checksumOk()) {
-        reportChecksum(tail, true);
+        Problem bad = reportChecksum(tail, true);
+        if (mode == Mode.OPEN && !options.lenient()) {
+          // Strict opening refuses anyway; stop here so the footer is what the error names,
+          // not whatever its unverified fields would lead to further on.
+          throw new StopParsing(bad, -1, -1);
+        }
       }
     } else if (tail != null) {
       // Tail cookie present, checksum bad, and a valid head copy exists.
@@ -232,7 +237,7 @@ public final class LayerParser {
     return parseSparse(footer, sizes, chosen, headCopyUsed, dataEnd);
   }
 
-  private void reportChecksum(Candidate c, boolean inEffect) {
+  private Problem reportChecksum(Candidate c, boolean inEffect) {
     String note;
     if (c.checksumOkWithoutHiddenByte()) {
       note = "matches only with the blktap 'hidden' byte (offset 85) cleared, as early tapdisk wrote it";
@@ -241,13 +246,11 @@ public final class LayerParser {
           : mode == Mode.OPEN && options.lenient() ? "footer values used as stored"
           : "no valid copy at offset 0 to fall back to";
     }
-    if (inEffect || mode == Mode.CHECK) {
-      p.error(ProblemCode.FOOTER_CHECKSUM, true, c.structure, "checksum", c.offset + 64,
-          hex32(c.computed()), hex32(c.stored()), note);
-    } else {
-      p.warning(ProblemCode.FOOTER_CHECKSUM, c.structure, "checksum", c.offset + 64,
-          hex32(c.computed()), hex32(c.stored()), note);
-    }
+    Problem problem = p.make(inEffect || mode == Mode.CHECK ? Severity.ERROR : Severity.WARNING,
+        ProblemCode.FOOTER_CHECKSUM, c.structure, "checksum", c.offset + 64, hex32(c.computed()),
+        hex32(c.stored()), note);
+    p.add(problem, true);
+    return problem;
   }
 
   /** The tail footer is gone but the head copy stands in: an error for check, a warning to open. */

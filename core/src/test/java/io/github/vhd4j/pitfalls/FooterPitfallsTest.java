@@ -473,4 +473,25 @@ class FooterPitfallsTest {
     return f;
   }
 
+
+  /**
+   * Case 3, corollary: when the footer's checksum fails and no copy can stand in, strict opening
+   * names the checksum, not whatever the unverified fields lead to (here an absurd current size
+   * that would otherwise be reported as too many blocks). The check report still lists both.
+   */
+  @Test
+  void shouldNameTheFooterChecksumWhenItsFieldsAreUnverified() throws IOException {
+    TestImage t = TestImage.dynamic(4 * MIB, 2 * MIB).random(0, 4096, 3);
+    t.headCopy = false;
+    long tail = t.tailFooterOffset();
+    t.patch(tail + 48, TestImage.u64(1L << 50));
+    byte[] file = t.toBytes();
+    OpenOptions noRecovery = OpenOptions.defaults().withFooterRecovery(false);
+    assertOpenFails(file, noRecovery, ProblemCode.FOOTER_CHECKSUM, "footer", "checksum", tail + 64);
+    ValidationReport report = check(file);
+    assertReported(report.problems(), ProblemCode.FOOTER_CHECKSUM, Severity.ERROR, "footer", "checksum", tail + 64);
+    assertTrue(report.problems().stream().anyMatch(pr -> pr.code() == ProblemCode.SIZE_LIMIT
+        || pr.code() == ProblemCode.TOO_MANY_BLOCKS || pr.code() == ProblemCode.BAT_TOO_SMALL),
+        report::toString);
+  }
 }
