@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process comparison of the vhd tool with qemu-img on the same 2 GiB image, as users run
-# them: wall-clock seconds measured by /usr/bin/time, the median of N runs (default 5) each,
-# printed with the ratio vhd/qemu (below 1.0: vhd is faster).
+# them: wall-clock seconds measured by /usr/bin/time, the median of N runs (default 5) each, the
+# two tools alternating run by run, printed with the ratio vhd/qemu (below 1.0: vhd is faster).
 #
 #   vhd convert -O raw IMG OUT   vs  qemu-img convert -f vpc -O raw IMG OUT   (OUT a new file)
 #   vhd cat IMG > /dev/null      vs  qemu-img bench -f vpc -s 1M -c 2048 IMG  (2 GiB of 1 MiB reads)
@@ -32,10 +32,25 @@ seconds() {  # command... -> wall seconds
   cat "$work/t"
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-measure() {  # label prepare-cmd run-cmd...
+# Runs the two commands alternately, one after the other, N times (after one unmeasured run of
+# each) and prints both medians: on a shared machine, disk and CPU conditions drift, and
+# alternating exposes both tools to the same drift.
+compare() {  # label prepare vhd-cmd -- qemu-cmd
   local label="$1" prepare="$2"; shift 2
-  eval "$prepare"; seconds "$@" >/dev/null   # warm-up
-  for _ in $(seq "$runs"); do eval "$prepare"; seconds "$@"; done | median
+  local a=() b=()
+  while [ "$1" != "--" ]; do a+=("$1"); shift; done
+  shift; b=("$@")
+  eval "$prepare"; seconds "${a[@]}" >/dev/null
+  eval "$prepare"; seconds "${b[@]}" >/dev/null
+  : > "$work/va"; : > "$work/vb"
+  for _ in $(seq "$runs"); do
+    eval "$prepare"; seconds "${a[@]}" >> "$work/va"
+    eval "$prepare"; seconds "${b[@]}" >> "$work/vb"
+  done
+  local v q
+  v=$(median < "$work/va"); q=$(median < "$work/vb")
+  printf '%-34s %10.2f %10.2f %8.2f\n' "$label" "$v" "$q" "$(awk -v a="$v" -v b="$q" 'BEGIN {print a / b}')"
+  printf '  runs: vhd %s; qemu %s\n' "$(tr '\n' ' ' < "$work/va")" "$(tr '\n' ' ' < "$work/vb")"
 }
 
 out="$work/out.raw"
@@ -43,10 +58,10 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 echo "java: $(java -version 2>&1 | head -1); qemu-img: $(qemu-img --version | head -1)"
 echo "image: $img ($(stat -c %s "$img") bytes), median of $runs runs"
 printf '%-34s %10s %10s %8s\n' "operation" "vhd s" "qemu s" "ratio"
-v=$(measure convert "rm -f '$out'" "$vhd" convert -O raw "$img" "$out")
-q=$(measure convert "rm -f '$out'" qemu-img convert -f vpc -O raw "$img" "$out")
-printf '%-34s %10.2f %10.2f %8.2f\n' "convert -O raw (VHD -> raw)" "$v" "$q" "$(awk -v a="$v" -v b="$q" 'BEGIN {print a / b}')"
-v=$(measure cat ":" sh -c "'$vhd' cat '$img' > /dev/null")
-q=$(measure bench ":" qemu-img bench -f vpc -s 1M -c 2048 "$img")
-printf '%-34s %10.2f %10.2f %8.2f\n' "read all (cat vs bench -s 1M)" "$v" "$q" "$(awk -v a="$v" -v b="$q" 'BEGIN {print a / b}')"
+# Each run starts with no dirty pages left by the previous one: without the sync, writeback of
+# earlier 2 GiB outputs throttles whichever run comes next.
+compare "convert -O raw (VHD -> raw)" "rm -f '$out'; sync" \
+  "$vhd" convert -O raw "$img" "$out" -- qemu-img convert -f vpc -O raw "$img" "$out"
+compare "read all (cat vs bench -s 1M)" ":" \
+  sh -c "'$vhd' cat '$img' > /dev/null" -- qemu-img bench -f vpc -s 1M -c 2048 "$img"
 rm -f "$out"

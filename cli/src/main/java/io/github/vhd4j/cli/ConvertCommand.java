@@ -10,8 +10,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,6 +51,12 @@ final class ConvertCommand extends BaseCommand {
 
   @Parameters(index = "1", paramLabel = "OUT", description = "The output file (replaced if it exists).")
   Path out = Path.of("");
+
+  /** Guest bytes each convert worker takes at a time (tests lower it to exercise several workers). */
+  static long segment = 64L << 20;
+
+  /** Most convert workers; more gains nothing once the disk's bandwidth is used. */
+  static final int MAX_WORKERS = 4;
 
   private final SecureRandom random = new SecureRandom();
 
@@ -149,23 +162,82 @@ final class ConvertCommand extends BaseCommand {
     }
   }
 
+  /**
+   * Copies the guest bytes in segments of {@link #segment} bytes, on as many threads as there are
+   * processors (at most {@link #MAX_WORKERS}): reads and positional writes of different segments
+   * overlap, as qemu-img overlaps its requests. Unallocated runs are skipped, leaving holes.
+   */
   private static void copy(Source src, FileChannel ch, Progress bar, String outLabel) throws IOException {
     long size = src.size();
+    long segments = (size + segment - 1) / segment;
+    int workers = (int) Math.min(Math.min(Runtime.getRuntime().availableProcessors(), MAX_WORKERS), segments);
+    AtomicLong next = new AtomicLong();
+    AtomicLong done = new AtomicLong();
+    if (workers <= 1) {
+      copySegments(src, ch, bar, outLabel, size, next, done);
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+      Thread t = new Thread(r, "vhd-convert");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<Void>> tasks = new ArrayList<>();
+      for (int i = 0; i < workers; i++) {
+        tasks.add(pool.submit(() -> {
+          copySegments(src, ch, bar, outLabel, size, next, done);
+          return null;
+        }));
+      }
+      for (Future<Void> f : tasks) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          // Stop the others early: they take no new segment once one has failed.
+          next.set(Long.MAX_VALUE / 2);
+          Throwable cause = e.getCause();
+          if (cause instanceof IOException) {
+            throw (IOException) cause;
+          }
+          if (cause instanceof RuntimeException) {
+            throw (RuntimeException) cause;
+          }
+          throw new IOException(cause);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted");
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** One worker: takes segments until none is left, with its own buffers. */
+  private static void copySegments(Source src, FileChannel ch, Progress bar, String outLabel, long size,
+      AtomicLong next, AtomicLong done) throws IOException {
     ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(CatCommand.BUFFER_SIZE, Math.max(size, 1)));
     ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
-    Source.Runs runs = src.runs(0, size);
-    while (runs.next()) {
-      if (runs.data) {
+    for (long seg = next.getAndIncrement(); seg * segment < size; seg = next.getAndIncrement()) {
+      long from = seg * segment;
+      long to = Math.min(size, from + segment);
+      Source.Runs runs = src.runs(from, to);
+      while (runs.next()) {
+        if (!runs.data) {
+          continue;
+        }
         for (long pos = runs.start; pos < runs.end; ) {
           int n = (int) Math.min(buf.capacity(), runs.end - pos);
+          // Read into a buffer, then write: writing straight from a mapped view was measured 5x
+          // slower, because the kernel then takes a page fault for every source page inside write.
           buf.clear().limit(n);
           src.readFully(pos, buf);
           writeNonZero(buf, n, pos, zeros, ch, outLabel);
           pos += n;
-          bar.update(pos);
         }
       }
-      bar.update(runs.end);
+      bar.update(done.addAndGet(to - from));
     }
   }
 

@@ -31,11 +31,11 @@ final class Progress {
   }
 
   /**
-   * Reports the work done so far.
+   * Reports the work done so far. Safe to call from several threads.
    *
    * @param done bytes processed
    */
-  void update(long done) {
+  synchronized void update(long done) {
     if (!enabled) {
       return;
     }
@@ -52,7 +52,7 @@ final class Progress {
   }
 
   /** Draws 100% and ends the line. */
-  void finish() {
+  synchronized void finish() {
     if (!enabled) {
       return;
     }
@@ -62,7 +62,7 @@ final class Progress {
   }
 
   /** Ends the line after a failure, so the error message starts on its own line. */
-  void abort() {
+  synchronized void abort() {
     if (enabled && drawn) {
       err.println();
       err.flush();
