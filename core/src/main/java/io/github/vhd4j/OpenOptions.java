@@ -53,31 +53,37 @@ public record OpenOptions(
 
   /**
    * System property that sets the default {@link #storage()}: {@code filechannel} or
-   * {@code mapped}. Lets an application, or a test run, switch engines without code changes.
+   * {@code mapped}. Lets an application, or a test run, switch engines without code changes; any
+   * other value is ignored.
    */
   public static final String STORAGE_PROPERTY = "vhd4j.storage";
 
-  /** System property that sets the default {@link #mapChunkSize()} in bytes. */
+  /**
+   * System property that sets the default {@link #mapChunkSize()} in bytes (a power of two from 512
+   * to 2^30; any other value is ignored).
+   */
   public static final String MAP_CHUNK_SIZE_PROPERTY = "vhd4j.mapChunkSize";
 
   private static final OpenOptions DEFAULTS = new OpenOptions(false, SizePolicy.AUTO, true,
       DEFAULT_MAX_CHAIN_DEPTH, List.of(), null, true, defaultStorage(), defaultChunkSize());
 
+  /** Reads {@value #STORAGE_PROPERTY}; a missing or unknown value means file-channel reads. */
   private static StorageMode defaultStorage() {
-    String v = System.getProperty(STORAGE_PROPERTY, "filechannel");
-    switch (v.toLowerCase(java.util.Locale.ROOT)) {
-      case "mapped":
-        return StorageMode.MAPPED;
-      case "filechannel":
-        return StorageMode.FILE_CHANNEL;
-      default:
-        throw new IllegalArgumentException(STORAGE_PROPERTY + " must be filechannel or mapped: " + v);
-    }
+    String v = System.getProperty(STORAGE_PROPERTY, "");
+    return v.trim().equalsIgnoreCase("mapped") ? StorageMode.MAPPED : StorageMode.FILE_CHANNEL;
   }
 
+  /**
+   * Reads {@value #MAP_CHUNK_SIZE_PROPERTY}; a missing or invalid value means 1 GiB. A typo in a
+   * system property must not make this class unusable, so it is ignored rather than thrown.
+   */
   private static long defaultChunkSize() {
-    String v = System.getProperty(MAP_CHUNK_SIZE_PROPERTY);
-    return v == null ? DEFAULT_MAP_CHUNK_SIZE : Long.parseLong(v.trim());
+    try {
+      long v = Long.parseLong(System.getProperty(MAP_CHUNK_SIZE_PROPERTY, "").trim());
+      return v >= 512 && v <= 1L << 30 && Long.bitCount(v) == 1 ? v : DEFAULT_MAP_CHUNK_SIZE;
+    } catch (NumberFormatException e) {
+      return DEFAULT_MAP_CHUNK_SIZE;
+    }
   }
 
   /**
