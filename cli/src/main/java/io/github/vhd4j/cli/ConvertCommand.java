@@ -9,15 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -57,8 +56,6 @@ final class ConvertCommand extends BaseCommand {
 
   /** Most convert workers; more gains nothing once the disk's bandwidth is used. */
   static final int MAX_WORKERS = 4;
-
-  private final SecureRandom random = new SecureRandom();
 
   ConvertCommand(Io io) {
     super(io);
@@ -139,9 +136,11 @@ final class ConvertCommand extends BaseCommand {
   private Path createTemp(Path dir, Path target) throws CliException {
     Path name = target.getFileName();
     for (int attempt = 0; ; attempt++) {
-      byte[] r = new byte[6];
-      random.nextBytes(r);
-      Path tmp = dir.resolve("." + name + "." + HexFormat.of().formatHex(r) + ".tmp");
+      // The name need not be unpredictable: createFile is exclusive (O_EXCL), so a file or link
+      // planted under the same name only makes this attempt retry. SecureRandom would cost
+      // every run ~15 ms of start-up to seed.
+      String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xFFFF_FFFF_FFFFL);
+      Path tmp = dir.resolve("." + name + "." + suffix + ".tmp");
       try {
         Files.createFile(tmp);
       } catch (FileAlreadyExistsException e) {

@@ -3,6 +3,8 @@ package io.github.vhd4j.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.channels.WritableByteChannel;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -57,7 +59,7 @@ public final class Main {
   public static int run(String[] args, PrintStream out, PrintStream err, @Nullable WritableByteChannel binaryOut) {
     try {
       Io io = new Io(out, err, binaryOut);
-      CommandLine cl = commandLine(io);
+      CommandLine cl = commandLine(io, args);
       int code = cl.execute(args);
       out.flush();
       err.flush();
@@ -68,14 +70,42 @@ public final class Main {
     }
   }
 
+  /** The subcommands' names, in the order {@code vhd --help} lists them. */
+  private static final List<String> COMMANDS = List.of("info", "check", "map", "cat", "convert", "compare");
+
+  private static @Nullable BaseCommand command(String name, Io io) {
+    switch (name) {
+      case "info": return new InfoCommand(io);
+      case "check": return new CheckCommand(io);
+      case "map": return new MapCommand(io);
+      case "cat": return new CatCommand(io);
+      case "convert": return new ConvertCommand(io);
+      case "compare": return new CompareCommand(io);
+      default: return null;
+    }
+  }
+
   static CommandLine commandLine(Io io) {
+    return commandLine(io, new String[0]);
+  }
+
+  /**
+   * Builds the command line. When the first argument names a subcommand, only that one is built:
+   * picocli reads every command's annotations reflectively as it builds it, about 10 ms each in a
+   * fresh JVM, and what follows a subcommand's name is parsed by that subcommand alone. Otherwise
+   * (no command, an unknown one, or a top-level option such as --help) all are built, so the usage
+   * lists them and a misspelt name gets suggestions.
+   */
+  static CommandLine commandLine(Io io, String[] args) {
     CommandLine cl = new CommandLine(new Top(io));
-    cl.addSubcommand(new CommandLine(new InfoCommand(io)));
-    cl.addSubcommand(new CommandLine(new CheckCommand(io)));
-    cl.addSubcommand(new CommandLine(new MapCommand(io)));
-    cl.addSubcommand(new CommandLine(new CatCommand(io)));
-    cl.addSubcommand(new CommandLine(new ConvertCommand(io)));
-    cl.addSubcommand(new CommandLine(new CompareCommand(io)));
+    BaseCommand only = args.length > 0 ? command(args[0], io) : null;
+    if (only != null) {
+      cl.addSubcommand(new CommandLine(only));
+    } else {
+      for (String name : COMMANDS) {
+        cl.addSubcommand(new CommandLine(Objects.requireNonNull(command(name, io))));
+      }
+    }
     cl.setOut(new PrintWriter(io.out, true));
     cl.setErr(new PrintWriter(io.err, true));
     cl.setParameterExceptionHandler(Main::usageError);

@@ -106,6 +106,20 @@ class MainTest {
     assertTrue(badCommand.err().contains("frobnicate"), badCommand.err());
   }
 
+  @Test
+  void shouldListEveryCommandAndSuggestNamesWhenNoCommandIsNamed() {
+    // Only a named command is built (start-up); everything else must still see all of them.
+    Cli.Result help = Cli.run("--help");
+    Cli.Result typo = Cli.run("conver", "a.vhd", "b.raw");
+
+    assertEquals(0, help.code(), help.err());
+    for (String command : List.of("info", "check", "map", "cat", "convert", "compare")) {
+      assertTrue(help.out().contains("\n  " + command + " "), command + " missing from: " + help.out());
+    }
+    assertEquals(2, typo.code());
+    assertTrue(typo.err().contains("Did you mean: vhd convert"), typo.err());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"info", "check", "map", "cat", "convert", "compare"})
   void shouldShowHelpWithUsageAndExample(String command) {
