@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.vhd4j.testing.MemoryChannel;
 import io.github.vhd4j.testing.TestImage;
 import java.io.EOFException;
 import java.io.IOException;
@@ -319,7 +320,7 @@ class ReadApiTest {
   @Test
   void shouldReadThroughNonFileChannelAndLeaveItOpen() throws IOException {
     TestImage t = dynamic();
-    MemoryChannel ch = new MemoryChannel(t.toBytes());
+    MemoryChannel ch = new MemoryChannel(t.toBytes(), 4096);
     try (VhdImage img = Vhd.open(ch, "in-memory", OpenOptions.defaults())) {
       assertEquals("in-memory", img.getResource());
       assertArrayEquals(t.expectedContent(), readAll(img));
@@ -370,7 +371,7 @@ class ReadApiTest {
     byte[] expected = child.expectedContent(parent.expectedContent(gp.expectedContent()));
 
     TestImage dyn = dynamic();
-    MemoryChannel shared = new MemoryChannel(dyn.toBytes());
+    MemoryChannel shared = new MemoryChannel(dyn.toBytes(), 4096);
     try (VhdImage chain = Vhd.open(top);
         VhdImage viaChannel = Vhd.open(shared, OpenOptions.defaults())) {
       assertRandomReadsAgree(chain, expected, 12);
@@ -414,70 +415,6 @@ class ReadApiTest {
       }
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-
-  /** A minimal read-only channel over a byte array that is not a {@link FileChannel}. */
-  private static final class MemoryChannel implements SeekableByteChannel {
-    private final byte[] data;
-    private long position;
-    private boolean open = true;
-
-    MemoryChannel(byte[] data) {
-      this.data = data;
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      if (!open) {
-        throw new ClosedChannelException();
-      }
-      if (position >= data.length) {
-        return -1;
-      }
-      // Short reads on purpose, as sockets and pipes deliver them.
-      int n = (int) Math.min(Math.min(dst.remaining(), 4096), data.length - position);
-      dst.put(data, (int) position, n);
-      position += n;
-      return n;
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public long position() {
-      return position;
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) {
-      position = newPosition;
-      return this;
-    }
-
-    @Override
-    public long size() {
-      return data.length;
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public void close() {
-      open = false;
     }
   }
 }

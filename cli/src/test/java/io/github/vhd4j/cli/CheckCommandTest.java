@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.vhd4j.cli.testing.JsonTree;
 import io.github.vhd4j.testing.TestImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,15 +57,15 @@ class CheckCommandTest {
     Cli.Result r = Cli.run("check", "--json", p.toString());
 
     assertEquals(1, r.code(), r.err());
-    Map<String, Object> j = Cli.object(r.out());
+    Map<String, Object> j = JsonTree.object(r.out());
     assertEquals(List.of("filename", "deep", "errors", "warnings", "problems"), List.copyOf(j.keySet()));
     assertEquals(p.toString(), j.get("filename"));
     assertEquals(Boolean.FALSE, j.get("deep"));
     assertEquals(1L, j.get("errors"));
-    List<Object> problems = Cli.array(j.get("problems"));
-    long warnings = problems.stream().map(Cli::object).filter(m -> "warning".equals(m.get("severity"))).count();
+    List<Object> problems = JsonTree.array(j.get("problems"));
+    long warnings = problems.stream().map(JsonTree::object).filter(m -> "warning".equals(m.get("severity"))).count();
     assertEquals(warnings, j.get("warnings"));
-    Map<String, Object> e = problems.stream().map(Cli::object)
+    Map<String, Object> e = problems.stream().map(JsonTree::object)
         .filter(m -> "HEADER_CHECKSUM".equals(m.get("code"))).findFirst().orElseThrow();
     assertEquals(List.of("code", "severity", "resource", "structure", "field", "offset", "expected", "actual",
         "message"), List.copyOf(e.keySet()));
@@ -88,11 +89,11 @@ class CheckCommandTest {
 
     assertEquals(0, shallow.code(), shallow.err());
     assertEquals(0, deep.code(), deep.err());
-    assertEquals(Boolean.FALSE, Cli.object(shallow.out()).get("deep"));
+    assertEquals(Boolean.FALSE, JsonTree.object(shallow.out()).get("deep"));
     assertFalse(shallow.out().contains("BLOCK_DATA_UNDER_CLEAR_BIT"), shallow.out());
-    Map<String, Object> j = Cli.object(deep.out());
+    Map<String, Object> j = JsonTree.object(deep.out());
     assertEquals(Boolean.TRUE, j.get("deep"));
-    Map<String, Object> w = Cli.array(j.get("problems")).stream().map(Cli::object)
+    Map<String, Object> w = JsonTree.array(j.get("problems")).stream().map(JsonTree::object)
         .filter(m -> "BLOCK_DATA_UNDER_CLEAR_BIT".equals(m.get("code"))).findFirst().orElseThrow();
     assertEquals("warning", w.get("severity"));
     // The first dirty byte: block 0 data starts after the footer copy, header, table and bitmap.
@@ -129,7 +130,7 @@ class CheckCommandTest {
     Cli.Result r = Cli.run("check", "--json", p.toString());
 
     assertEquals(1, r.code(), r.err());
-    assertTrue(Cli.array(Cli.object(r.out()).get("problems")).stream().map(Cli::object)
+    assertTrue(JsonTree.array(JsonTree.object(r.out()).get("problems")).stream().map(JsonTree::object)
         .anyMatch(m -> "FOOTER_COOKIE".equals(m.get("code")) && "error".equals(m.get("severity"))), r.out());
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.vhd4j.cli.testing.JsonTree;
 import io.github.vhd4j.testing.TestImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ class InfoCommandTest {
     Cli.Result r = Cli.run("info", "--json", p.toString());
 
     assertEquals(0, r.code(), r.err());
-    Map<String, Object> j = Cli.object(r.out());
+    Map<String, Object> j = JsonTree.object(r.out());
     assertEquals(List.of("filename", "format", "disk-type", "virtual-size", "actual-size", "cluster-size",
         "current-size", "original-size", "chs-size", "size-source", "size-policy", "geometry", "creator-app",
         "creator-version", "creator-os", "uuid", "timestamp", "saved-state", "warnings"), List.copyOf(j.keySet()));
@@ -81,9 +82,9 @@ class InfoCommandTest {
     assertEquals(t.uuid.toString(), j.get("uuid"));
     assertEquals("2022-04-30T14:11:12Z", j.get("timestamp"));
     assertEquals(Boolean.FALSE, j.get("saved-state"));
-    List<Object> warnings = Cli.array(j.get("warnings"));
+    List<Object> warnings = JsonTree.array(j.get("warnings"));
     assertEquals(1, warnings.size(), r.out());
-    Map<String, Object> w = Cli.object(warnings.get(0));
+    Map<String, Object> w = JsonTree.object(warnings.get(0));
     assertEquals("SIZE_SOURCES_DIFFER", w.get("code"));
     assertEquals("info", w.get("severity"));
     assertEquals(p.toString(), w.get("resource"));
@@ -103,7 +104,7 @@ class InfoCommandTest {
     Cli.Result r = Cli.run("info", "--json", p.toString());
 
     assertEquals(0, r.code(), r.err());
-    Map<String, Object> j = Cli.object(r.out());
+    Map<String, Object> j = JsonTree.object(r.out());
     assertEquals("fixed", j.get("disk-type"));
     assertFalse(j.containsKey("cluster-size"), r.out());
     assertFalse(j.containsKey("parent"), r.out());
@@ -118,8 +119,8 @@ class InfoCommandTest {
   void shouldApplySizePolicyOption() throws Exception {
     Path p = Images.smallDynamic().writeTo(dir.resolve("d.vhd"));
 
-    Map<String, Object> chs = Cli.object(Cli.run("info", "--json", "--size-policy", "chs", p.toString()).out());
-    Map<String, Object> cur = Cli.object(Cli.run("info", "--json", "--size-policy=current", p.toString()).out());
+    Map<String, Object> chs = JsonTree.object(Cli.run("info", "--json", "--size-policy", "chs", p.toString()).out());
+    Map<String, Object> cur = JsonTree.object(Cli.run("info", "--json", "--size-policy=current", p.toString()).out());
 
     assertEquals(8355840L, chs.get("virtual-size"));
     assertEquals("chs", chs.get("size-source"));
@@ -136,18 +137,18 @@ class InfoCommandTest {
     Cli.Result r = Cli.run("info", "--json", c.childPath().toString());
 
     assertEquals(0, r.code(), r.err());
-    Map<String, Object> j = Cli.object(r.out());
+    Map<String, Object> j = JsonTree.object(r.out());
     assertEquals("differencing", j.get("disk-type"));
-    Map<String, Object> parent = Cli.object(j.get("parent"));
+    Map<String, Object> parent = JsonTree.object(j.get("parent"));
     assertEquals(List.of("name", "uuid", "path", "locator"), List.copyOf(parent.keySet()));
     assertEquals("base.vhd", parent.get("name"));
     assertEquals(c.base().uuid.toString(), parent.get("uuid"));
     assertEquals(c.basePath().toRealPath(), Path.of((String) parent.get("path")).toRealPath());
     // The builder puts W2ku in slot 0 and W2ru in slot 1; W2ru is tried first.
     assertEquals("W2ru locator[1]", parent.get("locator"));
-    List<Object> chain = Cli.array(j.get("backing-chain"));
+    List<Object> chain = JsonTree.array(j.get("backing-chain"));
     assertEquals(1, chain.size());
-    Map<String, Object> b = Cli.object(chain.get(0));
+    Map<String, Object> b = JsonTree.object(chain.get(0));
     assertEquals(List.of("filename", "disk-type", "virtual-size", "uuid"), List.copyOf(b.keySet()));
     assertEquals(c.basePath().toRealPath(), Path.of((String) b.get("filename")).toRealPath());
     assertEquals("dynamic", b.get("disk-type"));
@@ -170,8 +171,8 @@ class InfoCommandTest {
     Cli.Result r = Cli.run("info", "--json", p.toString());
 
     assertEquals(0, r.code(), r.err());
-    List<Object> warnings = Cli.array(Cli.object(r.out()).get("warnings"));
-    Map<String, Object> w = warnings.stream().map(Cli::object)
+    List<Object> warnings = JsonTree.array(JsonTree.object(r.out()).get("warnings"));
+    Map<String, Object> w = warnings.stream().map(JsonTree::object)
         .filter(m -> "FOOTER_TIMESTAMP".equals(m.get("code"))).findFirst().orElseThrow();
     assertEquals("warning", w.get("severity"));
     assertEquals("footer", w.get("structure"));
@@ -197,7 +198,7 @@ class InfoCommandTest {
     assertEquals(1, strict.errLines().size(), strict.err());
     assertTrue(strict.err().startsWith("vhd: " + p + ": bat."), strict.err());
     assertEquals(0, lenient.code(), lenient.err());
-    Map<String, Object> w = Cli.array(Cli.object(lenient.out()).get("warnings")).stream().map(Cli::object)
+    Map<String, Object> w = JsonTree.array(JsonTree.object(lenient.out()).get("warnings")).stream().map(JsonTree::object)
         .filter(m -> "BAT_ENTRY_OUTSIDE_FILE".equals(m.get("code"))).findFirst().orElseThrow();
     // Downgraded errors keep severity ERROR.
     assertEquals("error", w.get("severity"));

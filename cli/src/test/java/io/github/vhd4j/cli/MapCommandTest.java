@@ -3,6 +3,7 @@ package io.github.vhd4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.vhd4j.cli.testing.JsonTree;
 import io.github.vhd4j.testing.TestImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,8 +36,8 @@ class MapCommandTest {
 
   private static List<Map<String, Object>> parse(String json) throws Exception {
     List<Map<String, Object>> out = new ArrayList<>();
-    for (Object o : Cli.array(Cli.parse(json))) {
-      out.add(Cli.object(o));
+    for (Object o : JsonTree.array(JsonTree.parse(json))) {
+      out.add(JsonTree.object(o));
     }
     return out;
   }

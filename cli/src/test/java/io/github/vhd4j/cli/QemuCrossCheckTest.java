@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.vhd4j.cli.testing.JsonTree;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -76,8 +77,8 @@ class QemuCrossCheckTest {
 
   private static List<List<Long>> dataRuns(String json) throws IOException {
     List<List<Long>> out = new ArrayList<>();
-    for (Object o : Cli.array(Cli.parse(json))) {
-      Map<String, Object> m = Cli.object(o);
+    for (Object o : JsonTree.array(JsonTree.parse(json))) {
+      Map<String, Object> m = JsonTree.object(o);
       if (Boolean.TRUE.equals(m.get("data"))) {
         out.add(List.of((Long) m.get("start"), (Long) m.get("length"), (Long) m.get("offset"),
             (Long) m.get("depth")));
@@ -124,8 +125,8 @@ class QemuCrossCheckTest {
       String theirs = exec("qemu-img", "info", "-f", "vpc", "--output=json", p.toString());
 
       assertEquals(0, ours.code(), ours.err());
-      assertEquals(Cli.object(theirs).get("virtual-size"), Cli.object(ours.out()).get("virtual-size"), p.toString());
-      assertEquals(Cli.object(theirs).get("cluster-size"), Cli.object(ours.out()).get("cluster-size"), p.toString());
+      assertEquals(JsonTree.object(theirs).get("virtual-size"), JsonTree.object(ours.out()).get("virtual-size"), p.toString());
+      assertEquals(JsonTree.object(theirs).get("cluster-size"), JsonTree.object(ours.out()).get("cluster-size"), p.toString());
     }
   }
 
@@ -159,6 +160,6 @@ class QemuCrossCheckTest {
     Cli.Result info = Cli.run("info", "--json", p.toString());
 
     assertEquals(0, info.code(), info.err());
-    assertEquals(0L, Cli.object(info.out()).get("virtual-size"));
+    assertEquals(0L, JsonTree.object(info.out()).get("virtual-size"));
   }
 }

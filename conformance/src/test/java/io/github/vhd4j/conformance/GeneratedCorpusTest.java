@@ -9,6 +9,7 @@ import io.github.vhd4j.DiskType;
 import io.github.vhd4j.Extent;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
+import io.github.vhd4j.cli.testing.JsonTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,12 +198,12 @@ class GeneratedCorpusTest {
       checks.add(() -> {
         VhdCli.Result c = VhdCli.run("info", "--json", img.toString());
         assertEquals(0, c.code(), c::describe);
-        assertEquals(size, Json.object(c.out()).get("virtual-size"), "vhd info --json virtual-size");
+        assertEquals(size, JsonTree.object(c.out()).get("virtual-size"), "vhd info --json virtual-size");
       });
       checks.add(() -> {
         VhdCli.Result c = VhdCli.run("map", "--json", img.toString());
         assertEquals(0, c.code(), c::describe);
-        List<Map<String, Object>> ours = Json.objects(c.out());
+        List<Map<String, Object>> ours = JsonTree.objects(c.out());
         if (fixed && size > 0) {
           assertEquals(Run.covered(qemuRuns), Run.covered(Run.fromQemu(ours)), "vhd map --json covered range");
         } else {

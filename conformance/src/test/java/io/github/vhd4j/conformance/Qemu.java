@@ -1,5 +1,6 @@
 package io.github.vhd4j.conformance;
 
+import io.github.vhd4j.cli.testing.JsonTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,11 +64,11 @@ final class Qemu {
   }
 
   static Map<String, Object> info(Path img) throws IOException {
-    return Json.object(Peers.exec(Peers.QEMU_IMG, "info", "-f", "vpc", "--output=json", img.toString()));
+    return JsonTree.object(Peers.exec(Peers.QEMU_IMG, "info", "-f", "vpc", "--output=json", img.toString()));
   }
 
   static Map<String, Object> info(Path img, String sizeCalc) throws IOException {
-    return Json.object(Peers.exec(Peers.QEMU_IMG, "info", "--image-opts", "--output=json",
+    return JsonTree.object(Peers.exec(Peers.QEMU_IMG, "info", "--image-opts", "--output=json",
         vpcImageOpts(img, sizeCalc)));
   }
 
@@ -76,11 +77,11 @@ final class Qemu {
   }
 
   static List<Map<String, Object>> mapJson(Path img) throws IOException {
-    return Json.objects(Peers.exec(Peers.QEMU_IMG, "map", "-f", "vpc", "--output=json", img.toString()));
+    return JsonTree.objects(Peers.exec(Peers.QEMU_IMG, "map", "-f", "vpc", "--output=json", img.toString()));
   }
 
   static List<Map<String, Object>> mapJson(Path img, String sizeCalc) throws IOException {
-    return Json.objects(Peers.exec(Peers.QEMU_IMG, "map", "--image-opts", "--output=json",
+    return JsonTree.objects(Peers.exec(Peers.QEMU_IMG, "map", "--image-opts", "--output=json",
         vpcImageOpts(img, sizeCalc)));
   }
 

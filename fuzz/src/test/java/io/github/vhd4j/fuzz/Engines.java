@@ -8,10 +8,10 @@ import io.github.vhd4j.StorageMode;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
+import io.github.vhd4j.testing.MemoryChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -25,6 +25,9 @@ import java.util.List;
  * crosses chunks), and in-memory images read whole or in 512-byte chunks.
  */
 final class Engines {
+  /** Bytes per read of the in-memory channel: odd, so that short reads split sectors. */
+  private static final int SHORT_READ = 4093;
+
   /** Opens the image held in {@code file}, whose bytes are {@code bytes}. */
   interface Opener {
     VhdImage open(Path file, byte[] bytes, OpenOptions options) throws IOException;
@@ -49,8 +52,8 @@ final class Engines {
       simple("heap ByteBuffer", (f, b, o) -> Vhd.open(ByteBuffer.wrap(b), o),
           (f, b, c) -> Vhd.check(ByteBuffer.wrap(b), c)),
       simple("direct ByteBuffer", (f, b, o) -> Vhd.open(direct(b), o), (f, b, c) -> Vhd.check(direct(b), c)),
-      simple("SeekableByteChannel with short reads", (f, b, o) -> Vhd.open(new MemoryChannel(b), "channel", o),
-          (f, b, c) -> Vhd.check(new MemoryChannel(b), "channel", c)),
+      simple("SeekableByteChannel with short reads", (f, b, o) -> Vhd.open(new MemoryChannel(b, SHORT_READ), "channel", o),
+          (f, b, c) -> Vhd.check(new MemoryChannel(b, SHORT_READ), "channel", c)),
       simple("mapped, 1 GiB chunks", (f, b, o) -> Vhd.open(f, mapped(o, 1L << 30)),
           (f, b, c) -> Vhd.check(f, c.withOpenOptions(mapped(c.openOptions(), 1L << 30)))),
       simple("mapped, 512-byte chunks", (f, b, o) -> Vhd.open(f, mapped(o, 512)),
@@ -132,81 +135,6 @@ final class Engines {
           }
         }
       };
-    }
-  }
-
-  /**
-   * A read-only in-memory channel that is not a {@link FileChannel} and returns at most 4,093
-   * bytes per read, so that the library's read loops must handle short reads.
-   */
-  static final class MemoryChannel implements SeekableByteChannel {
-    private static final int MAX_PER_READ = 4093;
-    private final byte[] data;
-    private long position;
-    private boolean open = true;
-
-    MemoryChannel(byte[] data) {
-      this.data = data;
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      ensureOpen();
-      if (position >= data.length) {
-        return -1;
-      }
-      int n = (int) Math.min(Math.min(dst.remaining(), MAX_PER_READ), data.length - position);
-      dst.put(data, (int) position, n);
-      position += n;
-      return n;
-    }
-
-    @Override
-    public int write(ByteBuffer src) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public long position() throws IOException {
-      ensureOpen();
-      return position;
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) throws IOException {
-      ensureOpen();
-      if (newPosition < 0) {
-        throw new IllegalArgumentException("negative position");
-      }
-      position = newPosition;
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      ensureOpen();
-      return data.length;
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) {
-      throw new NonWritableChannelException();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return open;
-    }
-
-    @Override
-    public void close() {
-      open = false;
-    }
-
-    private void ensureOpen() throws IOException {
-      if (!open) {
-        throw new java.nio.channels.ClosedChannelException();
-      }
     }
   }
 }
