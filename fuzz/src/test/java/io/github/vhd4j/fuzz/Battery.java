@@ -10,11 +10,13 @@ import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.Severity;
 import io.github.vhd4j.ValidationReport;
+import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdException;
 import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.VhdImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -42,6 +44,21 @@ final class Battery {
 
     /** Releases what the source opened for its images, after they are closed. */
     default void release() throws IOException {}
+
+    /** The image file at {@code file}, opened and checked by path. */
+    static Source of(Path file) {
+      return new Source() {
+        @Override
+        public VhdImage open(OpenOptions options) throws IOException {
+          return Vhd.open(file, options);
+        }
+
+        @Override
+        public ValidationReport check(CheckOptions options) throws IOException {
+          return Vhd.check(file, options);
+        }
+      };
+    }
   }
 
   /** What a source produced; sources over the same bytes must produce equal results. */

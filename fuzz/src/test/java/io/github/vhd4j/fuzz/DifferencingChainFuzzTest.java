@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.github.vhd4j.CheckOptions;
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ParentNotFoundException;
-import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
 import io.github.vhd4j.testing.TestImage;
@@ -46,7 +44,7 @@ class DifferencingChainFuzzTest {
     ChainFixture.install(dir);
     Path child = dir.resolve("child.vhd");
     Files.write(child, data);
-    Battery.run(pathSource(child), List.of(data), OpenOptions.defaults(), Inputs.random(data));
+    Battery.run(Battery.Source.of(child), List.of(data), OpenOptions.defaults(), Inputs.random(data));
     assertConfined(child, dir, OpenOptions.defaults());
   }
 
@@ -90,7 +88,7 @@ class DifferencingChainFuzzTest {
       byte[] childBytes = child.toBytes();
       Files.write(childFile, childBytes);
 
-      Battery.run(pathSource(childFile), List.of(childBytes), OpenOptions.defaults(), rnd);
+      Battery.run(Battery.Source.of(childFile), List.of(childBytes), OpenOptions.defaults(), rnd);
       assertConfined(childFile, dir, OpenOptions.defaults());
 
       Outcome<VhdImage> chain = Outcome.of(() -> Vhd.open(childFile));
@@ -116,20 +114,6 @@ class DifferencingChainFuzzTest {
         alone.value().close();
       }
     }
-  }
-
-  private static Battery.Source pathSource(Path file) {
-    return new Battery.Source() {
-      @Override
-      public VhdImage open(OpenOptions options) throws IOException {
-        return Vhd.open(file, options);
-      }
-
-      @Override
-      public ValidationReport check(CheckOptions options) throws IOException {
-        return Vhd.check(file, options);
-      }
-    };
   }
 
   /** The UUID field of the last 512 bytes (whatever they hold). */

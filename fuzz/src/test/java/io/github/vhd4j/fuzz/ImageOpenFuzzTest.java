@@ -44,16 +44,6 @@ class ImageOpenFuzzTest {
 
     Path file = Scratch.dir("open").resolve("image.vhd");
     Files.write(file, data);
-    Battery.run(new Battery.Source() {
-      @Override
-      public VhdImage open(OpenOptions options) throws IOException {
-        return Vhd.open(file, options);
-      }
-
-      @Override
-      public ValidationReport check(CheckOptions options) throws IOException {
-        return Vhd.check(file, options);
-      }
-    }, files, OpenOptions.defaults(), rnd);
+    Battery.run(Battery.Source.of(file), files, OpenOptions.defaults(), rnd);
   }
 }

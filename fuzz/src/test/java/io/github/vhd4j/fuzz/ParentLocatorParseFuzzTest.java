@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.github.vhd4j.CheckOptions;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ParentCandidate;
 import io.github.vhd4j.ParentNotFoundException;
 import io.github.vhd4j.ParentResolution;
-import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
 import io.github.vhd4j.testing.TestImage;
@@ -119,17 +117,7 @@ class ParentLocatorParseFuzzTest {
     if (allowDir) {
       options = options.withParentDirectories(List.of(f.allowed));
     }
-    Battery.run(new Battery.Source() {
-      @Override
-      public VhdImage open(OpenOptions o) throws IOException {
-        return Vhd.open(childFile, o);
-      }
-
-      @Override
-      public ValidationReport check(CheckOptions c) throws IOException {
-        return Vhd.check(childFile, c);
-      }
-    }, List.of(bytes), options, Inputs.random(bytes));
+    Battery.run(Battery.Source.of(childFile), List.of(bytes), options, Inputs.random(bytes));
 
     for (boolean lenient : new boolean[] {false, true}) {
       OpenOptions o = options.withLenient(lenient);
