@@ -119,7 +119,8 @@ public final class ChunkedStorage implements Storage {
     int chunk = (int) (offset >>> shift);
     int at = (int) (offset & mask);
     ByteBuffer c = chunks[chunk];
-    if (at + length > c.capacity()) {
+    // In long: a chunk offset near 1 GiB plus a length near 2 GiB overflows an int.
+    if ((long) at + length > c.capacity()) {
       return null;
     }
     viewsHandedOut = true;
