@@ -3,6 +3,7 @@ package io.github.vhd4j.cli;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.SizePolicy;
 import io.github.vhd4j.StorageMode;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** Options every subcommand accepts (a picocli mixin). */
@@ -20,11 +21,10 @@ final class CommonOptions {
   SizePolicy sizePolicy = SizePolicy.AUTO;
 
   @Option(names = "--storage", paramLabel = "mapped|filechannel", converter = Converters.Storage.class,
-      defaultValue = "mapped",
-      description = "How image files are read: mapped (memory-mapped, the fast path) or filechannel."
-          + " A file that cannot be mapped is read through a file channel, with a warning."
-          + " Default: ${DEFAULT-VALUE}.")
-  StorageMode storage = StorageMode.MAPPED;
+      description = "How image files are read: mapped (memory-mapped, the fast path for reads) or"
+          + " filechannel. A file that cannot be mapped is read through a file channel, with a"
+          + " warning. Default: mapped; filechannel for convert.")
+  @Nullable StorageMode storage;
 
   @Option(names = "--debug", description = "Print a stack trace with errors.")
   boolean debug;
@@ -37,9 +37,21 @@ final class CommonOptions {
 
   /**
    * Returns the library options these flags select: strict unless {@code --lenient}, and memory
-   * mapping unless {@code --storage filechannel} (every command so far only reads).
+   * mapping unless {@code --storage filechannel}.
    */
   OpenOptions openOptions() {
-    return OpenOptions.defaults().withLenient(lenient).withSizePolicy(sizePolicy).withStorage(storage);
+    return openOptions(StorageMode.MAPPED);
+  }
+
+  /**
+   * Returns the library options these flags select, with {@code preferred} storage unless
+   * {@code --storage} names one.
+   *
+   * @param preferred the storage the command reads fastest with
+   * @return the options
+   */
+  OpenOptions openOptions(StorageMode preferred) {
+    return OpenOptions.defaults().withLenient(lenient).withSizePolicy(sizePolicy)
+        .withStorage(storage != null ? storage : preferred);
   }
 }
