@@ -30,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  * @param mapChunkSize for {@link StorageMode#MAPPED}: the size of each mapped chunk, a power of two
  *     from 512 bytes to 1 GiB (small chunks are for tests; reads across chunks are supported); also
  *     the chunk size in-memory images are read with in that mode
+ * @param writable open the top image for writing ({@link VhdImage#write}); its parents stay
+ *     read-only, and the file is accessed through a file channel whatever {@code storage} says
+ * @param durability for writable images: when writes are forced to the device
  */
 public record OpenOptions(
     boolean lenient,
@@ -40,7 +43,9 @@ public record OpenOptions(
     @Nullable ParentResolver parentResolver,
     boolean verifyParentUuid,
     StorageMode storage,
-    long mapChunkSize) {
+    long mapChunkSize,
+    boolean writable,
+    Durability durability) {
 
   /** Default and recommended maximum depth of a parent chain. */
   public static final int DEFAULT_MAX_CHAIN_DEPTH = 64;
@@ -65,7 +70,8 @@ public record OpenOptions(
   public static final String MAP_CHUNK_SIZE_PROPERTY = "vhd4j.mapChunkSize";
 
   private static final OpenOptions DEFAULTS = new OpenOptions(false, SizePolicy.AUTO, true,
-      DEFAULT_MAX_CHAIN_DEPTH, List.of(), null, true, defaultStorage(), defaultChunkSize());
+      DEFAULT_MAX_CHAIN_DEPTH, List.of(), null, true, defaultStorage(), defaultChunkSize(), false,
+      Durability.SYNC_ALLOCATIONS);
 
   /** Reads {@value #STORAGE_PROPERTY}; a missing or unknown value means file-channel reads. */
   private static StorageMode defaultStorage() {
@@ -98,6 +104,8 @@ public record OpenOptions(
    * @param verifyParentUuid require matching parent UUIDs
    * @param storage file-channel reads or memory mapping
    * @param mapChunkSize mapped chunk size, a power of two from 512 to 2^30
+   * @param writable open the top image for writing
+   * @param durability when writes are forced to the device
    */
   public OpenOptions {
     Objects.requireNonNull(sizePolicy, "sizePolicy");
@@ -107,6 +115,7 @@ public record OpenOptions(
     }
     parentDirectories = List.copyOf(parentDirectories);
     Objects.requireNonNull(storage, "storage");
+    Objects.requireNonNull(durability, "durability");
     if (mapChunkSize < 512 || mapChunkSize > 1L << 30 || Long.bitCount(mapChunkSize) != 1) {
       throw new IllegalArgumentException("mapChunkSize must be a power of two from 512 to 2^30: " + mapChunkSize);
     }
@@ -125,6 +134,38 @@ public record OpenOptions(
   }
 
   /**
+   * Returns the defaults with {@link #writable()} set: strict validation, and every block
+   * allocation forced to the device before the table points at it.
+   *
+   * @return options for opening an image to write to it
+   */
+  public static OpenOptions forWriting() {
+    return DEFAULTS.withWritable(true);
+  }
+
+  /**
+   * Returns a copy that opens the top image for writing, or read-only.
+   *
+   * @param value true to allow writes
+   * @return the new options
+   */
+  public OpenOptions withWritable(boolean value) {
+    return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
+        parentResolver, verifyParentUuid, storage, mapChunkSize, value, durability);
+  }
+
+  /**
+   * Returns a copy with another write durability.
+   *
+   * @param value when writes are forced to the device
+   * @return the new options
+   */
+  public OpenOptions withDurability(Durability value) {
+    return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
+        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, value);
+  }
+
+  /**
    * Returns a copy with lenient mode switched on or off.
    *
    * @param value true for lenient
@@ -132,7 +173,7 @@ public record OpenOptions(
    */
   public OpenOptions withLenient(boolean value) {
     return new OpenOptions(value, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize);
+        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability);
   }
 
   /**
@@ -143,7 +184,7 @@ public record OpenOptions(
    */
   public OpenOptions withSizePolicy(SizePolicy value) {
     return new OpenOptions(lenient, value, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize);
+        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability);
   }
 
   /**
@@ -154,7 +195,7 @@ public record OpenOptions(
    */
   public OpenOptions withFooterRecovery(boolean value) {
     return new OpenOptions(lenient, sizePolicy, value, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize);
+        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability);
   }
 
   /**
@@ -165,7 +206,7 @@ public record OpenOptions(
    */
   public OpenOptions withMaxChainDepth(int value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, value, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize);
+        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability);
   }
 
   /**
@@ -176,7 +217,7 @@ public record OpenOptions(
    */
   public OpenOptions withParentDirectories(List<Path> value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, value,
-        parentResolver, verifyParentUuid, storage, mapChunkSize);
+        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability);
   }
 
   /**
@@ -187,7 +228,7 @@ public record OpenOptions(
    */
   public OpenOptions withVerifyParentUuid(boolean value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, value, storage, mapChunkSize);
+        parentResolver, value, storage, mapChunkSize, writable, durability);
   }
 
   /**
@@ -198,7 +239,7 @@ public record OpenOptions(
    */
   public OpenOptions withStorage(StorageMode value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, value, mapChunkSize);
+        parentResolver, verifyParentUuid, value, mapChunkSize, writable, durability);
   }
 
   /**
@@ -209,7 +250,7 @@ public record OpenOptions(
    */
   public OpenOptions withMapChunkSize(long value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, value);
+        parentResolver, verifyParentUuid, storage, value, writable, durability);
   }
 
   /**
@@ -221,6 +262,6 @@ public record OpenOptions(
    */
   public OpenOptions withParentResolver(@Nullable ParentResolver value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        value, verifyParentUuid, storage, mapChunkSize);
+        value, verifyParentUuid, storage, mapChunkSize, writable, durability);
   }
 }

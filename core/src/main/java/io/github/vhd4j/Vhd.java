@@ -1,6 +1,7 @@
 package io.github.vhd4j;
 
 import io.github.vhd4j.internal.Chains;
+import io.github.vhd4j.internal.Creator;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
 import io.github.vhd4j.internal.storage.SeekableChannelStorage;
 import io.github.vhd4j.internal.storage.Storage;
@@ -10,10 +11,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Entry points: open, check and probe VHD images.
+ * Entry points: open, create, check and probe VHD images.
  *
  * <pre>{@code
  * try (VhdImage image = Vhd.open(Path.of("disk.vhd"))) {
@@ -98,7 +101,7 @@ public final class Vhd {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(options, "options");
-    return Chains.open(storage(channel), resource, null, false, options, null);
+    return Chains.open(storage(channel, options), resource, null, false, options, null);
   }
 
   /**
@@ -181,7 +184,7 @@ public final class Vhd {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(options, "options");
-    return Chains.check(storage(channel), resource, null, options);
+    return Chains.check(storage(channel, options.openOptions().withWritable(false)), resource, null, options);
   }
 
   /**
@@ -239,9 +242,53 @@ public final class Vhd {
     }
   }
 
-  private static Storage storage(SeekableByteChannel channel) throws IOException {
+  /**
+   * Creates a new image file and opens it for writing. Fixed disks are written as a sparse file
+   * (the data area is a hole until written), dynamic and differencing disks with an empty block
+   * table. A differencing disk records its parent's UUID and time stamp, its name, and three
+   * locators: W2ru (relative to the new file's directory, with backslashes), W2ku (absolute) and
+   * MacX (a file URL); creating one over another differencing disk makes a longer chain.
+   *
+   * <pre>{@code
+   * try (VhdImage disk = Vhd.create(Path.of("disk.vhd"), CreateOptions.dynamic(8L << 30))) {
+   *   disk.write(0, ByteBuffer.wrap(bootSector));
+   * }
+   * }</pre>
+   *
+   * @param path the new file; it must not exist
+   * @param options what to create
+   * @return the new image, writable; closing it flushes and closes the file
+   * @throws java.nio.file.FileAlreadyExistsException if {@code path} exists
+   * @throws IllegalArgumentException if the options describe an image that cannot exist (a table
+   *     with more than {@link #MAX_TABLE_ENTRIES} entries, for example)
+   * @throws IOException if the file cannot be written or the parent cannot be opened
+   */
+  public static VhdImage create(Path path, CreateOptions options) throws IOException {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(options, "options");
+    OpenOptions open = options.openOptions().withWritable(true);
+    Path parentPath = options.parent();
+    if (parentPath == null) {
+      Creator.create(path, options, null);
+      return open(path, open);
+    }
+    try (VhdImage parent = open(parentPath, options.openOptions().withWritable(false))) {
+      Creator.create(path, options, parent);
+    }
+    // The caller named the parent, so its directory is trusted for this chain.
+    Path dir = parentPath.toAbsolutePath().normalize().getParent();
+    if (dir != null) {
+      List<Path> dirs = new ArrayList<>(open.parentDirectories());
+      dirs.add(dir);
+      open = open.withParentDirectories(dirs);
+    }
+    return open(path, open);
+  }
+
+  private static Storage storage(SeekableByteChannel channel, OpenOptions options) throws IOException {
     if (channel instanceof FileChannel) {
-      return FileChannelStorage.borrow((FileChannel) channel);
+      return options.writable() ? FileChannelStorage.borrowWritable((FileChannel) channel)
+          : FileChannelStorage.borrow((FileChannel) channel);
     }
     return new SeekableChannelStorage(channel);
   }

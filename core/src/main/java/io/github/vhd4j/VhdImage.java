@@ -135,6 +135,41 @@ public interface VhdImage extends AutoCloseable {
   void readFully(long position, ByteBuffer dst) throws IOException;
 
   /**
+   * Tells whether {@link #write} is allowed: the image was opened with {@link
+   * OpenOptions#writable()} (or made by {@link Vhd#create}) and this is the top of its chain, not
+   * a parent.
+   *
+   * @return true for a writable image
+   */
+  boolean isWritable();
+
+  /**
+   * Writes all of {@code src} (position to limit) to the virtual disk at {@code position}.
+   * Thread-safe: writes to different blocks run in parallel, and a reader sees each sector's old
+   * or new content. Writes that do not cover whole sectors are completed with the sector's current
+   * content (in a differencing disk, the parent's); a block is allocated on the first write to it,
+   * except for writes of zeros over a block that already reads as zeros. The disk never grows:
+   * writing past its end fails.
+   *
+   * @param position the virtual offset
+   * @param src the bytes; its position advances to its limit
+   * @throws IllegalArgumentException if the range passes the end of the disk
+   * @throws java.nio.channels.NonWritableChannelException if the image is not writable
+   * @throws IOException if writing fails; after a failure while updating metadata, later writes
+   *     fail too until the image is reopened
+   */
+  void write(long position, ByteBuffer src) throws IOException;
+
+  /**
+   * Forces every completed write to the device, like {@link
+   * java.nio.channels.FileChannel#force(boolean) FileChannel.force(true)}. Does nothing for a
+   * read-only image. {@link #close()} flushes too.
+   *
+   * @throws IOException if the device reports a failure
+   */
+  void flush() throws IOException;
+
+  /**
    * Returns a zero-copy, read-only view of a range of the virtual disk, when the range is stored
    * contiguously in one file of the chain and that file is memory (mapped with
    * {@link StorageMode#MAPPED}, or an in-memory image). The view shares the file's memory: no bytes
@@ -145,15 +180,17 @@ public interface VhdImage extends AutoCloseable {
    * @param position the virtual offset
    * @param length the number of bytes
    * @return the view, or null when the range is not stored contiguously (unallocated, split across
-   *     blocks or layers) or the storage is not memory; read it with {@link #read} instead
+   *     blocks or layers), the storage is not memory or the image is writable; read it with
+   *     {@link #read} instead
    * @throws IllegalArgumentException if the range lies outside the disk
    * @throws IOException if the bitmaps needed to decide cannot be read
    */
   @Nullable ByteBuffer view(long position, int length) throws IOException;
 
   /**
-   * Returns a read-only channel over the virtual disk with its own position, starting at 0.
-   * Closing it does not close the image.
+   * Returns a channel over the virtual disk with its own position, starting at 0: read-only, or
+   * writable when the image is (writes go through {@link #write}; the channel never grows the
+   * disk, and truncating below its size fails). Closing it does not close the image.
    *
    * @return a new channel
    */

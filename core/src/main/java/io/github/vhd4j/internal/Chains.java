@@ -9,6 +9,8 @@ import io.github.vhd4j.ParentNotFoundException;
 import io.github.vhd4j.ParentResolution;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
+import io.github.vhd4j.Severity;
+import io.github.vhd4j.UnsupportedVhdFeatureException;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.VhdException;
 import io.github.vhd4j.VhdFormatException;
@@ -93,7 +95,8 @@ public final class Chains {
       if (ownsTop) {
         owned.add(0, top);
       }
-      VhdImage image = ImageImpl.build(layers, warnings, resolutions, owned);
+      Writer writer = options.writable() ? writer(layers, warnings.get(0), options) : null;
+      VhdImage image = ImageImpl.build(layers, warnings, resolutions, owned, writer);
       ok = true;
       return image;
     } finally {
@@ -106,6 +109,34 @@ public final class Chains {
   }
 
   private record Parsed(Layer layer, List<Problem> problems) {}
+
+  /**
+   * Prepares writes to the top layer, refusing images that writing could damage further: one with
+   * an error (lenient mode opens those for reading only), one whose tail footer is lost (the
+   * first allocation would have to rebuild it: that is what repair does), and one in a saved
+   * state (a hibernated virtual machine expects the disk as it left it).
+   */
+  private static Writer writer(List<Layer> layers, List<Problem> problems, OpenOptions options) throws IOException {
+    Layer top = layers.get(0);
+    if (!top.storage.isWritable()) {
+      throw new IllegalArgumentException(top.resource + " was opened read-only: writable options need a file"
+          + " (or a FileChannel open for writing)");
+    }
+    for (Problem p : problems) {
+      if (p.severity() == Severity.ERROR && p.code() != ProblemCode.FOOTER_HEAD_COPY_USED) {
+        throw new VhdFormatException(p, problems);
+      }
+    }
+    if (top.headCopyUsed) {
+      throw new UnsupportedVhdFeatureException("the footer at the end of the file is missing or damaged;"
+          + " repair the image before writing to it", top.resource, null);
+    }
+    if (top.footer.isSavedState()) {
+      throw new UnsupportedVhdFeatureException("the disk is in a saved state (a hibernated virtual machine's"
+          + " disk); writing to it would corrupt the saved machine", top.resource, null);
+    }
+    return new Writer(layers.toArray(new Layer[0]), options.durability());
+  }
 
   private static Parsed openLayer(Storage storage, String resource, @Nullable Path path, OpenOptions options)
       throws IOException {

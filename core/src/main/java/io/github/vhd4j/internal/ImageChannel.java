@@ -6,7 +6,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
-/** A read-only channel over an image's virtual disk with its own position. */
+/** A channel over an image's virtual disk with its own position; writable when the image is. */
 final class ImageChannel implements SeekableByteChannel {
   private final ImageImpl image;
   private long position;
@@ -33,8 +33,20 @@ final class ImageChannel implements SeekableByteChannel {
   }
 
   @Override
-  public int write(ByteBuffer src) {
-    throw new NonWritableChannelException();
+  public synchronized int write(ByteBuffer src) throws IOException {
+    ensureOpen();
+    if (!image.isWritable()) {
+      throw new NonWritableChannelException();
+    }
+    int n = src.remaining();
+    long size = image.getSize();
+    if (n > 0 && (position >= size || n > size - position)) {
+      throw new IOException("write of " + n + " bytes at " + position + " passes the end of the " + size
+          + "-byte disk; a VHD does not grow on writes (resize it)");
+    }
+    image.write(position, src);
+    position += n;
+    return n;
   }
 
   @Override
@@ -61,8 +73,22 @@ final class ImageChannel implements SeekableByteChannel {
   }
 
   @Override
-  public SeekableByteChannel truncate(long size) {
-    throw new NonWritableChannelException();
+  public SeekableByteChannel truncate(long size) throws IOException {
+    ensureOpen();
+    if (!image.isWritable()) {
+      throw new NonWritableChannelException();
+    }
+    if (size < 0) {
+      throw new IllegalArgumentException("negative size: " + size);
+    }
+    if (size < image.getSize()) {
+      throw new IOException("cannot truncate a " + image.getSize() + "-byte disk to " + size
+          + " bytes through a channel (resize the image)");
+    }
+    synchronized (this) {
+      position = Math.min(position, size);
+    }
+    return this;
   }
 
   @Override

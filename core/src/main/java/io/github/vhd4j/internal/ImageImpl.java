@@ -13,6 +13,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,11 +48,14 @@ final class ImageImpl implements VhdImage {
     final int[] warningsFrom;
     /** The view whose top is layer i. One array for the chain keeps a chain of n images O(n). */
     final ImageImpl[] views;
+    /** Writes to the top layer; null for a read-only image. */
+    final @Nullable Writer writer;
     volatile boolean closed;
 
     Shared(List<Storage> owned, Layer[] layers, List<Problem> warnings, int[] warningsFrom,
-        List<@Nullable ParentResolution> resolutions) {
+        List<@Nullable ParentResolution> resolutions, @Nullable Writer writer) {
       this.owned = owned;
+      this.writer = writer;
       this.layers = layers;
       this.resource = layers[0].resource;
       this.warnings = warnings;
@@ -120,7 +124,7 @@ final class ImageImpl implements VhdImage {
   }
 
   static VhdImage build(List<Layer> layers, List<List<Problem>> warnings,
-      List<@Nullable ParentResolution> resolutions, List<Storage> owned) {
+      List<@Nullable ParentResolution> resolutions, List<Storage> owned, @Nullable Writer writer) {
     List<Problem> all = new ArrayList<>();
     int[] from = new int[layers.size()];
     for (int i = 0; i < layers.size(); i++) {
@@ -128,7 +132,7 @@ final class ImageImpl implements VhdImage {
       all.addAll(warnings.get(i));
     }
     Shared shared = new Shared(List.copyOf(owned), layers.toArray(new Layer[0]), List.copyOf(all), from,
-        resolutions);
+        resolutions, writer);
     return shared.views[0];
   }
 
@@ -216,7 +220,7 @@ final class ImageImpl implements VhdImage {
     int n = (int) Math.min(room, size - position);
     shared.enter();
     try {
-      engine.read(position, dst, dst.position(), n);
+      readRange(position, dst, dst.position(), n);
     } finally {
       shared.exit();
     }
@@ -236,11 +240,56 @@ final class ImageImpl implements VhdImage {
     if (n > 0) {
       shared.enter();
       try {
-        engine.read(position, dst, dst.position(), n);
+        readRange(position, dst, dst.position(), n);
       } finally {
         shared.exit();
       }
       dst.position(dst.position() + n);
+    }
+  }
+
+  /** Reads through the writer's block locks when the top image is writable. */
+  private void readRange(long position, ByteBuffer dst, int index, int n) throws IOException {
+    Writer w = shared.writer;
+    if (w != null && level == 0) {
+      w.read(position, dst, index, n);
+    } else {
+      engine.read(position, dst, index, n);
+    }
+  }
+
+  @Override
+  public boolean isWritable() {
+    return shared.writer != null && level == 0;
+  }
+
+  @Override
+  public void write(long position, ByteBuffer src) throws IOException {
+    Objects.requireNonNull(src, "src");
+    Writer w = shared.writer;
+    if (w == null || level != 0) {
+      throw new NonWritableChannelException();
+    }
+    checkOpen();
+    long size = top().virtualSize;
+    int n = src.remaining();
+    if (position < 0 || position > size || n > size - position) {
+      throw new IllegalArgumentException("write of " + n + " bytes at " + position + " passes the end of the "
+          + size + "-byte disk (" + top().resource + "); resize the image to grow it");
+    }
+    if (n == 0) {
+      return;
+    }
+    w.write(position, src, src.position(), n);
+    src.position(src.position() + n);
+  }
+
+  @Override
+  public void flush() throws IOException {
+    checkOpen();
+    Writer w = shared.writer;
+    if (w != null && level == 0) {
+      w.flush();
     }
   }
 
@@ -251,7 +300,8 @@ final class ImageImpl implements VhdImage {
           + getSize() + "-byte disk");
     }
     checkOpen();
-    if (length == 0) {
+    if (length == 0 || shared.writer != null) {
+      // A writable image's bytes change under a view; it gets none.
       return null;
     }
     shared.enter();
@@ -320,11 +370,20 @@ final class ImageImpl implements VhdImage {
     if (level != 0 || shared.closed) {
       return;
     }
+    IOException failure = null;
+    Writer w = shared.writer;
+    if (w != null) {
+      // Closing a written image makes its writes durable, as users expect of "close".
+      try {
+        w.flush();
+      } catch (IOException e) {
+        failure = e;
+      }
+    }
     shared.closed = true;
     if (shared.drain) {
       shared.awaitQuiescence();
     }
-    IOException failure = null;
     for (Storage s : shared.owned) {
       try {
         s.close();

@@ -4,19 +4,26 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.NonWritableChannelException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Storage over a {@link FileChannel}, using positional reads (safe from many threads). */
+/**
+ * Storage over a {@link FileChannel}, using positional reads and writes (safe from many threads).
+ */
 public final class FileChannelStorage implements Storage {
   private final FileChannel channel;
-  private final long size;
+  /** The file length: fixed for read-only storage, raised by writes that end past it. */
+  private final AtomicLong size;
   private final boolean owned;
+  private final boolean writable;
 
-  private FileChannelStorage(FileChannel channel, boolean owned) throws IOException {
+  private FileChannelStorage(FileChannel channel, boolean owned, boolean writable) throws IOException {
     this.channel = channel;
-    this.size = channel.size();
+    this.size = new AtomicLong(channel.size());
     this.owned = owned;
+    this.writable = writable;
   }
 
   /**
@@ -29,7 +36,7 @@ public final class FileChannelStorage implements Storage {
   public static FileChannelStorage open(Path path) throws IOException {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
     try {
-      return new FileChannelStorage(ch, true);
+      return new FileChannelStorage(ch, true, false);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
@@ -44,7 +51,35 @@ public final class FileChannelStorage implements Storage {
    * @throws IOException if the channel's size cannot be read
    */
   public static FileChannelStorage own(FileChannel channel) throws IOException {
-    return new FileChannelStorage(channel, true);
+    return new FileChannelStorage(channel, true, false);
+  }
+
+  /**
+   * Opens a file for reading and writing; the file must exist.
+   *
+   * @param path the file
+   * @return writable storage that closes the file when closed
+   * @throws IOException if the file cannot be opened for writing
+   */
+  public static FileChannelStorage openWritable(Path path) throws IOException {
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      return new FileChannelStorage(ch, true, true);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Wraps a caller's channel opened for writing, which stays open when the storage is closed.
+   *
+   * @param channel the channel, open for reading and writing
+   * @return writable storage
+   * @throws IOException if the channel's size cannot be read
+   */
+  public static FileChannelStorage borrowWritable(FileChannel channel) throws IOException {
+    return new FileChannelStorage(channel, false, true);
   }
 
   /**
@@ -55,12 +90,41 @@ public final class FileChannelStorage implements Storage {
    * @throws IOException if the channel's size cannot be read
    */
   public static FileChannelStorage borrow(FileChannel channel) throws IOException {
-    return new FileChannelStorage(channel, false);
+    return new FileChannelStorage(channel, false, false);
   }
 
   @Override
   public long size() {
-    return size;
+    return size.get();
+  }
+
+  @Override
+  public boolean isWritable() {
+    return writable;
+  }
+
+  @Override
+  public void write(long offset, ByteBuffer src, int srcIndex, int length) throws IOException {
+    if (!writable) {
+      throw new NonWritableChannelException();
+    }
+    // A duplicate carries its own position and limit, so threads writing from the same buffer
+    // (and the caller's view of it) never see each other's bookkeeping.
+    ByteBuffer b = src.duplicate();
+    b.limit(srcIndex + length).position(srcIndex);
+    long pos = offset;
+    while (b.hasRemaining()) {
+      pos += channel.write(b, pos);
+    }
+    size.accumulateAndGet(offset + length, Math::max);
+  }
+
+  @Override
+  public void force() throws IOException {
+    if (!writable) {
+      throw new NonWritableChannelException();
+    }
+    channel.force(true);
   }
 
   @Override

@@ -15,11 +15,47 @@ import org.jspecify.annotations.Nullable;
 public interface Storage extends Closeable {
 
   /**
-   * Returns the length of the underlying file, fixed when the storage was opened.
+   * Returns the length of the underlying file: fixed when the storage was opened, or for writable
+   * storage the largest end written since (the image never shrinks its file).
    *
    * @return the length in bytes
    */
   long size();
+
+  /**
+   * Tells whether {@link #write} and {@link #force} are supported.
+   *
+   * @return true for storage opened for writing
+   */
+  default boolean isWritable() {
+    return false;
+  }
+
+  /**
+   * Writes exactly {@code length} bytes of {@code src} from index {@code srcIndex} at
+   * {@code offset}, growing the file when the range ends past it, without changing {@code src}'s
+   * position or limit when the call returns. Safe to call from many threads for disjoint ranges.
+   *
+   * @param offset the file offset
+   * @param src the bytes
+   * @param srcIndex the first index of {@code src} to write
+   * @param length the number of bytes
+   * @throws IOException if writing fails
+   * @throws java.nio.channels.NonWritableChannelException if the storage is read-only
+   */
+  default void write(long offset, ByteBuffer src, int srcIndex, int length) throws IOException {
+    throw new java.nio.channels.NonWritableChannelException();
+  }
+
+  /**
+   * Makes every completed write durable (data and file length), like {@link
+   * java.nio.channels.FileChannel#force(boolean) force(true)}.
+   *
+   * @throws IOException if the device reports a failure
+   */
+  default void force() throws IOException {
+    throw new java.nio.channels.NonWritableChannelException();
+  }
 
   /**
    * Copies exactly {@code length} bytes starting at {@code offset} into {@code dst} at index

@@ -43,8 +43,9 @@ public final class Storages {
   }
 
   /**
-   * Opens a file read-only. A missing or unreadable file fails here whatever the mode; only a file
-   * that opens but cannot be mapped falls back.
+   * Opens a file: read-only, or for reading and writing when the options are writable (then
+   * always through a file channel). A missing or unreadable file fails here whatever the mode;
+   * only a file that opens but cannot be mapped falls back.
    *
    * @param path the file
    * @param options the storage mode and chunk size
@@ -52,6 +53,11 @@ public final class Storages {
    * @throws IOException if the file cannot be opened
    */
   public static Opened open(Path path, OpenOptions options) throws IOException {
+    if (options.writable()) {
+      // Writes go through positional file-channel calls; a mapping could not follow the file's
+      // growth, so writable images are never mapped.
+      return new Opened(FileChannelStorage.openWritable(path), null);
+    }
     FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
     boolean keep = false;
     try {
