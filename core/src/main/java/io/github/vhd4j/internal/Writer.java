@@ -170,7 +170,10 @@ final class Writer {
       lock.lock();
       try {
         if (top.type == DiskType.FIXED) {
-          storage.write(p, src, s, n);
+          // Whole sectors here too: a sector is the unit a crash keeps or loses, so a partial
+          // write must not reach the file as a few bytes that a lost earlier write leaves stranded.
+          long inRegion = p & (unitSize - 1);
+          pieces(p, inRegion, src, s, n).writeTo(storage, p - inRegion);
         } else {
           writeBlock((int) (p >>> shift), p & (unitSize - 1), src, s, n);
         }
