@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param blockSize dynamic and differencing disks: bytes per block, a power of two from 512 to
  *     {@link Vhd#MAX_BLOCK_SIZE}; default 2 MiB (ignored for fixed disks)
  * @param sizeMode how {@code size} becomes the footer's current size and geometry; differencing
- *     disks always take the parent's size exactly
+ *     disks accept only {@link SizeMode#EXACT} (the parent's size, or {@code size}, exactly)
  * @param azure the Azure rules: a fixed disk whose size is a whole number of MiB from 20 MiB to
  *     32 TiB, current size authoritative ({@link SizeMode#EXACT})
  * @param parent the parent of a differencing disk; null for the other types
@@ -88,6 +88,9 @@ public record CreateOptions(
       if (sizeMode != SizeMode.EXACT) {
         throw new IllegalArgumentException("Azure takes the current size as the disk size: use SizeMode.EXACT");
       }
+    }
+    if (diskType == DiskType.DIFFERENCING && sizeMode != SizeMode.EXACT) {
+      throw new IllegalArgumentException("a differencing disk takes its size exactly (SizeMode.EXACT)");
     }
     if (sizeMode == SizeMode.EXACT && size % Vhd.SECTOR_SIZE != 0 && size != -1) {
       throw new IllegalArgumentException("an exact size must be a whole number of 512-byte sectors: " + size);

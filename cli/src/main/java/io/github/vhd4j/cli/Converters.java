@@ -1,5 +1,7 @@
 package io.github.vhd4j.cli;
 
+import io.github.vhd4j.DiskType;
+import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.SizePolicy;
 import io.github.vhd4j.StorageMode;
 import java.util.Locale;
@@ -68,6 +70,32 @@ final class Converters {
         return ImageFormat.RAW;
       }
       throw new TypeConversionException("expected one of raw but was '" + value + "'");
+    }
+  }
+
+  /** A disk type for {@code create}: {@code fixed}, {@code dynamic} or {@code differencing}. */
+  static final class Type implements ITypeConverter<DiskType> {
+    @Override
+    public DiskType convert(String value) {
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "fixed" -> DiskType.FIXED;
+        case "dynamic" -> DiskType.DYNAMIC;
+        case "differencing" -> DiskType.DIFFERENCING;
+        default -> throw new TypeConversionException(
+            "expected one of fixed, dynamic, differencing but was '" + value + "'");
+      };
+    }
+  }
+
+  /** How {@code create} turns the requested size into the footer's: {@code chs} or {@code exact}. */
+  static final class Mode implements ITypeConverter<SizeMode> {
+    @Override
+    public SizeMode convert(String value) {
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "chs" -> SizeMode.CHS;
+        case "exact" -> SizeMode.EXACT;
+        default -> throw new TypeConversionException("expected one of chs, exact but was '" + value + "'");
+      };
     }
   }
 

@@ -71,7 +71,8 @@ public final class Main {
   }
 
   /** The subcommands' names, in the order {@code vhd --help} lists them. */
-  private static final List<String> COMMANDS = List.of("info", "check", "map", "cat", "convert", "compare");
+  private static final List<String> COMMANDS = List.of("info", "check", "map", "cat", "convert", "compare",
+      "create");
 
   private static @Nullable BaseCommand command(String name, Io io) {
     switch (name) {
@@ -81,6 +82,7 @@ public final class Main {
       case "cat": return new CatCommand(io);
       case "convert": return new ConvertCommand(io);
       case "compare": return new CompareCommand(io);
+      case "create": return new CreateCommand(io);
       default: return null;
     }
   }
@@ -125,10 +127,11 @@ public final class Main {
 
   /** The top-level command: only dispatches; alone it prints the usage and fails. */
   @Command(name = "vhd", versionProvider = VersionProvider.class,
-      description = "Inspect, check, read and convert Microsoft VHD disk images.",
+      description = "Inspect, check, read, convert and create Microsoft VHD disk images.",
       synopsisSubcommandLabel = "COMMAND",
       footerHeading = "%nExamples:%n",
       footer = {"  vhd info disk.vhd", "  vhd check --json disk.vhd", "  vhd convert -O raw disk.vhd disk.raw",
+          "  vhd create --size 8G disk.vhd",
           "", "Exit codes: 0 success, 1 errors found or images differ, 2 failure or usage error."})
   static final class Top implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")

@@ -113,7 +113,7 @@ class MainTest {
     Cli.Result typo = Cli.run("conver", "a.vhd", "b.raw");
 
     assertEquals(0, help.code(), help.err());
-    for (String command : List.of("info", "check", "map", "cat", "convert", "compare")) {
+    for (String command : List.of("info", "check", "map", "cat", "convert", "compare", "create")) {
       assertTrue(help.out().contains("\n  " + command + " "), command + " missing from: " + help.out());
     }
     assertEquals(2, typo.code());
@@ -121,20 +121,20 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"info", "check", "map", "cat", "convert", "compare"})
+  @ValueSource(strings = {"info", "check", "map", "cat", "convert", "compare", "create"})
   void shouldShowHelpWithUsageAndExample(String command) {
     Cli.Result r = Cli.run(command, "-h");
 
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("Usage: vhd " + command + " "), r.out());
-    assertTrue(r.out().contains("\nExample:\n  vhd " + command + " "), r.out());
+    assertTrue(r.out().matches("(?s).*\nExamples?:\n  vhd " + command + " .*"), r.out());
     for (String option : List.of("--lenient", "--size-policy", "--debug", "--version", "--help")) {
       assertTrue(r.out().contains(option), command + " lacks " + option);
     }
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "info", "check", "map", "cat", "convert", "compare"})
+  @ValueSource(strings = {"", "info", "check", "map", "cat", "convert", "compare", "create"})
   void shouldPrintVersion(String command) {
     Cli.Result r = command.isEmpty() ? Cli.run("--version") : Cli.run(command, "--version");
 
