@@ -5,6 +5,7 @@
 #
 #   vhd convert -O raw IMG OUT   vs  qemu-img convert -f vpc -O raw IMG OUT   (OUT a new file)
 #   vhd cat IMG > /dev/null      vs  qemu-img bench -f vpc -s 1M -c 2048 IMG  (2 GiB of 1 MiB reads)
+#   vhd convert -O dynamic RAW OUT  vs  qemu-img convert -f raw -O vpc RAW OUT (RAW: IMG's 2 GiB)
 #
 # The image is a fully allocated dynamic VHD made by `qemu-img convert -O vpc` from 2 GiB of
 # random data (QEMU's layout), built once in the work directory. Page cache is warm for both
@@ -23,8 +24,9 @@ if [ ! -f "$img" ]; then
   head -c $((2 << 30)) /dev/urandom > "$work/random-2g.raw"
   qemu-img convert -f raw -O vpc "$work/random-2g.raw" "$img.part"
   mv "$img.part" "$img"
-  rm -f "$work/random-2g.raw"
 fi
+raw="$work/random-2g.raw"
+[ -f "$raw" ] || qemu-img convert -f vpc -O raw "$img" "$raw"
 "$vhd" --version >/dev/null   # builds the jar if needed, outside the measurements
 
 seconds() {  # command... -> wall seconds
@@ -68,4 +70,7 @@ compare "convert -O raw (VHD -> raw)" "rm -f '$out'; sync" \
   "$vhd" convert -O raw "$img" "$out" -- qemu-img convert -f vpc -O raw "$img" "$out"
 compare "read all (cat vs bench -s 1M)" ":" \
   sh -c "'$vhd' cat '$img' > /dev/null" -- qemu-img bench -f vpc -s 1M -c 2048 "$img"
-rm -f "$out"
+outv="$work/out.vhd"
+compare "convert -O dynamic (raw -> VHD)" "rm -f '$outv'; sync" \
+  "$vhd" convert -O dynamic "$raw" "$outv" -- qemu-img convert -f raw -O vpc "$raw" "$outv"
+rm -f "$out" "$outv"

@@ -23,5 +23,11 @@ public enum Durability {
    * failure before the flush, the image may need {@code vhd repair} and may have lost unflushed
    * writes.
    */
-  ON_FLUSH
+  ON_FLUSH,
+  /**
+   * Nothing is ever forced, not even by {@link VhdImage#close()}; only {@link VhdImage#flush()}
+   * forces. For bulk writes into a new file that is worthless until complete (a conversion into a
+   * temporary file, say), where durability is decided once at the end, as {@code qemu-img} does.
+   */
+  NONE
 }

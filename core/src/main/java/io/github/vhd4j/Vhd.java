@@ -1,6 +1,7 @@
 package io.github.vhd4j;
 
 import io.github.vhd4j.internal.Chains;
+import io.github.vhd4j.internal.Converter;
 import io.github.vhd4j.internal.Creator;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
 import io.github.vhd4j.internal.storage.SeekableChannelStorage;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Entry points: open, create, check and probe VHD images.
+ * Entry points: open, create, convert, check and probe VHD images.
  *
  * <pre>{@code
  * try (VhdImage image = Vhd.open(Path.of("disk.vhd"))) {
@@ -270,19 +271,77 @@ public final class Vhd {
     Path parentPath = options.parent();
     if (parentPath == null) {
       Creator.create(path, options, null);
-      return open(path, open);
+    } else {
+      try (VhdImage parent = open(parentPath, options.openOptions().withWritable(false))) {
+        Creator.create(path, options, parent);
+      }
+      // The caller named the parent, so its directory is trusted for this chain.
+      Path dir = parentPath.toAbsolutePath().normalize().getParent();
+      if (dir != null) {
+        List<Path> dirs = new ArrayList<>(open.parentDirectories());
+        dirs.add(dir);
+        open = open.withParentDirectories(dirs);
+      }
     }
-    try (VhdImage parent = open(parentPath, options.openOptions().withWritable(false))) {
-      Creator.create(path, options, parent);
+    boolean ok = false;
+    try {
+      VhdImage image = open(path, open);
+      ok = true;
+      return image;
+    } finally {
+      if (!ok) {
+        // The file is ours (create never touches an existing one); a failed create leaves none.
+        java.nio.file.Files.deleteIfExists(path);
+      }
     }
-    // The caller named the parent, so its directory is trusted for this chain.
-    Path dir = parentPath.toAbsolutePath().normalize().getParent();
-    if (dir != null) {
-      List<Path> dirs = new ArrayList<>(open.parentDirectories());
-      dirs.add(dir);
-      open = open.withParentDirectories(dirs);
+  }
+
+  /**
+   * Converts an image into a new fixed or dynamic image: VHD to VHD between types and block
+   * sizes, or a differencing chain to one flat image (the source reads through its parents). Only
+   * stored ranges are read; all-zero blocks stay unallocated in a dynamic target and holes in a
+   * fixed one. The new image has the source's size: exactly in {@link SizeMode#EXACT} (a size
+   * that is not a whole number of sectors is rounded up), rounded up to a CHS geometry in
+   * {@link SizeMode#CHS}. Nothing is forced while copying; the finished file is forced once unless
+   * {@code target.openOptions().durability()} is {@link Durability#NONE}.
+   *
+   * @param source the image to copy
+   * @param out the new file; it must not exist, and is removed if the conversion fails
+   * @param target the new image's type, block size, size mode and layout ({@code size} is ignored)
+   * @param progress told about the bytes copied
+   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
+   * @throws IllegalArgumentException if {@code target} is a differencing disk
+   * @throws IOException if reading or writing fails
+   */
+  public static void convert(VhdImage source, Path out, CreateOptions target, ProgressListener progress)
+      throws IOException {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(progress, "progress");
+    Converter.convert(Converter.of(source), out, target, progress);
+  }
+
+  /**
+   * Converts a raw disk image (the guest bytes, nothing else) into a new fixed or dynamic image,
+   * as {@link #convert(VhdImage, Path, CreateOptions, ProgressListener)} does.
+   *
+   * @param raw the raw file
+   * @param out the new file; it must not exist, and is removed if the conversion fails
+   * @param target the new image's type, block size, size mode and layout ({@code size} is ignored)
+   * @param progress told about the bytes copied
+   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
+   * @throws IOException if reading or writing fails
+   */
+  public static void convertRaw(Path raw, Path out, CreateOptions target, ProgressListener progress)
+      throws IOException {
+    Objects.requireNonNull(raw, "raw");
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(progress, "progress");
+    try (FileChannel ch = FileChannel.open(raw, java.nio.file.StandardOpenOption.READ)) {
+      Converter.convert(Converter.of(ch), out, target, progress);
     }
-    return open(path, open);
   }
 
   private static Storage storage(SeekableByteChannel channel, OpenOptions options) throws IOException {

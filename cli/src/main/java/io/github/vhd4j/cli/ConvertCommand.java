@@ -1,5 +1,8 @@
 package io.github.vhd4j.cli;
 
+import io.github.vhd4j.CreateOptions;
+import io.github.vhd4j.Durability;
+import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.StorageMode;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -24,14 +27,30 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vhd convert}: writes an image's guest bytes to a sparse raw file. */
+/**
+ * {@code vhd convert}: writes an image's guest bytes to a sparse raw file, or to a new fixed or
+ * dynamic VHD (a differencing chain becomes one flat image).
+ */
 @Command(name = "convert", versionProvider = VersionProvider.class,
     description = {"Convert an image to another format. The output is written to a temporary file next to"
         + " OUT and renamed over OUT only when complete, so a failure never leaves a partial OUT.",
-        "Raw output is sparse: unallocated ranges and 64 KiB chunks of zeros are left as holes."},
-    footerHeading = "%nExample:%n",
-    footer = "  vhd convert -p -O raw disk.vhd disk.raw")
+        "Raw output is sparse: unallocated ranges and 64 KiB chunks of zeros are left as holes. VHD output"
+            + " keeps all-zero blocks unallocated (dynamic) or as holes (fixed); a differencing chain"
+            + " becomes one flat image."},
+    footerHeading = "%nExamples:%n",
+    footer = {"  vhd convert -p -O raw disk.vhd disk.raw", "  vhd convert -O dynamic disk.raw disk.vhd",
+        "  vhd convert -O dynamic child.vhd flat.vhd"})
 final class ConvertCommand extends BaseCommand {
+  /** What {@code -O} makes. */
+  enum Output {
+    /** Plain guest bytes, sparse. */
+    RAW,
+    /** A fixed VHD. */
+    FIXED,
+    /** A dynamic VHD. */
+    DYNAMIC
+  }
+
   /** Zero detection granularity: a hole smaller than this is not worth a separate write. */
   static final int ZERO_CHUNK = 64 << 10;
 
@@ -39,9 +58,22 @@ final class ConvertCommand extends BaseCommand {
       description = "Input format. Default: detected (VHD when a footer cookie is found, else raw).")
   @Nullable ImageFormat inputFormat;
 
-  @Option(names = "-O", paramLabel = "raw", converter = Converters.OutputFormat.class,
-      description = "Output format; only raw so far. Default: raw.")
-  ImageFormat outputFormat = ImageFormat.RAW;
+  @Option(names = "-O", paramLabel = "raw|fixed|dynamic", converter = Converters.OutputFormat.class,
+      description = "Output format: raw, or a fixed or dynamic VHD (vhd and vpc mean dynamic). Default: raw.")
+  Output outputFormat = Output.RAW;
+
+  @Option(names = "--block-size", paramLabel = "N", converter = Converters.Size.class,
+      description = "Block size of a dynamic VHD: a power of two from 512 to 256M. Default: 2M.")
+  @Nullable Long blockSize;
+
+  @Option(names = "--size-mode", paramLabel = "chs|exact", converter = Converters.Mode.class,
+      description = "VHD output: exact keeps the input's size (rounded up to a whole sector); chs rounds it"
+          + " up to a CHS geometry, as qemu-img convert -O vpc does. Default: exact.")
+  @Nullable SizeMode sizeMode;
+
+  @Option(names = "--aligned",
+      description = "Dynamic VHD output in Hyper-V's layout, block data on 4 KiB boundaries.")
+  boolean aligned;
 
   @Option(names = "-p", description = "Show a progress bar on standard error.")
   boolean progress;
@@ -98,22 +130,21 @@ final class ConvertCommand extends BaseCommand {
       // durable, so the new file is forced to disk before the rename. A new file needs no flush
       // (nothing is lost if a crash interrupts it), which keeps convert as fast as qemu-img.
       boolean replacing = Files.exists(target);
+      if (outputFormat == Output.RAW && (blockSize != null || sizeMode != null || aligned)) {
+        throw new CliException(outLabel, "--block-size, --size-mode and --aligned are for VHD output (-O fixed|dynamic)");
+      }
+      CreateOptions vhd = outputFormat == Output.RAW ? null : targetOptions(outLabel);
       Progress bar = new Progress(io.err, src.size(), progress);
       Path tmp = createTemp(dir, target);
       boolean done = false;
       try {
-        try (RandomAccessFile raf = new RandomAccessFile(tmp.toFile(), "rw")) {
-          FileChannel ch = raf.getChannel();
-          copy(src, ch, bar, outLabel);
-          try {
-            // Extends the file over a trailing hole without writing (ftruncate).
-            raf.setLength(src.size());
-            if (replacing) {
-              ch.force(true);
-            }
-          } catch (IOException e) {
-            throw new CliException(outLabel, e);
-          }
+        if (vhd != null) {
+          // As for raw output: forced only when it replaces a file, whose old content must
+          // survive a crash until the new one is durable.
+          writeVhd(src, tmp, vhd.withOpenOptions(vhd.openOptions()
+              .withDurability(replacing ? Durability.ON_FLUSH : Durability.NONE)), bar, outLabel);
+        } else {
+          writeRaw(src, tmp, replacing, bar, outLabel);
         }
         try {
           Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -134,6 +165,49 @@ final class ConvertCommand extends BaseCommand {
       bar.finish();
     }
     return 0;
+  }
+
+  /** Copies into a new VHD through the library, which creates {@code tmp} exclusively and forces it. */
+  private static void writeVhd(Source src, Path tmp, CreateOptions vhd, Progress bar, String outLabel)
+      throws CliException {
+    try {
+      Files.delete(tmp);
+      src.convertTo(tmp, vhd, (n, total) -> bar.update(n));
+    } catch (IllegalArgumentException e) {
+      throw new CliException(outLabel, String.valueOf(e.getMessage()));
+    } catch (IOException e) {
+      throw new CliException(outLabel, e);
+    }
+  }
+
+  /** Copies into a sparse raw file, forcing it only when it replaces an existing OUT. */
+  private static void writeRaw(Source src, Path tmp, boolean replacing, Progress bar, String outLabel)
+      throws CliException {
+    try (RandomAccessFile raf = new RandomAccessFile(tmp.toFile(), "rw")) {
+      FileChannel ch = raf.getChannel();
+      copy(src, ch, bar, outLabel);
+      // Extends the file over a trailing hole without writing (ftruncate).
+      raf.setLength(src.size());
+      if (replacing) {
+        ch.force(true);
+      }
+    } catch (IOException e) {
+      throw e instanceof CliException ? (CliException) e : new CliException(outLabel, e);
+    }
+  }
+
+  /** The new VHD's type and layout from the flags; the size comes from the input. */
+  private CreateOptions targetOptions(String outLabel) throws CliException {
+    if (outputFormat == Output.FIXED && (blockSize != null || aligned)) {
+      throw new CliException(outLabel, "--block-size and --aligned are only for dynamic output");
+    }
+    try {
+      CreateOptions o = outputFormat == Output.FIXED ? CreateOptions.fixed(0) : CreateOptions.dynamic(0);
+      o = o.withSizeMode(sizeMode != null ? sizeMode : SizeMode.EXACT).withAligned(aligned);
+      return blockSize != null ? o.withBlockSize(blockSize) : o;
+    } catch (IllegalArgumentException e) {
+      throw new CliException(outLabel, String.valueOf(e.getMessage()));
+    }
   }
 
   /**

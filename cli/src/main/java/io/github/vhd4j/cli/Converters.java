@@ -63,13 +63,15 @@ final class Converters {
   }
 
   /** An output format of {@code convert}; only {@code raw} exists so far. */
-  static final class OutputFormat implements ITypeConverter<ImageFormat> {
+  static final class OutputFormat implements ITypeConverter<ConvertCommand.Output> {
     @Override
-    public ImageFormat convert(String value) {
-      if (value.equalsIgnoreCase("raw")) {
-        return ImageFormat.RAW;
-      }
-      throw new TypeConversionException("expected one of raw but was '" + value + "'");
+    public ConvertCommand.Output convert(String value) {
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "raw" -> ConvertCommand.Output.RAW;
+        case "fixed" -> ConvertCommand.Output.FIXED;
+        case "dynamic", "vhd", "vpc" -> ConvertCommand.Output.DYNAMIC;
+        default -> throw new TypeConversionException("expected one of raw, fixed, dynamic but was '" + value + "'");
+      };
     }
   }
 

@@ -1,7 +1,9 @@
 package io.github.vhd4j.cli;
 
+import io.github.vhd4j.CreateOptions;
 import io.github.vhd4j.Extent;
 import io.github.vhd4j.OpenOptions;
+import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
 import java.io.Closeable;
@@ -69,6 +71,16 @@ abstract class Source implements Closeable {
   abstract long size();
 
   /**
+   * Copies the guest bytes into a new VHD through the library's converter.
+   *
+   * @param out the new file; it must not exist
+   * @param target what to make
+   * @param progress told about the bytes copied
+   * @throws IOException if reading or writing fails
+   */
+  abstract void convertTo(Path out, CreateOptions target, ProgressListener progress) throws IOException;
+
+  /**
    * Fills {@code dst} with guest bytes from {@code position}.
    *
    * @param position the virtual offset
@@ -124,6 +136,11 @@ abstract class Source implements Closeable {
     @Override
     long size() {
       return image.getSize();
+    }
+
+    @Override
+    void convertTo(Path out, CreateOptions target, ProgressListener progress) throws IOException {
+      Vhd.convert(image, out, target, progress);
     }
 
     @Override
@@ -205,6 +222,11 @@ abstract class Source implements Closeable {
     @Override
     long size() {
       return size;
+    }
+
+    @Override
+    void convertTo(Path out, CreateOptions target, ProgressListener progress) throws IOException {
+      Vhd.convertRaw(path, out, target, progress);
     }
 
     @Override

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code vhd convert -O raw}: content, sparseness, atomic replacement, refusals. */
+/** {@code vhd convert}: raw and VHD output, content, sparseness, atomic replacement, refusals. */
 class ConvertCommandTest {
   private static final long MIB = Images.MIB;
 
@@ -193,14 +193,76 @@ class ConvertCommandTest {
   }
 
   @Test
-  void shouldRejectOutputFormatOtherThanRaw() throws Exception {
+  void shouldRejectUnknownOutputFormatAndVhdOptionsForRaw() throws Exception {
     Path in = Images.smallDynamic().writeTo(dir.resolve("d.vhd"));
 
-    Cli.Result r = Cli.run("convert", "-O", "vhd", in.toString(), dir.resolve("o.vhd").toString());
+    Cli.Result r = Cli.run("convert", "-O", "qcow2", in.toString(), dir.resolve("o.img").toString());
+    Cli.Result r2 = Cli.run("convert", "-O", "raw", "--block-size", "1M", in.toString(),
+        dir.resolve("o.raw").toString());
+    Cli.Result r3 = Cli.run("convert", "-O", "fixed", "--aligned", in.toString(), dir.resolve("o.vhd").toString());
 
     assertEquals(2, r.code());
     assertTrue(r.err().contains("-O"), r.err());
-    assertFalse(Files.exists(dir.resolve("o.vhd")));
+    assertEquals(2, r2.code());
+    assertTrue(r2.err().contains("--block-size"), r2.err());
+    assertEquals(2, r3.code());
+    assertTrue(r3.err().contains("--aligned"), r3.err());
+    assertEquals(Set.of("d.vhd"), names());
+  }
+
+  @Test
+  void shouldConvertRawAndChainsToDynamicAndFixedImages() throws Exception {
+    Images.Chain c = Images.chain(dir);
+    byte[] raw = new byte[(int) (3 * MIB) + 512];
+    new Random(3).nextBytes(raw);
+    Arrays.fill(raw, (int) MIB, (int) (2 * MIB), (byte) 0);
+    Path rawIn = Files.write(dir.resolve("in.raw"), raw);
+    Path dyn = dir.resolve("dyn.vhd");
+    Path fixed = dir.resolve("fixed.vhd");
+    Path flat = dir.resolve("flat.vhd");
+
+    Cli.Result a = Cli.run("convert", "-O", "dynamic", "--block-size", "512K", rawIn.toString(), dyn.toString());
+    Cli.Result b = Cli.run("convert", "-O", "fixed", "--size-mode", "chs", rawIn.toString(), fixed.toString());
+    Cli.Result f = Cli.run("convert", "-O", "vhd", c.childPath().toString(), flat.toString());
+
+    assertEquals(0, a.code(), a.err());
+    assertEquals(0, b.code(), b.err());
+    assertEquals(0, f.code(), f.err());
+    try (io.github.vhd4j.VhdImage img = io.github.vhd4j.Vhd.open(dyn)) {
+      assertEquals(io.github.vhd4j.DiskType.DYNAMIC, img.getDiskType());
+      assertEquals(512 << 10, img.getBlockSize());
+      assertEquals(raw.length, img.getSize(), "exact size by default");
+      assertArrayEquals(raw, io.github.vhd4j.testing.VhdAssertions.readAll(img));
+      // The zero MiB is two unallocated 512 KiB blocks.
+      assertTrue(img.map(MIB, MIB).stream().noneMatch(io.github.vhd4j.Extent::data));
+    }
+    try (io.github.vhd4j.VhdImage img = io.github.vhd4j.Vhd.open(fixed)) {
+      assertEquals(io.github.vhd4j.DiskType.FIXED, img.getDiskType());
+      assertEquals(img.getFooter().geometry().capacity(), img.getSize(), "--size-mode chs");
+      assertArrayEquals(raw, Arrays.copyOf(io.github.vhd4j.testing.VhdAssertions.readAll(img), raw.length));
+    }
+    try (io.github.vhd4j.VhdImage img = io.github.vhd4j.Vhd.open(flat)) {
+      assertEquals(1, img.getChain().size());
+      assertArrayEquals(c.content(), io.github.vhd4j.testing.VhdAssertions.readAll(img));
+    }
+    assertTrue(names().stream().noneMatch(n -> n.endsWith(".tmp")), names().toString());
+  }
+
+  @Test
+  void shouldReplaceAnExistingOutputWithAVhdOnlyWhenComplete() throws Exception {
+    Path in = Images.smallDynamic().writeTo(dir.resolve("d.vhd"));
+    Path out = Files.write(dir.resolve("o.vhd"), new byte[] {1, 2, 3});
+
+    Cli.Result bad = Cli.run("convert", "-O", "dynamic", "--block-size", "3K", in.toString(), out.toString());
+    Cli.Result good = Cli.run("convert", "-O", "dynamic", in.toString(), out.toString());
+
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("block size"), bad.err());
+    assertEquals(0, good.code(), good.err());
+    try (io.github.vhd4j.VhdImage img = io.github.vhd4j.Vhd.open(out)) {
+      assertArrayEquals(Images.smallDynamic().expectedContent(), io.github.vhd4j.testing.VhdAssertions.readAll(img));
+    }
+    assertEquals(Set.of("d.vhd", "o.vhd"), names());
   }
 
   @Test

@@ -372,7 +372,7 @@ final class ImageImpl implements VhdImage {
     }
     IOException failure = null;
     Writer w = shared.writer;
-    if (w != null) {
+    if (w != null && w.forceOnClose) {
       // Closing a written image makes its writes durable, as users expect of "close".
       try {
         w.flush();

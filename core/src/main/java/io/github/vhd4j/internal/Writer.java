@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Concurrency.</b> Writes lock the block they touch (a fixed lock stripe per block), and
  * reads of a writable image lock it shared, so a reader sees a sector's old or new content and
- * allocation happens once per block. Allocations are serialised, because each moves the footer.
+ * allocation happens once per block. Reserving space for a new block and moving the footer are
+ * serialised; writing the new blocks' data is not.
  */
 final class Writer {
   /** Lock stripes; a power of two. */
@@ -51,6 +52,8 @@ final class Writer {
   private final Layer top;
   private final Storage storage;
   private final boolean sync;
+  /** Whether closing forces: every durability but {@link Durability#NONE}. */
+  final boolean forceOnClose;
   private final ReadEngine engine;
   private final ReentrantReadWriteLock[] stripes = new ReentrantReadWriteLock[STRIPES];
   private final ReentrantLock allocation = new ReentrantLock();
@@ -75,6 +78,7 @@ final class Writer {
     this.top = layers[0];
     this.storage = top.storage;
     this.sync = durability == Durability.SYNC_ALLOCATIONS;
+    this.forceOnClose = durability != Durability.NONE;
     this.engine = new ReadEngine(layers, 0);
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new ReentrantReadWriteLock();
@@ -266,12 +270,17 @@ final class Writer {
       int i = sector >>> 3;
       bitmap.put(i, (byte) (bitmap.get(i) | bitFor(sector)));
     }
+    // Only reserving the space and moving the footer is serialised; the data of different new
+    // blocks is then written in parallel. Each reservation writes its footer at the new end
+    // under the lock, so the file's tail always holds the latest footer, and a later block's
+    // bitmap is what overwrites an earlier reservation's footer.
+    long oldEnd;
+    long blockStart;
     allocation.lock();
     try {
-      long oldEnd = end;
-      long blockStart = aligned ? roundUp(oldEnd + bitmapBytes, ALIGN) - bitmapBytes : oldEnd;
-      long sector = blockStart / SECTOR;
-      if (sector >= 0xFFFF_FFFFL) {
+      oldEnd = end;
+      blockStart = aligned ? roundUp(oldEnd + bitmapBytes, ALIGN) - bitmapBytes : oldEnd;
+      if (blockStart / SECTOR >= 0xFFFF_FFFFL) {
         throw new IOException(top.resource + ": the file has no room for another block: table entries"
             + " address at most 2 TiB of file");
       }
@@ -279,33 +288,39 @@ final class Writer {
       try {
         // (1) The footer at the new end: from here on the file ends with a valid footer.
         storage.write(newEnd, ByteBuffer.wrap(footer), 0, SECTOR);
-        // (2) Zeros over the old footer when alignment leaves a gap, then bitmap and data.
-        for (long p = oldEnd; p < blockStart; ) {
-          int n = (int) Math.min(ZEROS.capacity(), blockStart - p);
-          storage.write(p, ZEROS, 0, n);
-          p += n;
-        }
-        storage.write(blockStart, bitmap, 0, bitmapBytes);
-        pieces.writeTo(storage, blockStart + bitmapBytes);
-        // (3) Data and footer durable before anything points at them.
-        if (sync) {
-          storage.force();
-        }
-        // (4) The commit point: the table entry.
-        ByteBuffer e = ByteBuffer.allocate(4).putInt(0, (int) sector);
-        storage.write(top.header.tableOffset() + 4L * block, e, 0, 4);
-        if (sync) {
-          storage.force();
-        }
       } catch (IOException e) {
         failure = e;
         throw e;
       }
       end = newEnd;
-      BAT.setRelease(top.bat, block, (int) sector);
     } finally {
       allocation.unlock();
     }
+    long sector = blockStart / SECTOR;
+    try {
+      // (2) Zeros over the old footer when alignment leaves a gap, then bitmap and data.
+      for (long p = oldEnd; p < blockStart; ) {
+        int n = (int) Math.min(ZEROS.capacity(), blockStart - p);
+        storage.write(p, ZEROS, 0, n);
+        p += n;
+      }
+      storage.write(blockStart, bitmap, 0, bitmapBytes);
+      pieces.writeTo(storage, blockStart + bitmapBytes);
+      // (3) Data and footer durable before anything points at them.
+      if (sync) {
+        storage.force();
+      }
+      // (4) The commit point: the table entry.
+      ByteBuffer e = ByteBuffer.allocate(4).putInt(0, (int) sector);
+      storage.write(top.header.tableOffset() + 4L * block, e, 0, 4);
+      if (sync) {
+        storage.force();
+      }
+    } catch (IOException e) {
+      failure = e;
+      throw e;
+    }
+    BAT.setRelease(top.bat, block, (int) sector);
   }
 
   /** Tells whether any ancestor stores data in a virtual range. */
