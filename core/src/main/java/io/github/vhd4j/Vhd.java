@@ -3,6 +3,7 @@ package io.github.vhd4j;
 import io.github.vhd4j.internal.Chains;
 import io.github.vhd4j.internal.Converter;
 import io.github.vhd4j.internal.Creator;
+import io.github.vhd4j.internal.Repairer;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
 import io.github.vhd4j.internal.storage.SeekableChannelStorage;
 import io.github.vhd4j.internal.storage.Storage;
@@ -17,7 +18,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Entry points: open, create, convert, check and probe VHD images.
+ * Entry points: open, create, convert, repair, check and probe VHD images.
  *
  * <pre>{@code
  * try (VhdImage image = Vhd.open(Path.of("disk.vhd"))) {
@@ -342,6 +343,24 @@ public final class Vhd {
     try (FileChannel ch = FileChannel.open(raw, java.nio.file.StandardOpenOption.READ)) {
       Converter.convert(Converter.of(ch), out, target, progress);
     }
+  }
+
+  /**
+   * Repairs what can be repaired without guessing: a lost or damaged footer at the end of the file
+   * (rewritten from the copy at offset 0), a damaged copy (rewritten from the footer), a 511-byte
+   * footer (completed), footer and header checksums that are wrong while the fields validate, and
+   * table entries that point outside the file (cleared: their data is not there). Each change is
+   * forced before the next, so an interrupted repair can simply be run again.
+   *
+   * @param image the image file (its parents are not opened)
+   * @param dryRun true to change nothing and only return what would be done
+   * @return the changes, in order; empty when the image needs none
+   * @throws VhdFormatException if the image cannot be read even leniently
+   * @throws IOException if the file cannot be read or written
+   */
+  public static List<RepairAction> repair(Path image, boolean dryRun) throws IOException {
+    Objects.requireNonNull(image, "image");
+    return Repairer.repair(image, dryRun);
   }
 
   private static Storage storage(SeekableByteChannel channel, OpenOptions options) throws IOException {

@@ -42,7 +42,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * page cache) and as a power failure could leave it (only forced writes, plus any subset of the
  * others). Every time: the image opens, every sector holds a content it legitimately had (the
  * last flushed one, or one written after it), no block overlaps another, and check finds nothing
- * a repair would not fix.
+ * a repair would not fix; after a power failure, {@link Vhd#repair} then leaves no error and the
+ * same content.
  */
 class CrashMatrixTest {
   private static final int BLOCK = 4096;
@@ -293,6 +294,18 @@ class CrashMatrixTest {
       }
       if (x.code() == ProblemCode.BAT_ENTRY_OVERLAP) {
         fail(at + ": blocks overlap: " + x);
+      }
+    }
+    if (powerLoss) {
+      // What a power failure leaves, repair fixes: afterwards no error, and the same content.
+      Vhd.repair(p, false);
+      for (Problem x : Vhd.check(p, CheckOptions.defaults().withOpenOptions(read)).problems()) {
+        if (x.severity() == Severity.ERROR) {
+          fail(at + ": after repair, check reports " + x);
+        }
+      }
+      try (VhdImage img = Vhd.open(p, read.withFooterRecovery(false))) {
+        assertTrue(Arrays.equals(content, VhdAssertions.readAll(img)), at + ": repair changed the content");
       }
     }
   }

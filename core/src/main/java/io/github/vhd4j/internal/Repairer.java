@@ -1,0 +1,184 @@
+package io.github.vhd4j.internal;
+
+import io.github.vhd4j.DiskType;
+import io.github.vhd4j.DynamicHeader;
+import io.github.vhd4j.OpenOptions;
+import io.github.vhd4j.ParentLocator;
+import io.github.vhd4j.Problem;
+import io.github.vhd4j.ProblemCode;
+import io.github.vhd4j.RepairAction;
+import io.github.vhd4j.VhdFormatException;
+import io.github.vhd4j.internal.storage.FileChannelStorage;
+import io.github.vhd4j.internal.storage.Storage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Repairs what can be repaired without guessing: a lost or damaged tail footer (from the copy at
+ * offset 0), a damaged copy (from the tail footer), a 511-byte footer (padded), wrong footer and
+ * header checksums when the fields themselves validate, and table entries pointing outside the
+ * file (cleared: those blocks are unreadable anyway). Everything else (overlapping blocks, a
+ * header that does not parse) is left alone and still reported by check.
+ *
+ * <p>The order keeps the file openable at every step: table entries and header first, then the
+ * copy at offset 0, and the tail footer last, forced after each.
+ */
+public final class Repairer {
+  private static final int FOOTER = 512;
+
+  private Repairer() {}
+
+  /**
+   * Repairs an image file, or only lists what it would do.
+   *
+   * @param path the image
+   * @param dryRun true to change nothing
+   * @return the actions, in the order they are (or would be) applied; empty when nothing needs it
+   * @throws VhdFormatException if the image is damaged beyond what lenient opening can read
+   * @throws IOException if the file cannot be read or written
+   */
+  public static List<RepairAction> repair(Path path, boolean dryRun) throws IOException {
+    try (Storage storage = dryRun ? FileChannelStorage.open(path) : FileChannelStorage.openWritable(path)) {
+      String name = path.toString();
+      Problems p = new Problems(name);
+      Layer l;
+      try {
+        l = LayerParser.parse(storage, name, path, OpenOptions.defaults().withLenient(true),
+            LayerParser.Mode.OPEN, p);
+      } catch (StopParsing stop) {
+        throw stop.toException(p.list());
+      }
+      Problem fatal = p.firstUnrecoverableError();
+      if (fatal != null) {
+        throw new VhdFormatException(fatal, p.list());
+      }
+      List<RepairAction> actions = new ArrayList<>();
+      Plan plan = new Plan(storage, dryRun, actions);
+      plan(l, p.list(), plan);
+      if (!dryRun) {
+        storage.force();
+      }
+      return actions;
+    }
+  }
+
+  /** Applies (or records) one write at a time, forcing after each so the order holds on disk. */
+  private static final class Plan {
+    final Storage storage;
+    final boolean dryRun;
+    final List<RepairAction> actions;
+
+    Plan(Storage storage, boolean dryRun, List<RepairAction> actions) {
+      this.storage = storage;
+      this.dryRun = dryRun;
+      this.actions = actions;
+    }
+
+    void write(String structure, long offset, byte[] bytes, String why) throws IOException {
+      actions.add(new RepairAction(structure, offset, why));
+      if (!dryRun) {
+        storage.write(offset, ByteBuffer.wrap(bytes), 0, bytes.length);
+        storage.force();
+      }
+    }
+  }
+
+  private static void plan(Layer l, List<Problem> problems, Plan plan) throws IOException {
+    Storage s = l.storage;
+    long len = s.size();
+    // The footer to keep: as chosen by lenient opening (the copy when the tail is unusable).
+    byte[] footer = new byte[FOOTER];
+    long chosenAt = l.headCopyUsed ? 0 : l.footerOffset;
+    int chosenLen = l.headCopyUsed ? FOOTER : l.footerLength;
+    s.read(chosenAt, ByteBuffer.wrap(footer), 0, chosenLen);
+    boolean footerChanged = false;
+    if (has(problems, ProblemCode.FOOTER_CHECKSUM, chosenAt + 64)) {
+      fixChecksum(footer, FOOTER, 64);
+      footerChanged = true;
+    }
+    if (l.type != DiskType.FIXED) {
+      DynamicHeader h = l.header;
+      // Table entries outside the file: cleared, so the blocks read as zeros (or the parent)
+      // instead of failing; their data is not in the file.
+      int[] bat = l.bat;
+      for (Problem x : problems) {
+        if (x.code() == ProblemCode.BAT_ENTRY_OUTSIDE_FILE) {
+          long entry = (x.offset() - h.tableOffset()) / 4;
+          plan.write("bat", x.offset(), new byte[] {-1, -1, -1, -1},
+              "clear the entry of block " + entry + ", which points outside the file");
+          bat[(int) entry] = Layer.UNALLOCATED;
+        }
+      }
+      if (has(problems, ProblemCode.HEADER_CHECKSUM, h.offset() + 36)) {
+        byte[] header = new byte[1024];
+        s.read(h.offset(), ByteBuffer.wrap(header), 0, header.length);
+        fixChecksum(header, 1024, 36);
+        plan.write("header", h.offset(), header, "recompute the dynamic header checksum");
+      }
+      byte[] copy = new byte[FOOTER];
+      s.read(0, ByteBuffer.wrap(copy), 0, FOOTER);
+      if (!Arrays.equals(copy, footer)) {
+        plan.write("footerCopy", 0, footer, l.headCopyUsed
+            ? "recompute the checksum of the footer copy at offset 0"
+            : "rewrite the footer copy at offset 0 from the footer at the end of the file");
+      }
+    }
+    // The tail footer: where it was, or after the last structure when it is lost.
+    long tailAt;
+    String why;
+    if (l.headCopyUsed) {
+      long used = usedEnd(l);
+      tailAt = len - FOOTER >= used ? len - FOOTER : used;
+      why = "rewrite the lost or damaged footer at the end of the file from the copy at offset 0";
+    } else {
+      tailAt = l.footerOffset;
+      why = l.footerLength < FOOTER ? "complete the 511-byte footer to 512 bytes"
+          : footerChanged ? "recompute the footer checksum" : null;
+    }
+    if (why != null) {
+      plan.write("footer", tailAt, footer, why);
+    }
+  }
+
+  /** The end of the last structure the image uses: header, table, locators, blocks. */
+  private static long usedEnd(Layer l) {
+    DynamicHeader h = l.header;
+    long end = Math.max(FOOTER, h.offset() + 1024);
+    end = Math.max(end, h.tableOffset() + roundUp(4 * h.maxTableEntries(), FOOTER));
+    for (ParentLocator loc : h.parentLocators()) {
+      if (loc.platformCode() != 0 && loc.dataLength() > 0) {
+        end = Math.max(end, loc.dataOffset() + roundUp(loc.dataLength(), FOOTER));
+      }
+    }
+    long stride = l.bitmapBytes + l.blockSize;
+    for (int i = 0; i < l.bat.length; i++) {
+      int entry = l.bat[i];
+      if (entry != Layer.UNALLOCATED && !l.isBad(i)) {
+        end = Math.max(end, (entry & 0xFFFFFFFFL) * FOOTER + stride);
+      }
+    }
+    return end;
+  }
+
+  private static boolean has(List<Problem> problems, ProblemCode code, long offset) {
+    for (Problem x : problems) {
+      if (x.code() == code && x.offset() == offset) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void fixChecksum(byte[] structure, int length, int at) {
+    ByteBuffer b = ByteBuffer.wrap(structure);
+    b.putInt(at, (int) Codec.checksum(b, length, at));
+  }
+
+  private static long roundUp(long v, long unit) {
+    return (v + unit - 1) / unit * unit;
+  }
+}
