@@ -3,6 +3,7 @@ package io.github.vhd4j;
 import io.github.vhd4j.internal.Chains;
 import io.github.vhd4j.internal.Converter;
 import io.github.vhd4j.internal.Creator;
+import io.github.vhd4j.internal.Maintenance;
 import io.github.vhd4j.internal.Repairer;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
 import io.github.vhd4j.internal.storage.SeekableChannelStorage;
@@ -18,7 +19,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Entry points: open, create, convert, repair, check and probe VHD images.
+ * Entry points: open, create, convert, resize, compact, commit, repair, check and probe VHD
+ * images.
  *
  * <pre>{@code
  * try (VhdImage image = Vhd.open(Path.of("disk.vhd"))) {
@@ -361,6 +363,67 @@ public final class Vhd {
   public static List<RepairAction> repair(Path image, boolean dryRun) throws IOException {
     Objects.requireNonNull(image, "image");
     return Repairer.repair(image, dryRun);
+  }
+
+  /**
+   * Changes an image's virtual size. Fixed disks move their footer. Dynamic and differencing disks
+   * extend their block table over its padding when there is room, and otherwise write a larger
+   * table after the last block and switch the header to it; no block moves. Shrinking is allowed
+   * only over space that stores nothing (zeros in a fixed disk, no stored data in the others);
+   * otherwise it is refused and nothing changes. The original size field keeps its value.
+   *
+   * @param image the image file; no other process may have it open
+   * @param size the new size in bytes
+   * @param mode {@link SizeMode#EXACT} for exactly {@code size}, {@link SizeMode#CHS} to round it up
+   *     to a CHS geometry
+   * @return the new virtual size
+   * @throws IllegalArgumentException if the size is negative, not whole sectors in exact mode, or
+   *     above the type's limit
+   * @throws IOException if the image is damaged, in a saved state, a shrink would cut data, or
+   *     writing fails
+   */
+  public static long resize(Path image, long size, SizeMode mode) throws IOException {
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(mode, "mode");
+    return Maintenance.resize(image, size, mode);
+  }
+
+  /**
+   * Compacts a dynamic disk: blocks whose data is all zeros are unallocated, the blocks stored
+   * last are moved into the freed places, and the file is cut after the last block. The content
+   * does not change. Each block move is forced before the table points at the new place, so an
+   * interrupted compaction leaves a valid image and can be run again.
+   *
+   * @param image the dynamic image file; no other process may have it open
+   * @param progress told about the blocks examined
+   * @return how many bytes the file shrank by
+   * @throws UnsupportedVhdFeatureException for fixed and differencing disks
+   * @throws IOException if the image is damaged or writing fails
+   */
+  public static long compact(Path image, ProgressListener progress) throws IOException {
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(progress, "progress");
+    return Maintenance.compact(image, progress);
+  }
+
+  /**
+   * Commits a differencing disk into its parent: every sector the child stores is written into the
+   * parent (growing the parent first when the child is larger). The child is left unchanged and
+   * still valid over the changed parent, so an interrupted commit can be run again. Other children
+   * of the same parent see the committed data afterwards.
+   *
+   * @param child the differencing disk
+   * @param options how to open the chain (parent directories, resolver); writability is ignored
+   * @param progress told about the child's bytes processed
+   * @return the parent's path
+   * @throws UnsupportedVhdFeatureException if {@code child} is not a differencing disk
+   * @throws IOException if the chain cannot be opened or the parent cannot be written
+   */
+  public static Path commit(Path child, OpenOptions options, ProgressListener progress) throws IOException {
+    Objects.requireNonNull(child, "child");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(progress, "progress");
+    return Maintenance.commit(child, options, progress);
   }
 
   private static Storage storage(SeekableByteChannel channel, OpenOptions options) throws IOException {
