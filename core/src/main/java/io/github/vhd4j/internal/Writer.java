@@ -29,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * leaves a valid footer at the end of the file. (DESIGN.md lists data before footer; footer first
  * is what keeps the tail footer present at every step.)
  *
- * <p><b>Bitmaps.</b> Only sectors written get their bit set, in dynamic disks too. Data reaches
+ * <p><b>Bitmaps.</b> Only sectors written get their bit set, in dynamic disks too (in
+ * differencing disks, whole bitmap bytes: see {@link #granule}). Data reaches
  * the file (and in a differencing disk with {@link Durability#SYNC_ALLOCATIONS}, the device)
  * before the bit that makes it visible, so a crash shows the old content of a sector or the new.
  *
@@ -61,6 +62,14 @@ final class Writer {
   private final byte[] footer;
   /** File offset of the tail footer: where the next block goes. Guarded by {@link #allocation}. */
   private long end;
+  /**
+   * Bytes written at a time at the edges of a write: a sector, or in a differencing disk the 4 KiB
+   * one bitmap byte covers. libvhdi misreads a bitmap byte with some bits set (every sector after
+   * the first set bit counts as the child's; conformance/DIVERGENCES.md case 6), so a differencing
+   * write is widened to whole bitmap bytes, the added sectors carrying their current content
+   * (usually the parent's): what each sector reads stays exact, and every peer agrees on it.
+   */
+  private final int granule;
   /** Whether new blocks keep their data 4 KiB aligned, as the image's existing blocks do. */
   private final boolean aligned;
   /** The failure that left metadata in an unknown state; later writes refuse to go on. */
@@ -88,6 +97,7 @@ final class Writer {
     this.footer = f.array();
     this.end = top.footerOffset;
     this.aligned = top.type != DiskType.FIXED && isAligned(top);
+    this.granule = top.type == DiskType.DIFFERENCING ? (int) Math.min(8 * SECTOR, top.blockSize) : SECTOR;
   }
 
   /**
@@ -225,8 +235,8 @@ final class Writer {
     long data = blockStart + top.bitmapBytes;
     pieces.writeTo(storage, data);
     // Mark the sectors written; bits already set need no metadata write at all.
-    int first = (int) (inBlock / SECTOR);
-    int last = (int) ((inBlock + length - 1) / SECTOR);
+    int first = firstSector(inBlock);
+    int last = lastSector(inBlock, length);
     int firstByte = first >>> 3;
     int bytes = (last >>> 3) - firstByte + 1;
     ByteBuffer bm = ByteBuffer.allocate(bytes);
@@ -264,8 +274,8 @@ final class Writer {
     Pieces pieces = pieces(vpos, inBlock, src, srcIndex, length);
     int bitmapBytes = top.bitmapBytes;
     ByteBuffer bitmap = ByteBuffer.allocate(bitmapBytes);
-    int first = (int) (inBlock / SECTOR);
-    int last = (int) ((inBlock + length - 1) / SECTOR);
+    int first = firstSector(inBlock);
+    int last = lastSector(inBlock, length);
     for (int sector = first; sector <= last; sector++) {
       int i = sector >>> 3;
       bitmap.put(i, (byte) (bitmap.get(i) | bitFor(sector)));
@@ -341,51 +351,64 @@ final class Writer {
     return false;
   }
 
+  /** The first sector a write at {@code inBlock} stores: its granule's first. */
+  private int firstSector(long inBlock) {
+    return (int) (inBlock / granule * granule / SECTOR);
+  }
+
+  /** The last sector a write of {@code length} bytes at {@code inBlock} stores. */
+  private int lastSector(long inBlock, int length) {
+    return (int) ((roundUp(inBlock + length, granule) - 1) / SECTOR);
+  }
+
   private int bitFor(int sector) {
     return top.lsbFirstBitmap ? 1 << (sector & 7) : 0x80 >>> (sector & 7);
   }
 
   /**
-   * Splits a write into whole sectors: a merged head sector, the aligned middle (straight from the
-   * caller's buffer) and a merged tail sector. A partial sector is completed with the disk's
-   * current content there: this image's own sector, or (when it has none) the parent's.
+   * Splits a write into whole granules (sectors, or 4 KiB in a differencing disk): a merged head
+   * granule, the aligned middle (straight from the caller's buffer) and a merged tail granule. A
+   * partial granule is completed with the disk's current content there: this image's own sectors,
+   * or (where it has none) the parent's.
    */
   private Pieces pieces(long vpos, long inBlock, ByteBuffer src, int srcIndex, int length) throws IOException {
     Pieces p = new Pieces();
+    int g = granule;
     long start = inBlock;
     long stop = inBlock + length;
-    long alignedStart = start / SECTOR * SECTOR;
-    long alignedStop = roundUp(stop, SECTOR);
+    long alignedStart = start / g * g;
+    long alignedStop = roundUp(stop, g);
     long vbase = vpos - inBlock;
-    if (alignedStart < start || (alignedStop > stop && alignedStop - SECTOR <= alignedStart)) {
-      // The head sector is partial (or the whole write lies inside one sector).
-      ByteBuffer head = currentSector(vbase + alignedStart);
-      int from = (int) (start - alignedStart);
-      int n = (int) (Math.min(stop, alignedStart + SECTOR) - start);
-      head.put(from, src, srcIndex, n);
-      p.add(alignedStart, head, 0, SECTOR);
-      start = alignedStart + SECTOR;
+    if (alignedStart < start || (alignedStop > stop && alignedStop - g <= alignedStart)) {
+      // The head granule is partial (or the whole write lies inside one granule).
+      ByteBuffer head = current(vbase + alignedStart);
+      int n = (int) (Math.min(stop, alignedStart + g) - start);
+      head.put((int) (start - alignedStart), src, srcIndex, n);
+      p.add(alignedStart, head, 0, g);
+      start = alignedStart + g;
     }
     if (start >= stop) {
       return p;
     }
-    long middleStop = alignedStop > stop ? alignedStop - SECTOR : stop;
+    long middleStop = alignedStop > stop ? alignedStop - g : stop;
     if (middleStop > start) {
       p.add(start, src, srcIndex + (int) (start - inBlock), (int) (middleStop - start));
     }
     if (middleStop < stop) {
-      ByteBuffer tail = currentSector(vbase + middleStop);
+      ByteBuffer tail = current(vbase + middleStop);
       tail.put(0, src, srcIndex + (int) (middleStop - inBlock), (int) (stop - middleStop));
-      p.add(middleStop, tail, 0, SECTOR);
+      p.add(middleStop, tail, 0, g);
     }
     return p;
   }
 
-  /** The disk's current 512 bytes at a sector-aligned virtual offset, as a reader sees them. */
-  private ByteBuffer currentSector(long vpos) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(SECTOR);
+  /** The disk's current granule at an aligned virtual offset, as a reader sees it (zeros past the end). */
+  private ByteBuffer current(long vpos) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(granule);
     long avail = top.virtualSize - vpos;
-    engine.read(vpos, b, 0, (int) Math.min(SECTOR, avail));
+    if (avail > 0) {
+      engine.read(vpos, b, 0, (int) Math.min(granule, avail));
+    }
     return b;
   }
 
