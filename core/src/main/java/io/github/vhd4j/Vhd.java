@@ -371,6 +371,10 @@ public final class Vhd {
    * table after the last block and switch the header to it; no block moves. Shrinking is allowed
    * only over space that stores nothing (zeros in a fixed disk, no stored data in the others);
    * otherwise it is refused and nothing changes. The original size field keeps its value.
+   * Interrupted at any point, the image still opens with its old or new size and its data intact,
+   * and running the resize again completes it; one exception: a fixed disk, which has a single
+   * footer, interrupted between writing its new footer and clearing the old one keeps the old
+   * footer's 512 bytes at the old end, inside the new space.
    *
    * @param image the image file; no other process may have it open
    * @param size the new size in bytes

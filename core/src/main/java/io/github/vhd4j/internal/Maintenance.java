@@ -36,14 +36,29 @@ public final class Maintenance {
 
   private Maintenance() {}
 
+  /** Opens the image file for writing; tests substitute a storage that fails on purpose. */
+  @FunctionalInterface
+  public interface Opener {
+    /**
+     * Opens a file for reading and writing.
+     *
+     * @param path the image
+     * @return writable storage
+     * @throws IOException if the file cannot be opened
+     */
+    Storage open(Path path) throws IOException;
+  }
+
+  private static final Opener FILES = FileChannelStorage::openWritable;
+
   /** A parsed, healthy image open for writing. */
   private static final class Target implements AutoCloseable {
     final Storage storage;
     final Layer layer;
     final byte[] footer;
 
-    Target(Path path) throws IOException {
-      Storage s = FileChannelStorage.openWritable(path);
+    Target(Path path, Opener opener) throws IOException {
+      Storage s = opener.open(path);
       boolean ok = false;
       try {
         String name = path.toString();
@@ -106,13 +121,28 @@ public final class Maintenance {
    * @throws IOException if the image cannot be changed, with the reason
    */
   public static long resize(Path path, long requested, SizeMode mode) throws IOException {
+    return resize(path, requested, mode, FILES);
+  }
+
+  /**
+   * Changes the virtual size through storage from {@code opener}; see
+   * {@link #resize(Path, long, SizeMode)}.
+   *
+   * @param path the image
+   * @param requested the new size in bytes
+   * @param mode how the size becomes current size and geometry
+   * @param opener opens the file for writing
+   * @return the new virtual size
+   * @throws IOException if the image cannot be changed
+   */
+  public static long resize(Path path, long requested, SizeMode mode, Opener opener) throws IOException {
     if (requested < 0) {
       throw new IllegalArgumentException("negative size: " + requested);
     }
     if (mode == SizeMode.EXACT && requested % SECTOR != 0) {
       throw new IllegalArgumentException("an exact size must be a whole number of 512-byte sectors: " + requested);
     }
-    try (Target t = new Target(path)) {
+    try (Target t = new Target(path, opener)) {
       Layer l = t.layer;
       Creator.Sizing sizing = Creator.sizing(requested, mode);
       long newSize = sizing.currentSize();
@@ -130,6 +160,15 @@ public final class Maintenance {
       f.put(59, (byte) sizing.geometry().sectorsPerTrack());
       f.putInt(64, (int) Codec.checksum(f, FOOTER, 64));
       if (newSize == oldSize && Arrays.equals(footer, t.footer)) {
+        // Already this size: finish an interrupted run whose last step, the copy, is missing.
+        if (l.type != DiskType.FIXED) {
+          byte[] copy = new byte[FOOTER];
+          t.storage.read(0, ByteBuffer.wrap(copy), 0, FOOTER);
+          if (!Arrays.equals(copy, footer)) {
+            t.write(0, footer);
+            t.storage.force();
+          }
+        }
         return newSize;
       }
       if (l.type == DiskType.FIXED) {
@@ -149,8 +188,10 @@ public final class Maintenance {
       requireZeros(t.storage, newSize, oldSize, l.resource, newSize, 0);
     }
     // The new footer first: the file's last 512 bytes then describe the new size. Growing leaves
-    // the old footer's bytes inside the disk, so they are zeroed next (only a crash between the
-    // two writes could show them, as 512 bytes of old footer in the new space).
+    // the old footer's bytes inside the disk, so they are zeroed next. A fixed disk has one
+    // footer and no copy, so nothing can make the two writes one: a process killed between them
+    // leaves the old footer's 512 bytes at the old end, inside the new space (the old data is
+    // intact, and any other order leaves a file that does not open).
     t.write(newSize, footer);
     t.storage.force();
     if (newSize > oldSize) {
@@ -186,10 +227,7 @@ public final class Maintenance {
             l.resource, newSize, stored - lastBlock * l.blockSize);
       }
       // Footers first (the disk gets smaller), then the table length; extra entries are legal.
-      t.write(l.footerOffset, footer);
-      t.storage.force();
-      t.write(0, footer);
-      t.storage.force();
+      writeFooters(t, l.footerOffset, footer);
       if (entries < haveEntries) {
         writeHeader(t, h.tableOffset(), entries);
         t.storage.force();
@@ -222,10 +260,24 @@ public final class Maintenance {
       }
       t.storage.force();
     }
-    // The new size last: the tail footer, then the copy.
-    t.write(tail, footer);
+    // The new size last.
+    writeFooters(t, tail, footer);
+  }
+
+  /**
+   * Replaces both footers of a sparse disk. Footer and copy cannot change at once, and a copy that
+   * disagrees with the footer about the size makes a strict open fail; an invalid copy is only a
+   * warning. So the copy is invalidated first, then the footer written, then the copy: an
+   * interruption at any point leaves an image that opens, and repair (or running the operation
+   * again) restores the copy.
+   */
+  private static void writeFooters(Target t, long tailAt, byte[] footer) throws IOException {
+    t.write(0, new byte[FOOTER]);
+    t.storage.force();
+    t.write(tailAt, footer);
     t.storage.force();
     t.write(0, footer);
+    t.storage.force();
   }
 
   /**
@@ -322,8 +374,21 @@ public final class Maintenance {
    * @throws IOException if the image is not a healthy dynamic disk or cannot be written
    */
   public static long compact(Path path, ProgressListener progress) throws IOException {
+    return compact(path, progress, FILES);
+  }
+
+  /**
+   * Compacts through storage from {@code opener}; see {@link #compact(Path, ProgressListener)}.
+   *
+   * @param path the dynamic image
+   * @param progress told about the blocks examined
+   * @param opener opens the file for writing
+   * @return the number of bytes the file shrank by
+   * @throws IOException if the image cannot be compacted
+   */
+  public static long compact(Path path, ProgressListener progress, Opener opener) throws IOException {
     long before = java.nio.file.Files.size(path);
-    try (Target t = new Target(path)) {
+    try (Target t = new Target(path, opener)) {
       Layer l = t.layer;
       if (l.type != DiskType.DYNAMIC) {
         throw new UnsupportedVhdFeatureException("only a dynamic disk can be compacted (a differencing"
