@@ -16,9 +16,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code vhd} command. Exit codes: 0 success (and "no errors", "identical"), 1 a negative
- * answer ({@code check} found errors, {@code compare} found a difference), 2 a failure or a usage
- * error, reported as one line on standard error.
+ * The {@code vhd} command. Exit codes: 0 success (and "no errors", "identical", "nothing to
+ * repair"), 1 a negative answer ({@code check} found errors, {@code compare} found a difference,
+ * {@code repair} has changes pending or left errors it cannot fix), 2 a failure or a usage error,
+ * reported as one line on standard error.
  */
 public final class Main {
   private Main() {}
@@ -72,7 +73,7 @@ public final class Main {
 
   /** The subcommands' names, in the order {@code vhd --help} lists them. */
   private static final List<String> COMMANDS = List.of("info", "check", "map", "cat", "convert", "compare",
-      "create");
+      "create", "commit", "resize", "compact", "repair");
 
   private static @Nullable BaseCommand command(String name, Io io) {
     switch (name) {
@@ -83,6 +84,10 @@ public final class Main {
       case "convert": return new ConvertCommand(io);
       case "compare": return new CompareCommand(io);
       case "create": return new CreateCommand(io);
+      case "commit": return new CommitCommand(io);
+      case "resize": return new ResizeCommand(io);
+      case "compact": return new CompactCommand(io);
+      case "repair": return new RepairCommand(io);
       default: return null;
     }
   }
@@ -127,12 +132,14 @@ public final class Main {
 
   /** The top-level command: only dispatches; alone it prints the usage and fails. */
   @Command(name = "vhd", versionProvider = VersionProvider.class,
-      description = "Inspect, check, read, convert and create Microsoft VHD disk images.",
+      description = "Inspect, check, read, convert and create Microsoft VHD disk images; resize, compact and"
+          + " repair them, and commit differencing disks into their parents.",
       synopsisSubcommandLabel = "COMMAND",
       footerHeading = "%nExamples:%n",
       footer = {"  vhd info disk.vhd", "  vhd check --json disk.vhd", "  vhd convert -O raw disk.vhd disk.raw",
-          "  vhd create --size 8G disk.vhd",
-          "", "Exit codes: 0 success, 1 errors found or images differ, 2 failure or usage error."})
+          "  vhd create --size 8G disk.vhd", "  vhd repair --dry-run disk.vhd",
+          "", "Exit codes: 0 success, 1 errors found, images differ or repairs pending, 2 failure or usage"
+              + " error."})
   static final class Top implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;

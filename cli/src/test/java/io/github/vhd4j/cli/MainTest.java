@@ -59,7 +59,7 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"info", "check", "map", "cat"})
+  @ValueSource(strings = {"info", "check", "map", "cat", "commit", "compact", "repair"})
   void shouldReportMissingFile(String command) {
     Path p = dir.resolve("nope.vhd");
 
@@ -113,7 +113,8 @@ class MainTest {
     Cli.Result typo = Cli.run("conver", "a.vhd", "b.raw");
 
     assertEquals(0, help.code(), help.err());
-    for (String command : List.of("info", "check", "map", "cat", "convert", "compare", "create")) {
+    for (String command : List.of("info", "check", "map", "cat", "convert", "compare", "create", "commit",
+        "resize", "compact", "repair")) {
       assertTrue(help.out().contains("\n  " + command + " "), command + " missing from: " + help.out());
     }
     assertEquals(2, typo.code());
@@ -121,7 +122,8 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"info", "check", "map", "cat", "convert", "compare", "create"})
+  @ValueSource(strings = {"info", "check", "map", "cat", "convert", "compare", "create", "commit", "resize",
+      "compact", "repair"})
   void shouldShowHelpWithUsageAndExample(String command) {
     Cli.Result r = Cli.run(command, "-h");
 
@@ -134,7 +136,8 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "info", "check", "map", "cat", "convert", "compare", "create"})
+  @ValueSource(strings = {"", "info", "check", "map", "cat", "convert", "compare", "create", "commit", "resize",
+      "compact", "repair"})
   void shouldPrintVersion(String command) {
     Cli.Result r = command.isEmpty() ? Cli.run("--version") : Cli.run(command, "--version");
 

@@ -246,7 +246,7 @@ public final class Maintenance {
       } else {
         // A new, larger table where the footer is, then the footer after it; the header switch
         // is the commit point. The old table's area becomes unused space.
-        long at = l.footerOffset;
+        long at = (l.footerOffset + SECTOR - 1) / SECTOR * SECTOR;
         long bytes = (4 * entries + SECTOR - 1) / SECTOR * SECTOR;
         ByteBuffer table = ByteBuffer.allocate((int) bytes);
         for (int i = 0; i < bytes / 4; i++) {

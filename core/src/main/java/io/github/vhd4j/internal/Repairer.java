@@ -79,9 +79,20 @@ public final class Repairer {
     }
 
     void write(String structure, long offset, byte[] bytes, String why) throws IOException {
+      writeUnforced(structure, offset, bytes, why);
+      force();
+    }
+
+    /** Writes without forcing, for a batch of independent changes forced together. */
+    void writeUnforced(String structure, long offset, byte[] bytes, String why) throws IOException {
       actions.add(new RepairAction(structure, offset, why));
       if (!dryRun) {
         storage.write(offset, ByteBuffer.wrap(bytes), 0, bytes.length);
+      }
+    }
+
+    void force() throws IOException {
+      if (!dryRun) {
         storage.force();
       }
     }
@@ -104,15 +115,18 @@ public final class Repairer {
       DynamicHeader h = l.header;
       // Table entries outside the file: cleared, so the blocks read as zeros (or the parent)
       // instead of failing; their data is not in the file.
+      // From the parser's per-block verdicts, not from the problem list, whose entries are
+      // capped and summarised for images with many bad entries.
       int[] bat = l.bat;
-      for (Problem x : problems) {
-        if (x.code() == ProblemCode.BAT_ENTRY_OUTSIDE_FILE) {
-          long entry = (x.offset() - h.tableOffset()) / 4;
-          plan.write("bat", x.offset(), new byte[] {-1, -1, -1, -1},
-              "clear the entry of block " + entry + ", which points outside the file");
-          bat[(int) entry] = Layer.UNALLOCATED;
+      byte[] bad = l.badBlocks;
+      for (int i = 0; bad != null && i < bat.length && i < bad.length; i++) {
+        if (bad[i] == Layer.BAD_OUTSIDE_FILE) {
+          plan.writeUnforced("bat", h.tableOffset() + 4L * i, new byte[] {-1, -1, -1, -1},
+              "clear the entry of block " + i + ", which points outside the file");
+          bat[i] = Layer.UNALLOCATED;
         }
       }
+      plan.force();
       if (has(problems, ProblemCode.HEADER_CHECKSUM, h.offset() + 36)) {
         byte[] header = new byte[1024];
         s.read(h.offset(), ByteBuffer.wrap(header), 0, header.length);

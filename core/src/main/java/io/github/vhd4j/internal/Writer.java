@@ -289,7 +289,9 @@ final class Writer {
     allocation.lock();
     try {
       oldEnd = end;
-      blockStart = aligned ? roundUp(oldEnd + bitmapBytes, ALIGN) - bitmapBytes : oldEnd;
+      // Table entries count sectors: a footer that does not start on a sector boundary (a file
+      // whose length is not a multiple of 512) still gets the next block on one.
+      blockStart = aligned ? roundUp(oldEnd + bitmapBytes, ALIGN) - bitmapBytes : roundUp(oldEnd, SECTOR);
       if (blockStart / SECTOR >= 0xFFFF_FFFFL) {
         throw new IOException(top.resource + ": the file has no room for another block: table entries"
             + " address at most 2 TiB of file");

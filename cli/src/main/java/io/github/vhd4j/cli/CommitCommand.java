@@ -1,0 +1,78 @@
+package io.github.vhd4j.cli;
+
+import io.github.vhd4j.Vhd;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vhd commit}: merges a differencing disk into its parent, like {@code qemu-img commit}. */
+@Command(name = "commit", versionProvider = VersionProvider.class,
+    description = {"Commit a differencing disk into its parent: write every sector the child stores into the"
+        + " parent.",
+        "The parent is grown first when the child is larger. The child is left unchanged and still valid"
+            + " over the changed parent, so an interrupted commit can be run again; delete the child"
+            + " afterwards if it is no longer needed.",
+        "Other differencing disks over the same parent see the committed data too. No other program may"
+            + " have the parent open. The chain is opened with the options below (--lenient,"
+            + " --size-policy); vhd looks for the parent only in the child's directory."},
+    footerHeading = "%nExample:%n",
+    footer = "  vhd commit -p child.vhd")
+final class CommitCommand extends BaseCommand {
+  @Option(names = "-p", description = "Show a progress bar on standard error.")
+  boolean progress;
+
+  @Parameters(paramLabel = "CHILD", description = "The differencing disk to commit.")
+  Path child = Path.of("");
+
+  /**
+   * Creates the command.
+   *
+   * @param io where the result line, the bar and errors go
+   */
+  CommitCommand(Io io) {
+    super(io);
+  }
+
+  /**
+   * Returns CHILD: failures name it unless they are about the parent.
+   *
+   * @return CHILD as the user wrote it
+   */
+  @Override
+  String subject() {
+    return child.toString();
+  }
+
+  /**
+   * Commits CHILD and prints which parent received its data.
+   *
+   * @return 0
+   * @throws CliException if CHILD is not a differencing disk or its parent must not be changed
+   * @throws IOException if the chain cannot be opened or the parent cannot be written
+   */
+  @Override
+  int execute() throws IOException {
+    String label = child.toString();
+    CompactCommand.Bar bar = new CompactCommand.Bar(io.err, progress);
+    Path parent;
+    boolean done = false;
+    try {
+      parent = Vhd.commit(child, common.openOptions(), bar);
+      done = true;
+    } catch (IllegalArgumentException e) {
+      // Growing the parent to the child's size can exceed the parent type's limit.
+      throw CompactCommand.refusal(label, e);
+    } catch (IOException e) {
+      throw CompactCommand.refusal(label, e);
+    } finally {
+      if (!done) {
+        bar.abort();
+      }
+    }
+    bar.finish();
+    io.out.println("committed " + Errors.oneLine(label) + " into " + Errors.oneLine(parent.toString()));
+    return 0;
+  }
+}
