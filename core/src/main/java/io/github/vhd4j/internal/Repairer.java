@@ -158,24 +158,34 @@ public final class Repairer {
     }
   }
 
-  /** The end of the last structure the image uses: header, table, locators, blocks. */
+  /**
+   * The end of the last structure the image uses (header, table, locators, blocks), counting only
+   * structures that lie inside the file: a locator that points past the end (lenient mode keeps
+   * it, as a warning) must not make the repair write a footer terabytes away.
+   */
   private static long usedEnd(Layer l) {
+    long len = l.storage.size();
     DynamicHeader h = l.header;
     long end = Math.max(FOOTER, h.offset() + 1024);
-    end = Math.max(end, h.tableOffset() + roundUp(4 * h.maxTableEntries(), FOOTER));
+    end = within(end, h.tableOffset() + roundUp(4 * h.maxTableEntries(), FOOTER), len);
     for (ParentLocator loc : h.parentLocators()) {
-      if (loc.platformCode() != 0 && loc.dataLength() > 0) {
-        end = Math.max(end, loc.dataOffset() + roundUp(loc.dataLength(), FOOTER));
+      if (loc.platformCode() != 0 && loc.dataLength() > 0 && loc.dataOffset() >= 0) {
+        end = within(end, loc.dataOffset() + roundUp(loc.dataLength(), FOOTER), len);
       }
     }
     long stride = l.bitmapBytes + l.blockSize;
     for (int i = 0; i < l.bat.length; i++) {
       int entry = l.bat[i];
       if (entry != Layer.UNALLOCATED && !l.isBad(i)) {
-        end = Math.max(end, (entry & 0xFFFFFFFFL) * FOOTER + stride);
+        end = within(end, (entry & 0xFFFFFFFFL) * FOOTER + stride, len);
       }
     }
     return end;
+  }
+
+  /** {@code max(end, candidate)}, ignoring a candidate past the file's length. */
+  private static long within(long end, long candidate, long len) {
+    return candidate <= len ? Math.max(end, candidate) : end;
   }
 
   private static boolean has(List<Problem> problems, ProblemCode code, long offset) {
