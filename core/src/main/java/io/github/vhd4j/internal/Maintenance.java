@@ -234,6 +234,25 @@ public final class Maintenance {
       }
       return;
     }
+    // The new space must read as zeros. The last block may store bytes past the old end (written
+    // by another tool, or garbage): they are cleared before the size that shows them takes effect.
+    // In a differencing disk the parent shows through where the child stores nothing, so growing
+    // over parent data is refused.
+    if (l.type == DiskType.DIFFERENCING) {
+      requireNoParentData(t, oldSize, newSize);
+    }
+    long lastBlock = oldSize == 0 ? -1 : (oldSize - 1) / l.blockSize;
+    long inLast = oldSize - lastBlock * l.blockSize;
+    if (lastBlock >= 0 && inLast < l.blockSize && l.bat[(int) lastBlock] != Layer.UNALLOCATED) {
+      long stored = (l.bat[(int) lastBlock] & 0xFFFFFFFFL) * SECTOR + l.bitmapBytes;
+      byte[] zeros = new byte[(int) Math.min(64 << 10, l.blockSize)];
+      for (long p = stored + inLast; p < stored + l.blockSize; ) {
+        int n = (int) Math.min(zeros.length, stored + l.blockSize - p);
+        t.storage.write(p, ByteBuffer.wrap(zeros), 0, n);
+        p += n;
+      }
+      t.storage.force();
+    }
     long tail = l.footerOffset;
     if (entries > haveEntries) {
       if (fitsInPlace(t, entries)) {
@@ -278,6 +297,28 @@ public final class Maintenance {
     t.storage.force();
     t.write(0, footer);
     t.storage.force();
+  }
+
+  /** Refuses to grow a differencing disk over a range where an ancestor stores data. */
+  private static void requireNoParentData(Target t, long oldSize, long newSize) throws IOException {
+    Path path = t.layer.path;
+    if (path == null) {
+      throw new IOException(t.layer.resource + ": cannot find the parent to grow a differencing disk");
+    }
+    try (VhdImage chain = io.github.vhd4j.Vhd.open(path)) {
+      VhdImage parent = chain.getParent();
+      if (parent == null || parent.getSize() <= oldSize) {
+        return;
+      }
+      long to = Math.min(newSize, parent.getSize());
+      for (Extent e : parent.map(oldSize, to - oldSize)) {
+        if (e.data()) {
+          throw new IOException(t.layer.resource + ": cannot grow to " + newSize + " bytes: the parent stores"
+              + " data at " + e.start() + ", which would show through in the new space; resize the parent"
+              + " or commit first");
+        }
+      }
+    }
   }
 
   /**

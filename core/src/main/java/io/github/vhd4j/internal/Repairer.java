@@ -167,7 +167,9 @@ public final class Repairer {
     long len = l.storage.size();
     DynamicHeader h = l.header;
     long end = Math.max(FOOTER, h.offset() + 1024);
-    end = within(end, h.tableOffset() + roundUp(4 * h.maxTableEntries(), FOOTER), len);
+    // The table always lies inside the file (the parser insists); its sector padding may not.
+    long table = h.tableOffset() + 4 * h.maxTableEntries();
+    end = Math.max(end, Math.min(h.tableOffset() + roundUp(4 * h.maxTableEntries(), FOOTER), Math.max(len, table)));
     for (ParentLocator loc : h.parentLocators()) {
       if (loc.platformCode() != 0 && loc.dataLength() > 0 && loc.dataOffset() >= 0) {
         end = within(end, loc.dataOffset() + roundUp(loc.dataLength(), FOOTER), len);

@@ -119,6 +119,38 @@ class MaintenanceTest {
   }
 
   @Test
+  void shouldClearBytesStoredPastTheOldEndBeforeGrowing() throws IOException {
+    // Found by WriteFuzzTest: a 6 KiB disk in 4 KiB blocks whose last block stores bytes past
+    // 6 KiB; growing must not reveal them.
+    TestImage t = TestImage.dynamic(6 << 10, 4096);
+    java.util.Arrays.fill(t.block(1).data, (byte) 0x77);
+    Path p = t.writeTo(dir.resolve("tail.vhd"));
+    byte[] before = content(p);
+    Vhd.resize(p, 16 << 10, SizeMode.EXACT);
+    byte[] after = content(p);
+    assertArrayEquals(before, Arrays.copyOf(after, before.length));
+    assertArrayEquals(new byte[after.length - before.length], Arrays.copyOfRange(after, before.length, after.length));
+  }
+
+  @Test
+  void shouldRefuseToGrowAChildOverDataOfALargerParent() throws IOException {
+    Path base = dir.resolve("big.vhd");
+    try (VhdImage img = Vhd.create(base, CreateOptions.dynamic(8 * BLOCK).withBlockSize(BLOCK)
+        .withSizeMode(SizeMode.EXACT))) {
+      img.write(6 * BLOCK, ByteBuffer.wrap(random(100, 9)));
+    }
+    Path child = dir.resolve("small.vhd");
+    Vhd.create(child, CreateOptions.differencing(base).withSize(4 * BLOCK)).close();
+    byte[] file = Files.readAllBytes(child);
+    IOException e = assertThrows(IOException.class, () -> Vhd.resize(child, 8 * BLOCK, SizeMode.EXACT));
+    assertTrue(e.getMessage().contains("parent stores data"), e.getMessage());
+    assertArrayEquals(file, Files.readAllBytes(child));
+    Vhd.resize(child, 6 * BLOCK, SizeMode.EXACT);  // up to the parent's data: allowed
+    assertArrayEquals(new byte[(int) (2 * BLOCK)], Arrays.copyOfRange(content(child), (int) (4 * BLOCK),
+        (int) (6 * BLOCK)));
+  }
+
+  @Test
   void shouldGrowAndShrinkFixedDisks() throws IOException {
     Path p = dir.resolve("f.vhd");
     byte[] data = random(4096, 4);
