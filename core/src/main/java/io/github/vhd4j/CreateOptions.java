@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param diskType fixed, dynamic or differencing
  * @param size the requested virtual size in bytes (see {@code sizeMode}); for a differencing disk,
- *     -1 means the parent's virtual size
+ *     -1 means the parent's virtual size, and a size larger than the parent's is refused
  * @param blockSize dynamic and differencing disks: bytes per block, a power of two from 512 to
  *     {@link Vhd#MAX_BLOCK_SIZE}; default 2 MiB (ignored for fixed disks)
  * @param sizeMode how {@code size} becomes the footer's current size and geometry; differencing

@@ -370,7 +370,9 @@ public final class Vhd {
    * extend their block table over its padding when there is room, and otherwise write a larger
    * table after the last block and switch the header to it; no block moves. Shrinking is allowed
    * only over space that stores nothing (zeros in a fixed disk, no stored data in the others);
-   * otherwise it is refused and nothing changes. The original size field keeps its value.
+   * otherwise it is refused and nothing changes. A differencing disk grows only up to its parent's
+   * size, and not over data its parent stores. The original size field (footer offset 40) is set
+   * to the new size as well: libvhdi takes it as the disk's size.
    * Interrupted at any point, the image still opens with its old or new size and its data intact,
    * and running the resize again completes it; one exception: a fixed disk, which has a single
    * footer, interrupted between writing its new footer and clearing the old one keeps the old

@@ -242,16 +242,18 @@ class ResizeCommandTest {
   }
 
   @Test
-  void shouldGrowDifferencingDiskOverItsParent() throws Exception {
+  void shouldRefuseToGrowDifferencingDiskPastItsParent() throws Exception {
     Images.Chain c = Images.chain(dir);
     byte[] base = Files.readAllBytes(c.basePath());
+    byte[] child = Files.readAllBytes(c.childPath());
 
     Cli.Result r = Cli.run("resize", c.childPath().toString(), "12M");
 
-    assertEquals(0, r.code(), r.err());
-    // The parent is not touched; the child reads zeros past the parent's end.
+    // 7-Zip and libvhdi cannot read a child larger than its parent (DIVERGENCES.md case 13).
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("resize the parent first"), r.err());
     assertArrayEquals(base, Files.readAllBytes(c.basePath()));
-    assertArrayEquals(resized(c.content(), 12 * MIB), content(c.childPath()));
+    assertArrayEquals(child, Files.readAllBytes(c.childPath()));
   }
 
   /** "was" is the size the user's options see, as vhd info shows it. */

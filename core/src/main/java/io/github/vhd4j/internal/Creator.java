@@ -93,6 +93,13 @@ public final class Creator {
         throw new IllegalArgumentException("a differencing disk needs an open parent");
       }
       long size = o.size() >= 0 ? o.size() : parent.getSize();
+      if (size > parent.getSize()) {
+        // Readable by vhd4j (zeros past the parent), but 7-Zip and libvhdi fail there
+        // (conformance/DIVERGENCES.md case 13): vhd4j does not make such chains.
+        throw new IllegalArgumentException("a differencing disk cannot be larger than its parent (" + size
+            + " > " + parent.getSize() + " bytes): 7-Zip and libvhdi cannot read past the parent's end;"
+            + " resize the parent first");
+      }
       if (size % Vhd.SECTOR_SIZE != 0) {
         size = (size + Vhd.SECTOR_SIZE - 1) / Vhd.SECTOR_SIZE * Vhd.SECTOR_SIZE;
       }

@@ -154,6 +154,10 @@ public final class Maintenance {
       long oldSize = l.virtualSize;
       byte[] footer = t.footer.clone();
       ByteBuffer f = ByteBuffer.wrap(footer);
+      // Original size (offset 40) follows too. The specification calls it the size at creation,
+      // but libvhdi takes it as the disk's size (conformance/DIVERGENCES.md case 2): left alone,
+      // a grown disk would read short there, and a shrunk one would show its footer as data.
+      f.putLong(40, newSize);
       f.putLong(48, newSize);
       f.putShort(56, (short) sizing.geometry().cylinders());
       f.put(58, (byte) sizing.geometry().heads());
@@ -299,7 +303,11 @@ public final class Maintenance {
     t.storage.force();
   }
 
-  /** Refuses to grow a differencing disk over a range where an ancestor stores data. */
+  /**
+   * Refuses to grow a differencing disk past its parent's end (7-Zip and libvhdi cannot read a
+   * child larger than its parent: conformance/DIVERGENCES.md case 13) or over a range where an
+   * ancestor stores data, which would show through in the new space.
+   */
   private static void requireNoParentData(Target t, long oldSize, long newSize) throws IOException {
     Path path = t.layer.path;
     if (path == null) {
@@ -307,15 +315,21 @@ public final class Maintenance {
     }
     try (VhdImage chain = io.github.vhd4j.Vhd.open(path)) {
       VhdImage parent = chain.getParent();
-      if (parent == null || parent.getSize() <= oldSize) {
+      if (parent == null) {
+        throw new IOException(t.layer.resource + ": cannot find the parent to grow a differencing disk");
+      }
+      if (newSize > parent.getSize()) {
+        throw new IOException(t.layer.resource + ": cannot grow to " + newSize + " bytes: the parent has "
+            + parent.getSize() + " (7-Zip and libvhdi cannot read a child larger than its parent); resize the"
+            + " parent first");
+      }
+      if (oldSize >= newSize) {
         return;
       }
-      long to = Math.min(newSize, parent.getSize());
-      for (Extent e : parent.map(oldSize, to - oldSize)) {
+      for (Extent e : parent.map(oldSize, newSize - oldSize)) {
         if (e.data()) {
           throw new IOException(t.layer.resource + ": cannot grow to " + newSize + " bytes: the parent stores"
-              + " data at " + e.start() + ", which would show through in the new space; resize the parent"
-              + " or commit first");
+              + " data at " + e.start() + ", which would show through in the new space");
         }
       }
     }

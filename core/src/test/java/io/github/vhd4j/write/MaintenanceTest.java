@@ -62,15 +62,12 @@ class MaintenanceTest {
         .withSizeMode(SizeMode.EXACT))) {
       img.write(0, ByteBuffer.wrap(data));
     }
-    long originalSize;
-    try (VhdImage img = Vhd.open(p)) {
-      originalSize = img.getFooter().originalSize();
-    }
     assertEquals(1L << 30, Vhd.resize(p, 1L << 30, SizeMode.EXACT));
     try (VhdImage img = Vhd.open(p, OpenOptions.forWriting())) {
       assertEquals(1L << 30, img.getSize());
       assertEquals((1L << 30) / BLOCK, img.getDynamicHeader().maxTableEntries());
-      assertEquals(originalSize, img.getFooter().originalSize(), "original size unchanged");
+      // Deliberately not pitfall 81's "unchanged": libvhdi sizes disks by this field (case 2).
+      assertEquals(1L << 30, img.getFooter().originalSize(), "original size follows");
       byte[] all = readAll(img);
       assertArrayEquals(data, Arrays.copyOf(all, data.length));
       for (int i = data.length; i < all.length; i++) {
@@ -130,6 +127,20 @@ class MaintenanceTest {
     byte[] after = content(p);
     assertArrayEquals(before, Arrays.copyOf(after, before.length));
     assertArrayEquals(new byte[after.length - before.length], Arrays.copyOfRange(after, before.length, after.length));
+  }
+
+  @Test
+  void shouldRefuseDifferencingDisksLargerThanTheirParent() throws IOException {
+    Path base = dir.resolve("p.vhd");
+    Vhd.create(base, CreateOptions.dynamic(4 * BLOCK).withBlockSize(BLOCK).withSizeMode(SizeMode.EXACT)).close();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Vhd.create(dir.resolve("c.vhd"), CreateOptions.differencing(base).withSize(8 * BLOCK)));
+    assertTrue(e.getMessage().contains("larger than its parent"), e.getMessage());
+    assertTrue(Files.notExists(dir.resolve("c.vhd")));
+    Path child = dir.resolve("c2.vhd");
+    Vhd.create(child, CreateOptions.differencing(base)).close();
+    IOException g = assertThrows(IOException.class, () -> Vhd.resize(child, 8 * BLOCK, SizeMode.EXACT));
+    assertTrue(g.getMessage().contains("resize the parent first"), g.getMessage());
   }
 
   @Test
@@ -208,18 +219,25 @@ class MaintenanceTest {
       img.write(0, ByteBuffer.wrap(random(5 * (int) BLOCK, 5)));
     }
     Path child = dir.resolve("child.vhd");
-    try (VhdImage img = Vhd.create(child, CreateOptions.differencing(base).withSize(12 * BLOCK))) {
+    try (VhdImage img = Vhd.create(child, CreateOptions.differencing(base))) {
       img.write(100, ByteBuffer.wrap(new byte[300]));             // zeros over parent data
       img.write(3 * BLOCK - 7, ByteBuffer.wrap(random(1000, 6)));
-      img.write(11 * BLOCK, ByteBuffer.wrap(random(4096, 7)));     // beyond the parent's end
+      img.write(7 * BLOCK, ByteBuffer.wrap(random(4096, 7)));
     }
+    // vhd4j never makes a child larger than its parent, but other tools do: shrink the parent
+    // over its unused end, and block 7 of the child lies past it.
+    Vhd.resize(base, 6 * BLOCK, SizeMode.EXACT);
     byte[] expected = content(child);
     long[] last = {0, 0};
     assertEquals(base, Vhd.commit(child, read(), (d, t) -> {
       last[0] = d;
       last[1] = t;
     }));
-    assertArrayEquals(new long[] {12 * BLOCK, 12 * BLOCK}, last);
+    assertArrayEquals(new long[] {8 * BLOCK, 8 * BLOCK}, last);
+    try (VhdImage img = Vhd.open(base)) {
+      assertEquals(8 * BLOCK, img.getSize(), "the parent grew to the child's size");
+      assertEquals(8 * BLOCK, img.getFooter().originalSize());
+    }
     assertArrayEquals(expected, content(base), "the parent now holds the child's content");
     assertArrayEquals(expected, content(child), "the child reads the same");
     // Safe to run again.
