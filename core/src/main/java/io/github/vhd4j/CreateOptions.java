@@ -89,6 +89,10 @@ public record CreateOptions(
         throw new IllegalArgumentException("Azure takes the current size as the disk size: use SizeMode.EXACT");
       }
     }
+    if (aligned && diskType == DiskType.FIXED) {
+      throw new IllegalArgumentException("the aligned layout is for dynamic and differencing disks; a fixed"
+          + " disk's data starts at offset 0");
+    }
     if (diskType == DiskType.DIFFERENCING && sizeMode != SizeMode.EXACT) {
       throw new IllegalArgumentException("a differencing disk takes its size exactly (SizeMode.EXACT)");
     }

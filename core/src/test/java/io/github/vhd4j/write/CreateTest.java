@@ -156,6 +156,11 @@ class CreateTest {
   }
 
   @Test
+  void shouldRefuseTheAlignedLayoutForFixedDisks() {
+    assertThrows(IllegalArgumentException.class, () -> CreateOptions.fixed(1 << 20).withAligned(true));
+  }
+
+  @Test
   void shouldRefuseBlockSizesOutsideTheRange() {
     assertThrows(IllegalArgumentException.class, () -> CreateOptions.dynamic(1 << 20).withBlockSize(256));
     assertThrows(IllegalArgumentException.class, () -> CreateOptions.dynamic(1 << 20).withBlockSize(512L << 20));
