@@ -91,7 +91,10 @@ class ConvertTest {
     Path in = Files.write(dir.resolve("in.raw"), raw);
     Path out = dir.resolve("out.vhd");
     Vhd.convertRaw(in, out, CreateOptions.fixed(0), ProgressListener.none());
+    // G-82: a fixed image is exactly the disk's bytes and one footer (type 2, data offset all ones).
     try (VhdImage img = Vhd.open(out)) {
+      assertEquals(img.getSize() + 512, Files.size(out));
+      assertEquals(-1L, img.getFooter().dataOffset());
       assertEquals(DiskType.FIXED, img.getDiskType());
       assertTrue(img.getSize() >= raw.length);
       assertEquals(img.getSize(), img.getFooter().geometry().capacity(), "CHS mode: size is the geometry's");

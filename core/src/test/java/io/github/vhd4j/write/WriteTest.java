@@ -297,6 +297,34 @@ class WriteTest {
   }
 
   @Test
+  void shouldSurfaceAFailedBitmapWriteAndNotWriteTheData() throws IOException {
+    // G-79 (QEMU 858726f626 ignored bitmap write errors): the storage fails the new block's
+    // bitmap write. The error reaches the caller, the data is not written, later writes refuse
+    // until the image is reopened, and the image still opens with its old content.
+    Path p = dir.resolve("bitmap-error.vhd");
+    Vhd.create(p, CreateOptions.dynamic(4 * BLOCK).withBlockSize(BLOCK)
+        .withSizeMode(io.github.vhd4j.SizeMode.EXACT)).close();
+    long end = Files.size(p) - 512;
+    CrashStorage s = new CrashStorage(p, 2);  // operation 1: the footer at the new end; 2: the bitmap
+    try (VhdImage img = io.github.vhd4j.internal.Chains.open(s, p.toString(), p, true, OpenOptions.forWriting(),
+        null)) {
+      IOException e = assertThrows(IOException.class, () -> img.write(BLOCK, wrap(filled(512, 5))));
+      assertTrue(e instanceof CrashStorage.Crash, e.toString());
+      IOException again = assertThrows(IOException.class, () -> img.write(0, wrap(filled(512, 6))));
+      assertTrue(again.getMessage().contains("earlier write"), again.getMessage());
+    } catch (IOException closing) {
+      // Closing flushes through the dead storage.
+    }
+    byte[] file = Files.readAllBytes(p);
+    assertArrayEquals(new byte[(int) BLOCK], Arrays.copyOfRange(file, (int) end + 512, (int) (end + 512 + BLOCK)),
+        "no data reached the block");
+    try (VhdImage img = Vhd.open(p)) {
+      assertArrayEquals(new byte[(int) (4 * BLOCK)], readAll(img));
+    }
+    assertClean(p);
+  }
+
+  @Test
   void shouldKeepBothFootersIdenticalAfterManyAllocations() throws IOException {
     // G-76.
     Path p = dir.resolve("n.vhd");
