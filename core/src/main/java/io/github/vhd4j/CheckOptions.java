@@ -10,10 +10,13 @@ import java.util.Objects;
  * @param checkParents also resolve and check every image of a differencing chain
  * @param openOptions size policy and parent-resolution settings; strictness settings are ignored
  *     because checking reports everything
+ * @param azure also check the rules Azure applies to uploaded disks, reporting each broken rule as
+ *     an {@link ProblemCode#AZURE_INCOMPATIBLE} error: a fixed disk, a size that is a whole number of
+ *     MiB from 20 MiB to 32 TiB, and a current size that is the file's length minus the footer
  */
-public record CheckOptions(boolean deep, boolean checkParents, OpenOptions openOptions) {
+public record CheckOptions(boolean deep, boolean checkParents, OpenOptions openOptions, boolean azure) {
 
-  private static final CheckOptions DEFAULTS = new CheckOptions(false, true, OpenOptions.defaults());
+  private static final CheckOptions DEFAULTS = new CheckOptions(false, true, OpenOptions.defaults(), false);
 
   /**
    * Creates options, rejecting null open options.
@@ -21,6 +24,7 @@ public record CheckOptions(boolean deep, boolean checkParents, OpenOptions openO
    * @param deep scan bitmaps and data under clear bits
    * @param checkParents check the parent chain too
    * @param openOptions size policy and parent-resolution settings
+   * @param azure check Azure's upload rules too
    */
   public CheckOptions {
     Objects.requireNonNull(openOptions, "openOptions");
@@ -42,7 +46,7 @@ public record CheckOptions(boolean deep, boolean checkParents, OpenOptions openO
    * @return the new options
    */
   public CheckOptions withDeep(boolean value) {
-    return new CheckOptions(value, checkParents, openOptions);
+    return new CheckOptions(value, checkParents, openOptions, azure);
   }
 
   /**
@@ -52,7 +56,7 @@ public record CheckOptions(boolean deep, boolean checkParents, OpenOptions openO
    * @return the new options
    */
   public CheckOptions withCheckParents(boolean value) {
-    return new CheckOptions(deep, value, openOptions);
+    return new CheckOptions(deep, value, openOptions, azure);
   }
 
   /**
@@ -62,6 +66,16 @@ public record CheckOptions(boolean deep, boolean checkParents, OpenOptions openO
    * @return the new options
    */
   public CheckOptions withOpenOptions(OpenOptions value) {
-    return new CheckOptions(deep, checkParents, value);
+    return new CheckOptions(deep, checkParents, value, azure);
+  }
+
+  /**
+   * Returns a copy that does or does not check Azure's rules for uploaded disks.
+   *
+   * @param value true to report what Azure would refuse
+   * @return the new options
+   */
+  public CheckOptions withAzure(boolean value) {
+    return new CheckOptions(deep, checkParents, openOptions, value);
   }
 }

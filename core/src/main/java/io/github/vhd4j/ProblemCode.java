@@ -152,5 +152,11 @@ public enum ProblemCode {
   /** Bits are set in a block bitmap beyond the block's sectors or the disk's end (deep check). */
   BLOCK_BITMAP_PADDING,
   /** An allocated block's bitmap has no bit set (deep check). */
-  BLOCK_BITMAP_EMPTY
+  BLOCK_BITMAP_EMPTY,
+  /**
+   * The disk breaks a rule Azure applies to uploaded disks ({@link CheckOptions#azure()}): not
+   * fixed, a size that is not a whole number of MiB or outside 20 MiB to 32 TiB, or a current size
+   * other than the file's length minus the footer. The message says which and how to fix it.
+   */
+  AZURE_INCOMPATIBLE
 }

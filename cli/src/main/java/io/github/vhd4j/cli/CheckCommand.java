@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "check", versionProvider = VersionProvider.class,
     description = {"Validate a VHD image and its parent chain and list every problem found.",
         "Exit code 0: no errors; 1: errors found; 2: the image could not be read."},
-    footerHeading = "%nExample:%n",
-    footer = "  vhd check --deep --json disk.vhd")
+    footerHeading = "%nExamples:%n",
+    footer = {"  vhd check --deep --json disk.vhd", "  vhd check --azure upload.vhd"})
 final class CheckCommand extends ImageCommand {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
@@ -24,13 +24,19 @@ final class CheckCommand extends ImageCommand {
       description = "Also read every block's bitmap and verify that sectors whose bit is clear hold zeros.")
   boolean deep;
 
+  @Option(names = "--azure",
+      description = "Also check Azure's rules for uploaded disks: fixed, a whole number of MiB from 20 MiB"
+          + " to 32 TiB, current size equal to the file's length minus the footer.")
+  boolean azure;
+
   CheckCommand(Io io) {
     super(io);
   }
 
   @Override
   int execute() throws Exception {
-    CheckOptions options = CheckOptions.defaults().withDeep(deep).withOpenOptions(common.openOptions());
+    CheckOptions options = CheckOptions.defaults().withDeep(deep).withAzure(azure)
+        .withOpenOptions(common.openOptions());
     ValidationReport report = Vhd.check(image, options);
     int errors = report.problems(Severity.ERROR).size();
     int warnings = report.problems(Severity.WARNING).size();

@@ -19,6 +19,23 @@ class CheckCommandTest {
   Path dir;
 
   @Test
+  void shouldCheckAzureRulesOnlyWhenAsked() throws Exception {
+    Path ok = dir.resolve("azure.vhd");
+    Path chs = dir.resolve("chs.vhd");
+    assertEquals(0, Cli.run("create", "--azure", "--size", "20M", ok.toString()).code());
+    assertEquals(0, Cli.run("create", "-t", "fixed", "--size", "64M", chs.toString()).code());
+
+    Cli.Result good = Cli.run("check", "--azure", ok.toString());
+    Cli.Result plain = Cli.run("check", chs.toString());
+    Cli.Result bad = Cli.run("check", "--azure", chs.toString());
+
+    assertEquals(0, good.code(), good.out());
+    assertEquals(0, plain.code(), plain.out());
+    assertEquals(1, bad.code(), bad.out());
+    assertTrue(bad.out().contains("whole number of MiB"), bad.out());
+  }
+
+  @Test
   void shouldExitZeroForValidImage() throws Exception {
     // 240/4/17 sectors: the geometry addresses exactly the current size, so there is nothing to note.
     TestImage t = TestImage.fixed(240L * 4 * 17 * 512);

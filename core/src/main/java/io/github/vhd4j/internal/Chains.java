@@ -169,6 +169,44 @@ public final class Chains {
     }
   }
 
+  /**
+   * Azure's rules for an uploaded disk (pitfalls §2.3): fixed, a whole number of MiB from 20 MiB
+   * to 32 TiB, and the footer's current size equal to the file's length minus the footer (Azure
+   * takes the size from the file, so a CHS-rounded or padded disk is refused).
+   */
+  private static List<Problem> azure(Layer l) {
+    Problems p = new Problems(l.resource);
+    long mib = 1L << 20;
+    long fileSize = l.storage.size();
+    boolean fixed = l.type == DiskType.FIXED;
+    // A fixed disk's size is the file's length; any other disk would be converted first, and
+    // keeps its current size through that.
+    long data = fixed ? fileSize - 512 : l.footer.currentSize();
+    String what = fixed ? "length" : "currentSize";
+    String structure = fixed ? "file" : "footer";
+    long at = fixed ? 0 : l.footerOffset + 48;
+    long f = l.footerOffset;
+    if (l.type != DiskType.FIXED) {
+      p.error(ProblemCode.AZURE_INCOMPATIBLE, true, "footer", "diskType", f + 60, "fixed",
+          l.type.name().toLowerCase(java.util.Locale.ROOT),
+          "Azure accepts only fixed disks; convert it (vhd convert -O fixed --size-mode exact)");
+    }
+    if (data % mib != 0) {
+      p.error(ProblemCode.AZURE_INCOMPATIBLE, true, structure, what, at, "a whole number of MiB",
+          Long.toString(data), "Azure needs a virtual size that is a whole number of MiB; qemu-img rounds"
+              + " sizes up to a CHS geometry unless told -o force_size, vhd unless --size-mode exact");
+    }
+    if (data < 20 * mib || data > (32L << 40)) {
+      p.error(ProblemCode.AZURE_INCOMPATIBLE, true, structure, what, at, "20 MiB to 32 TiB",
+          Long.toString(data), "outside the sizes Azure accepts");
+    }
+    if (fixed && l.footer.currentSize() != data) {
+      p.error(ProblemCode.AZURE_INCOMPATIBLE, true, "footer", "currentSize", f + 48, Long.toString(data),
+          Long.toString(l.footer.currentSize()), "Azure takes the size from the file length; the footer must agree");
+    }
+    return p.list();
+  }
+
   /** Checks between a child and its accepted parent: time stamp and size. */
   private static void linkChecks(Layer child, Layer parent, Problems p) {
     long want = child.header.parentTimestamp();
@@ -209,6 +247,9 @@ public final class Chains {
       }
       if (options.deep()) {
         deep(cur, all);
+      }
+      if (options.azure()) {
+        all.addAll(azure(cur));
       }
       ParentFinder.ChainMemory memory = new ParentFinder.ChainMemory();
       memory.remember(cur);
