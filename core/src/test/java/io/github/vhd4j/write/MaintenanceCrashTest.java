@@ -34,7 +34,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class MaintenanceCrashTest {
   private static final long BLOCK = 64 << 10;
+  /** Interruption points exercised by the whole class, printed for the record. */
+  private static final java.util.concurrent.atomic.AtomicInteger POINTS = new java.util.concurrent.atomic.AtomicInteger();
   @TempDir Path dir;
+
+  @org.junit.jupiter.api.AfterAll
+  static void report() {
+    System.out.println("MaintenanceCrashTest: " + POINTS.get() + " interruption points verified");
+  }
 
   /** Makes the image an operation starts from; returns its content. */
   private static byte[] pristine(Path p, String op) throws IOException {
@@ -109,6 +116,7 @@ class MaintenanceCrashTest {
         assertTrue(Arrays.equals(done, after), at + ": running it again gives another result");
       }
       verify(p, content, at + ", run again");
+      POINTS.incrementAndGet();
     }
   }
 
