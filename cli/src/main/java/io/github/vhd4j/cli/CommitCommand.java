@@ -55,7 +55,7 @@ final class CommitCommand extends BaseCommand {
   @Override
   int execute() throws IOException {
     String label = child.toString();
-    CompactCommand.Bar bar = new CompactCommand.Bar(io.err, progress);
+    Progress.Bar bar = new Progress.Bar(io.err, progress);
     Path parent;
     boolean done = false;
     try {
@@ -63,9 +63,9 @@ final class CommitCommand extends BaseCommand {
       done = true;
     } catch (IllegalArgumentException e) {
       // Growing the parent to the child's size can exceed the parent type's limit.
-      throw CompactCommand.refusal(label, e);
+      throw Errors.refusal(label, e);
     } catch (IOException e) {
-      throw CompactCommand.refusal(label, e);
+      throw Errors.refusal(label, e);
     } finally {
       if (!done) {
         bar.abort();

@@ -1,6 +1,7 @@
 package io.github.vhd4j.cli;
 
 import io.github.vhd4j.ParentNotFoundException;
+import io.github.vhd4j.UnsupportedVhdFeatureException;
 import io.github.vhd4j.VhdFormatException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -132,5 +133,53 @@ final class Errors {
       }
     }
     return sb == null ? s : sb.toString();
+  }
+
+  /**
+   * Turns the library's refusals into error lines that name the file once: its messages for these
+   * operations carry the file name themselves ({@code "FILE: cannot shrink ..."}, {@code "... (FILE)"}),
+   * which the error line, {@code vhd: FILE: message}, already shows. Other failures pass unchanged.
+   *
+   * @param label the file the command is about, as the user named it
+   * @param e the failure
+   * @return what to throw
+   */
+  static IOException refusal(String label, IOException e) {
+    if (e instanceof UnsupportedVhdFeatureException) {
+      // It may be about another file than the one named (commit grows the parent).
+      String file = ((UnsupportedVhdFeatureException) e).getResource();
+      return addCause(new CliException(file, withoutFile(String.valueOf(e.getMessage()), file)), e);
+    }
+    String m = e.getMessage();
+    if (e.getClass() == IOException.class && m != null && m.startsWith(label + ": ")) {
+      return addCause(new CliException(label, m.substring(label.length() + 2)), e);
+    }
+    return e;
+  }
+
+  /**
+   * Turns the library's word on an impossible size (resize, or commit growing the parent) into an
+   * error line: its message is made for users, and nothing was changed.
+   *
+   * @param label the file the command is about, as the user named it
+   * @param e the refusal
+   * @return what to throw
+   */
+  static CliException refusal(String label, IllegalArgumentException e) {
+    return addCause(new CliException(label, String.valueOf(e.getMessage())), e);
+  }
+
+  /** Keeps the original failure for {@code --debug}'s stack trace without changing the error line. */
+  private static CliException addCause(CliException replacement, Exception original) {
+    // NOTE: suppressed, not the cause: Errors reports a wrapped cause's own message, which is the
+    // one that names the file twice.
+    replacement.addSuppressed(original);
+    return replacement;
+  }
+
+  /** Drops the {@code " (FILE)"} the library appends to an unsupported-feature message. */
+  private static String withoutFile(String message, String file) {
+    String suffix = " (" + file + ")";
+    return message.endsWith(suffix) ? message.substring(0, message.length() - suffix.length()) : message;
   }
 }

@@ -1,6 +1,8 @@
 package io.github.vhd4j.cli;
 
+import io.github.vhd4j.ProgressListener;
 import java.io.PrintStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A progress bar on standard error, {@code [#####     ]  50%}, redrawn in place at most ten times
@@ -80,5 +82,58 @@ final class Progress {
     err.flush();
     lastPercent = percent;
     drawn = true;
+  }
+
+  /**
+   * A {@link ProgressListener} drawing a {@link Progress} bar whose total is the one the library
+   * reports, so that commands need not open the image beforehand to learn it.
+   */
+  static final class Bar implements ProgressListener {
+    private final PrintStream err;
+    private final boolean enabled;
+    private @Nullable Progress bar;
+
+    /**
+     * Creates the adapter.
+     *
+     * @param err where to draw
+     * @param enabled false to draw nothing at all
+     */
+    Bar(PrintStream err, boolean enabled) {
+      this.err = err;
+      this.enabled = enabled;
+    }
+
+    /**
+     * Draws the bar, creating it on the first report.
+     *
+     * @param done bytes processed so far
+     * @param total bytes to process
+     */
+    @Override
+    public synchronized void progress(long done, long total) {
+      bar(total).update(done);
+    }
+
+    /** Draws 100% and ends the line; also for an operation that reported nothing (an empty disk). */
+    synchronized void finish() {
+      bar(0).finish();
+    }
+
+    /** Ends a drawn bar's line, so that the error line that follows starts on its own. */
+    synchronized void abort() {
+      if (bar != null) {
+        bar.abort();
+      }
+    }
+
+    private Progress bar(long total) {
+      Progress b = bar;
+      if (b == null) {
+        b = new Progress(err, total, enabled);
+        bar = b;
+      }
+      return b;
+    }
   }
 }

@@ -75,9 +75,9 @@ final class ResizeCommand extends BaseCommand {
     try {
       after = Vhd.resize(image, size, sizeMode);
     } catch (IllegalArgumentException e) {
-      throw CompactCommand.refusal(label, e);
+      throw Errors.refusal(label, e);
     } catch (IOException e) {
-      throw CompactCommand.refusal(label, e);
+      throw Errors.refusal(label, e);
     }
     String line = "resized " + Errors.oneLine(label) + ": virtual size " + Sizes.humanExact(after);
     io.out.println(after == before ? line + ", unchanged" : line + ", was " + Sizes.humanExact(before));

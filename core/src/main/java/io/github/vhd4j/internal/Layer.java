@@ -3,6 +3,7 @@ package io.github.vhd4j.internal;
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.DynamicHeader;
 import io.github.vhd4j.Footer;
+import io.github.vhd4j.ParentLocator;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.Severity;
@@ -97,6 +98,33 @@ public final class Layer {
     throw new VhdFormatException(new Problem(code, Severity.ERROR, resource, "bat", "entry[" + block + "]",
         header.tableOffset() + 4L * block, null, "sector " + entry,
         "block " + block + " " + reason + "; lenient mode opened the image but cannot read this block"));
+  }
+
+  /**
+   * Returns where the metadata of a dynamic or differencing layer ends: the furthest end of the
+   * header, the table (padded to a sector) and the locator data (padded to sectors), counting only
+   * structures that end within {@code limit}. A locator that points past the file (lenient mode
+   * keeps it, as a warning) must not place a block or a footer terabytes away; the table always
+   * lies in the file, so its unpadded end counts when only its padding passes the limit.
+   *
+   * @param limit the file length, or where structures may end
+   * @return the end offset, at least 512 (the footer copy)
+   */
+  long metadataEnd(long limit) {
+    DynamicHeader h = header;
+    long end = Math.max(512, h.offset() + 1024);
+    long table = h.tableOffset() + 4 * h.maxTableEntries();
+    long padded = (table + 511) / 512 * 512;
+    end = Math.max(end, padded <= limit ? padded : table);
+    for (ParentLocator loc : h.parentLocators()) {
+      if (loc.platformCode() != 0 && loc.dataLength() > 0 && loc.dataOffset() >= 0) {
+        long locEnd = loc.dataOffset() + (loc.dataLength() + 511) / 512 * 512;
+        if (locEnd <= limit) {
+          end = Math.max(end, locEnd);
+        }
+      }
+    }
+    return end;
   }
 
   /** Tells whether sector {@code sector} of a block is marked in bitmap byte {@code b}. */

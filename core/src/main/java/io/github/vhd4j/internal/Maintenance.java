@@ -490,7 +490,7 @@ public final class Maintenance {
         free.sort(null);
       }
       // 3. Cut the file after the last structure in use.
-      long end = structuresEnd(l);
+      long end = l.metadataEnd(l.footerOffset);
       for (int entry : bat) {
         if (entry != Layer.UNALLOCATED) {
           end = Math.max(end, (entry & 0xFFFFFFFFL) * SECTOR + stride);
@@ -522,18 +522,6 @@ public final class Maintenance {
     }
     Arrays.sort(out);
     return out;
-  }
-
-  private static long structuresEnd(Layer l) {
-    DynamicHeader h = l.header;
-    long end = Math.max(FOOTER, h.offset() + 1024);
-    end = Math.max(end, h.tableOffset() + (4 * h.maxTableEntries() + SECTOR - 1) / SECTOR * SECTOR);
-    for (ParentLocator loc : h.parentLocators()) {
-      if (loc.platformCode() != 0) {
-        end = Math.max(end, loc.dataOffset() + Math.max(loc.dataLength(), 1));
-      }
-    }
-    return (end + SECTOR - 1) / SECTOR * SECTOR;
   }
 
   private static boolean isZero(Storage s, long from, long length, ByteBuffer buf) throws IOException {

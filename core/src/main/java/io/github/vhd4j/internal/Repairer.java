@@ -3,7 +3,6 @@ package io.github.vhd4j.internal;
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.DynamicHeader;
 import io.github.vhd4j.OpenOptions;
-import io.github.vhd4j.ParentLocator;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.RepairAction;
@@ -165,16 +164,7 @@ public final class Repairer {
    */
   private static long usedEnd(Layer l) {
     long len = l.storage.size();
-    DynamicHeader h = l.header;
-    long end = Math.max(FOOTER, h.offset() + 1024);
-    // The table always lies inside the file (the parser insists); its sector padding may not.
-    long table = h.tableOffset() + 4 * h.maxTableEntries();
-    end = Math.max(end, Math.min(h.tableOffset() + roundUp(4 * h.maxTableEntries(), FOOTER), Math.max(len, table)));
-    for (ParentLocator loc : h.parentLocators()) {
-      if (loc.platformCode() != 0 && loc.dataLength() > 0 && loc.dataOffset() >= 0) {
-        end = within(end, loc.dataOffset() + roundUp(loc.dataLength(), FOOTER), len);
-      }
-    }
+    long end = l.metadataEnd(len);
     long stride = l.bitmapBytes + l.blockSize;
     for (int i = 0; i < l.bat.length; i++) {
       int entry = l.bat[i];

@@ -2,9 +2,7 @@ package io.github.vhd4j.internal;
 
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.Durability;
-import io.github.vhd4j.DynamicHeader;
 import io.github.vhd4j.Extent;
-import io.github.vhd4j.ParentLocator;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.internal.storage.Storage;
 import java.io.IOException;
@@ -120,14 +118,7 @@ final class Writer {
     if (any) {
       return true;
     }
-    DynamicHeader h = l.header;
-    long structures = Math.max(h.offset() + 1024, h.tableOffset() + roundUp(4 * h.maxTableEntries(), SECTOR));
-    for (ParentLocator loc : h.parentLocators()) {
-      if (loc.platformCode() != 0) {
-        structures = Math.max(structures, loc.dataOffset() + roundUp(loc.dataLength(), SECTOR));
-      }
-    }
-    return (l.footerOffset + l.bitmapBytes) % ALIGN == 0 && l.footerOffset > structures;
+    return (l.footerOffset + l.bitmapBytes) % ALIGN == 0 && l.footerOffset > l.metadataEnd(l.footerOffset);
   }
 
   private ReentrantReadWriteLock stripe(long unit) {
