@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Entry points: open, create, convert, resize, compact, commit, repair, check and probe VHD
+ * Entry points: open, create, convert (to VHD or raw), resize, compact, commit, repair, check and probe VHD
  * images.
  *
  * <pre>{@code
@@ -344,6 +344,54 @@ public final class Vhd {
     Objects.requireNonNull(progress, "progress");
     try (FileChannel ch = FileChannel.open(raw, java.nio.file.StandardOpenOption.READ)) {
       Converter.convert(Converter.of(ch), out, target, progress);
+    }
+  }
+
+  /**
+   * Writes an image's guest bytes into a new raw file, as {@code qemu-img convert -O raw} does: a
+   * differencing chain reads flattened, and the file is sparse (ranges the image does not store,
+   * and 64 KiB chunks of zeros, are holes). Reading overlaps writing on up to as many threads as
+   * there are processors. Nothing is forced while copying; the finished file is forced once
+   * unless {@code durability} is {@link Durability#NONE}.
+   *
+   * @param source the image to copy
+   * @param out the new file; it must not exist, and is removed if the conversion fails
+   * @param durability {@link Durability#NONE} to never force the file, anything else to force it
+   *     once when complete
+   * @param progress told about the bytes copied
+   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
+   * @throws IOException if reading or writing fails
+   */
+  public static void convertToRaw(VhdImage source, Path out, Durability durability, ProgressListener progress)
+      throws IOException {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(progress, "progress");
+    Converter.toRaw(Converter.of(source), out, durability != Durability.NONE, progress, Converter.SEGMENT);
+  }
+
+  /**
+   * Copies a raw file into a new sparse raw file, as
+   * {@link #convertToRaw(VhdImage, Path, Durability, ProgressListener)} does for an image: 64 KiB
+   * chunks of zeros become holes.
+   *
+   * @param raw the raw file
+   * @param out the new file; it must not exist, and is removed if the copy fails
+   * @param durability {@link Durability#NONE} to never force the file, anything else to force it
+   *     once when complete
+   * @param progress told about the bytes copied
+   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
+   * @throws IOException if reading or writing fails, or if {@code raw} shrinks while it is read
+   */
+  public static void convertRawToRaw(Path raw, Path out, Durability durability, ProgressListener progress)
+      throws IOException {
+    Objects.requireNonNull(raw, "raw");
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(progress, "progress");
+    try (FileChannel ch = FileChannel.open(raw, java.nio.file.StandardOpenOption.READ)) {
+      Converter.toRaw(Converter.of(ch), out, durability != Durability.NONE, progress, Converter.SEGMENT);
     }
   }
 

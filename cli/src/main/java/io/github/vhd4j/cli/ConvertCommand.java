@@ -4,24 +4,13 @@ import io.github.vhd4j.CreateOptions;
 import io.github.vhd4j.Durability;
 import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.StorageMode;
+import io.github.vhd4j.VhdException;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,9 +39,6 @@ final class ConvertCommand extends BaseCommand {
     /** A dynamic VHD. */
     DYNAMIC
   }
-
-  /** Zero detection granularity: a hole smaller than this is not worth a separate write. */
-  static final int ZERO_CHUNK = 64 << 10;
 
   @Option(names = "-f", paramLabel = "vhd|raw", converter = Converters.Format.class,
       description = "Input format. Default: detected (VHD when a footer cookie is found, else raw).")
@@ -83,15 +69,6 @@ final class ConvertCommand extends BaseCommand {
 
   @Parameters(index = "1", paramLabel = "OUT", description = "The output file (replaced if it exists).")
   Path out = Path.of("");
-
-  /** Guest bytes each convert worker takes at a time (tests lower it to exercise several workers). */
-  static long segment = 64L << 20;
-
-  /** Bytes each worker reads and writes at a time: 2 MiB measured faster than 1 or 4 MiB. */
-  static final int BUFFER_SIZE = 2 << 20;
-
-  /** Most convert workers; more gains nothing once the disk's bandwidth is used. */
-  static final int MAX_WORKERS = 4;
 
   ConvertCommand(Io io) {
     super(io);
@@ -138,14 +115,10 @@ final class ConvertCommand extends BaseCommand {
       Path tmp = createTemp(dir, target);
       boolean done = false;
       try {
-        if (vhd != null) {
-          // As for raw output: forced only when it replaces a file, whose old content must
-          // survive a crash until the new one is durable.
-          writeVhd(src, tmp, vhd.withOpenOptions(vhd.openOptions()
-              .withDurability(replacing ? Durability.ON_FLUSH : Durability.NONE)), bar, outLabel);
-        } else {
-          writeRaw(src, tmp, replacing, bar, outLabel);
-        }
+        Durability durability = replacing ? Durability.ON_FLUSH : Durability.NONE;
+        write(src, tmp, vhd == null ? null : vhd.withOpenOptions(vhd.openOptions().withDurability(durability)),
+            durability, bar, outLabel);
+        keepPermissions(target, tmp);
         try {
           Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -167,32 +140,36 @@ final class ConvertCommand extends BaseCommand {
     return 0;
   }
 
-  /** Copies into a new VHD through the library, which creates {@code tmp} exclusively and forces it. */
-  private static void writeVhd(Source src, Path tmp, CreateOptions vhd, Progress bar, String outLabel)
-      throws CliException {
+  /**
+   * Copies through the library into {@code tmp}, which the library creates exclusively: a new VHD
+   * when {@code vhd} is set, else a sparse raw file.
+   */
+  private static void write(Source src, Path tmp, @Nullable CreateOptions vhd, Durability durability,
+      Progress bar, String outLabel) throws CliException {
     try {
       Files.delete(tmp);
-      src.convertTo(tmp, vhd, (n, total) -> bar.update(n));
+      if (vhd != null) {
+        src.convertTo(tmp, vhd, (n, total) -> bar.update(n));
+      } else {
+        src.convertToRaw(tmp, durability, (n, total) -> bar.update(n));
+      }
     } catch (IllegalArgumentException e) {
       throw new CliException(outLabel, String.valueOf(e.getMessage()));
+    } catch (VhdException e) {
+      // A damaged block met halfway: the error is about the file it is in (the input or a
+      // parent), not about OUT.
+      throw new CliException(e.getResource(), e);
     } catch (IOException e) {
       throw new CliException(outLabel, e);
     }
   }
 
-  /** Copies into a sparse raw file, forcing it only when it replaces an existing OUT. */
-  private static void writeRaw(Source src, Path tmp, boolean replacing, Progress bar, String outLabel)
-      throws CliException {
-    try (RandomAccessFile raf = new RandomAccessFile(tmp.toFile(), "rw")) {
-      FileChannel ch = raf.getChannel();
-      copy(src, ch, bar, outLabel);
-      // Extends the file over a trailing hole without writing (ftruncate).
-      raf.setLength(src.size());
-      if (replacing) {
-        ch.force(true);
-      }
-    } catch (IOException e) {
-      throw e instanceof CliException ? (CliException) e : new CliException(outLabel, e);
+  /** Gives the new file the permissions of the one it replaces; a new target keeps the defaults. */
+  private static void keepPermissions(Path target, Path tmp) {
+    try {
+      Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+    } catch (IOException | UnsupportedOperationException e) {
+      // No target yet, or no POSIX permissions: keep the defaults.
     }
   }
 
@@ -211,8 +188,8 @@ final class ConvertCommand extends BaseCommand {
   }
 
   /**
-   * Creates the temporary output next to the target (so the final rename is atomic), with the
-   * target's permissions when it exists and the default ones otherwise.
+   * Reserves a temporary name next to the target (so the final rename is atomic) by creating an
+   * empty file under it.
    */
   private Path createTemp(Path dir, Path target) throws CliException {
     Path name = target.getFileName();
@@ -232,131 +209,7 @@ final class ConvertCommand extends BaseCommand {
       } catch (IOException e) {
         throw new CliException(out.toString(), e);
       }
-      try {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(target);
-        Files.setPosixFilePermissions(tmp, perms);
-      } catch (IOException | UnsupportedOperationException e) {
-        // No target yet, or no POSIX permissions: keep the defaults.
-      }
       return tmp;
-    }
-  }
-
-  /**
-   * Copies the guest bytes in segments of {@link #segment} bytes, on as many threads as there are
-   * processors (at most {@link #MAX_WORKERS}): reads and positional writes of different segments
-   * overlap, as qemu-img overlaps its requests. Unallocated runs are skipped, leaving holes.
-   */
-  private static void copy(Source src, FileChannel ch, Progress bar, String outLabel) throws IOException {
-    long size = src.size();
-    long segments = (size + segment - 1) / segment;
-    int workers = (int) Math.min(Math.min(Runtime.getRuntime().availableProcessors(), MAX_WORKERS), segments);
-    AtomicLong next = new AtomicLong();
-    AtomicLong done = new AtomicLong();
-    if (workers <= 1) {
-      copySegments(src, ch, bar, outLabel, size, next, done);
-      return;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-      Thread t = new Thread(r, "vhd-convert");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<Void>> tasks = new ArrayList<>();
-      for (int i = 0; i < workers; i++) {
-        tasks.add(pool.submit(() -> {
-          copySegments(src, ch, bar, outLabel, size, next, done);
-          return null;
-        }));
-      }
-      for (Future<Void> f : tasks) {
-        try {
-          f.get();
-        } catch (ExecutionException e) {
-          // Stop the others early: they take no new segment once one has failed.
-          next.set(Long.MAX_VALUE / 2);
-          Throwable cause = e.getCause();
-          if (cause instanceof IOException) {
-            throw (IOException) cause;
-          }
-          if (cause instanceof RuntimeException) {
-            throw (RuntimeException) cause;
-          }
-          throw new IOException(cause);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("interrupted");
-        }
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  /** One worker: takes segments until none is left, with its own buffers. */
-  private static void copySegments(Source src, FileChannel ch, Progress bar, String outLabel, long size,
-      AtomicLong next, AtomicLong done) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(BUFFER_SIZE, Math.max(size, 1)));
-    ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
-    for (long seg = next.getAndIncrement(); seg * segment < size; seg = next.getAndIncrement()) {
-      long from = seg * segment;
-      long to = Math.min(size, from + segment);
-      Source.Runs runs = src.runs(from, to);
-      while (runs.next()) {
-        if (!runs.data) {
-          continue;
-        }
-        for (long pos = runs.start; pos < runs.end; ) {
-          int n = (int) Math.min(buf.capacity(), runs.end - pos);
-          // Read into a buffer, then write: writing straight from a mapped view was measured 5x
-          // slower, because the kernel then takes a page fault for every source page inside write.
-          buf.clear().limit(n);
-          src.readFully(pos, buf);
-          writeNonZero(buf, n, pos, zeros, ch, outLabel);
-          pos += n;
-        }
-      }
-      bar.update(done.addAndGet(to - from));
-    }
-  }
-
-  /**
-   * Writes {@code buf[0, n)}, which holds the guest bytes at {@code pos}, skipping the chunks
-   * (aligned to {@link #ZERO_CHUNK} in the virtual disk) that are all zeros.
-   */
-  private static void writeNonZero(ByteBuffer buf, int n, long pos, ByteBuffer zeros, FileChannel ch,
-      String outLabel) throws CliException {
-    int pending = -1;
-    int i = 0;
-    while (i < n) {
-      long next = ((pos + i) / ZERO_CHUNK + 1) * ZERO_CHUNK;
-      int chunkEnd = (int) Math.min(n, next - pos);
-      boolean zero = buf.slice(i, chunkEnd - i).mismatch(zeros.slice(0, chunkEnd - i)) < 0;
-      if (!zero && pending < 0) {
-        pending = i;
-      } else if (zero && pending >= 0) {
-        write(buf, pending, i, n, pos, ch, outLabel);
-        pending = -1;
-      }
-      i = chunkEnd;
-    }
-    if (pending >= 0) {
-      write(buf, pending, n, n, pos, ch, outLabel);
-    }
-  }
-
-  private static void write(ByteBuffer buf, int from, int to, int n, long pos, FileChannel ch, String outLabel)
-      throws CliException {
-    try {
-      buf.limit(to).position(from);
-      while (buf.hasRemaining()) {
-        ch.write(buf, pos + buf.position());
-      }
-    } catch (IOException e) {
-      throw new CliException(outLabel, e);
-    } finally {
-      buf.limit(n);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.github.vhd4j.cli;
 
 import io.github.vhd4j.CreateOptions;
+import io.github.vhd4j.Durability;
 import io.github.vhd4j.Extent;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ProgressListener;
@@ -81,6 +82,16 @@ abstract class Source implements Closeable {
   abstract void convertTo(Path out, CreateOptions target, ProgressListener progress) throws IOException;
 
   /**
+   * Copies the guest bytes into a new sparse raw file through the library.
+   *
+   * @param out the new file; it must not exist
+   * @param durability whether the finished file is forced ({@link Durability#NONE}: never)
+   * @param progress told about the bytes copied
+   * @throws IOException if reading or writing fails
+   */
+  abstract void convertToRaw(Path out, Durability durability, ProgressListener progress) throws IOException;
+
+  /**
    * Fills {@code dst} with guest bytes from {@code position}.
    *
    * @param position the virtual offset
@@ -141,6 +152,11 @@ abstract class Source implements Closeable {
     @Override
     void convertTo(Path out, CreateOptions target, ProgressListener progress) throws IOException {
       Vhd.convert(image, out, target, progress);
+    }
+
+    @Override
+    void convertToRaw(Path out, Durability durability, ProgressListener progress) throws IOException {
+      Vhd.convertToRaw(image, out, durability, progress);
     }
 
     @Override
@@ -227,6 +243,11 @@ abstract class Source implements Closeable {
     @Override
     void convertTo(Path out, CreateOptions target, ProgressListener progress) throws IOException {
       Vhd.convertRaw(path, out, target, progress);
+    }
+
+    @Override
+    void convertToRaw(Path out, Durability durability, ProgressListener progress) throws IOException {
+      Vhd.convertRawToRaw(path, out, durability, progress);
     }
 
     @Override

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.vhd4j.testing.SparseFiles;
 import io.github.vhd4j.testing.TestImage;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code vhd convert}: raw and VHD output, content, sparseness, atomic replacement, refusals. */
 class ConvertCommandTest {
   private static final long MIB = Images.MIB;
+  private static final int KIB = 1024;
 
   @TempDir
   Path dir;
@@ -62,7 +63,7 @@ class ConvertCommandTest {
 
   @Test
   void shouldLeaveHolesForUnallocatedAndZeroRanges() throws Exception {
-    assumeTrue(sparseFilesSupported(), "file system or stat(1) cannot show sparse files");
+    assumeTrue(SparseFiles.supported(dir), "file system or stat(1) cannot show sparse files");
     TestImage t = TestImage.dynamic(64 * MIB, 2 * MIB).random(10 * MIB + 100, 4096, 9);
     t.fill(20 * MIB, (int) (2 * MIB), 0); // allocated, but all zeros
     Path in = t.writeTo(dir.resolve("sparse.vhd"));
@@ -74,7 +75,7 @@ class ConvertCommandTest {
     assertEquals(64 * MIB, Files.size(out));
     assertArrayEquals(t.expectedContent(), Files.readAllBytes(out));
     // Only the 64 KiB chunk holding the 4 KiB of data (plus file system slack) is allocated.
-    assertTrue(allocatedBytes(out) <= 1 * MIB, "allocated: " + allocatedBytes(out));
+    assertTrue(SparseFiles.allocatedBytes(out) <= 1 * MIB, "allocated: " + SparseFiles.allocatedBytes(out));
   }
 
   @Test
@@ -297,28 +298,39 @@ class ConvertCommandTest {
     }
   }
 
-  /** Allocated bytes from stat(1): %b blocks of %B bytes. */
-  private static long allocatedBytes(Path p) throws IOException, InterruptedException {
-    Process proc = new ProcessBuilder("stat", "-c", "%b %B", p.toString()).redirectErrorStream(true).start();
-    String s = new String(proc.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-    if (proc.waitFor() != 0) {
-      throw new IOException("stat failed: " + s);
+  @Test
+  void shouldFlattenAChainWithEitherStorage() throws Exception {
+    TestImage base = TestImage.dynamic(12 * MIB, 512 * KIB).random(0, (int) (3 * MIB) + 7, 1).random(7 * MIB - 100, 900 * KIB, 2)
+        .random(12 * MIB - 512, 512, 3);
+    base.writeTo(dir.resolve("base.vhd"));
+    TestImage child = TestImage.differencing(base, "base.vhd", 256 * KIB).random(2 * MIB + 300, 1500 * KIB, 4)
+        .fill(9 * MIB, 64 * KIB, 0);
+    Path in = child.writeTo(dir.resolve("child.vhd"));
+    Path out = dir.resolve("flat.raw");
+    for (String storage : new String[] {"mapped", "filechannel"}) {
+      Cli.Result r = Cli.run("convert", "--storage", storage, in.toString(), out.toString());
+      assertEquals(0, r.code(), r.err());
+      assertArrayEquals(child.expectedContent(base.expectedContent()), Files.readAllBytes(out), storage);
     }
-    String[] parts = s.split(" ");
-    return Long.parseLong(parts[0]) * Long.parseLong(parts[1]);
   }
 
-  private boolean sparseFilesSupported() {
-    try {
-      Path probe = dir.resolve("probe.sparse");
-      try (RandomAccessFile f = new RandomAccessFile(probe.toFile(), "rw")) {
-        f.setLength(16 * MIB);
-      }
-      boolean sparse = allocatedBytes(probe) < MIB;
-      Files.delete(probe);
-      return sparse;
-    } catch (IOException | InterruptedException | RuntimeException e) {
-      return false;
+  @Test
+  void shouldLeaveNothingWhenReadingFailsHalfway() throws Exception {
+    // Lenient mode opens an image whose block 5 lies outside the file; reading it fails, and no
+    // output, temporary or final, may remain.
+    TestImage t = TestImage.dynamic(8 * MIB, 512 * KIB).random(0, (int) (8 * MIB), 5);
+    t.batOverride.put(5, 0x7FFFFFF0);
+    Path in = t.writeTo(dir.resolve("bad.vhd"));
+    Path out = dir.resolve("bad.raw");
+
+    Cli.Result r = Cli.run("convert", "--lenient", in.toString(), out.toString());
+
+    assertEquals(2, r.code());
+    assertEquals(1, r.errLines().size(), r.err());
+    assertTrue(r.err().contains("bat.entry[5]"), r.err());
+    assertFalse(Files.exists(out));
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(1, s.count(), "no temporary file left behind");
     }
   }
 }
