@@ -324,5 +324,35 @@ final class Oracles {
       in.skipNBytes(pos);
       assertArrayEquals(want, in.readNBytes(len), "stream view at " + pos);
     }
+    views(img, map, files, size, pos, len, rnd);
+  }
+
+  /**
+   * Zero-copy views: where one is lent (memory storage, a range stored contiguously), it is
+   * read-only and holds exactly the bytes a read returns; a range outside the disk is refused.
+   * Tries the random range, and a random part of a random data extent, where a view is likeliest.
+   */
+  private static void views(VhdImage img, List<Extent> map, List<byte[]> files, long size, long pos, int len,
+      SplittableRandom rnd) throws IOException {
+    List<long[]> ranges = new ArrayList<>();
+    ranges.add(new long[] {pos, len});
+    List<Extent> data = map.stream().filter(Extent::data).toList();
+    if (!data.isEmpty()) {
+      Extent e = data.get(rnd.nextInt(data.size()));
+      long start = e.start() + Math.floorMod(rnd.nextLong(), e.length());
+      ranges.add(new long[] {start, Math.min(e.end() - start, 1 + rnd.nextInt(1 << 16))});
+    }
+    for (long[] r : ranges) {
+      ByteBuffer v = img.view(r[0], (int) r[1]);
+      if (v != null) {
+        assertTrue(v.isReadOnly(), "a view must be read-only");
+        assertEquals(r[1], v.remaining(), "view length at " + r[0]);
+        byte[] got = new byte[v.remaining()];
+        v.duplicate().get(got);
+        assertArrayEquals(expected(map, files, r[0], (int) r[1]), got, "view at " + r[0]);
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> img.view(size, 1), "a view past the end");
+    assertThrows(IllegalArgumentException.class, () -> img.view(-1, 1), "a view before the start");
   }
 }
