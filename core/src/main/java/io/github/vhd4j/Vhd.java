@@ -433,8 +433,11 @@ public final class Vhd {
    * @return the new virtual size
    * @throws IllegalArgumentException if the size is negative, not whole sectors in exact mode, or
    *     above the type's limit
-   * @throws IOException if the image is damaged, in a saved state, a shrink would cut data, or
-   *     writing fails
+   * @throws VhdException naming the image, if a shrink would cut stored data or a differencing
+   *     disk would grow past its parent or over data its parent stores (nothing is changed)
+   * @throws UnsupportedVhdFeatureException if the image is in a saved state or its tail footer is
+   *     lost (run {@link #repair} first)
+   * @throws IOException if the image is damaged or writing fails
    */
   public static long resize(Path image, long size, SizeMode mode) throws IOException {
     Objects.requireNonNull(image, "image");

@@ -65,7 +65,7 @@ final class CommitCommand extends BaseCommand {
       // Growing the parent to the child's size can exceed the parent type's limit.
       throw Errors.refusal(label, e);
     } catch (IOException e) {
-      throw Errors.refusal(label, e);
+      throw Errors.refusal(e);
     } finally {
       if (!done) {
         bar.abort();

@@ -51,7 +51,7 @@ final class CompactCommand extends ImageCommand {
       saved = Vhd.compact(image, bar);
       done = true;
     } catch (IOException e) {
-      throw Errors.refusal(label, e);
+      throw Errors.refusal(e);
     } finally {
       if (!done) {
         bar.abort();

@@ -2,6 +2,7 @@ package io.github.vhd4j.cli;
 
 import io.github.vhd4j.ParentNotFoundException;
 import io.github.vhd4j.UnsupportedVhdFeatureException;
+import io.github.vhd4j.VhdException;
 import io.github.vhd4j.VhdFormatException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -136,23 +137,18 @@ final class Errors {
   }
 
   /**
-   * Turns the library's refusals into error lines that name the file once: its messages for these
-   * operations carry the file name themselves ({@code "FILE: cannot shrink ..."}, {@code "... (FILE)"}),
-   * which the error line, {@code vhd: FILE: message}, already shows. Other failures pass unchanged.
+   * Turns the library's refusals (resize, compact, commit: a plain {@link VhdException} or an
+   * {@link UnsupportedVhdFeatureException}) into error lines about the file they name, which may
+   * be another than the command's (commit grows the parent), without repeating the
+   * {@code " (FILE)"} their messages end with. Other failures pass unchanged.
    *
-   * @param label the file the command is about, as the user named it
    * @param e the failure
    * @return what to throw
    */
-  static IOException refusal(String label, IOException e) {
-    if (e instanceof UnsupportedVhdFeatureException) {
-      // It may be about another file than the one named (commit grows the parent).
-      String file = ((UnsupportedVhdFeatureException) e).getResource();
+  static IOException refusal(IOException e) {
+    if (e instanceof UnsupportedVhdFeatureException || e.getClass() == VhdException.class) {
+      String file = ((VhdException) e).getResource();
       return addCause(new CliException(file, withoutFile(String.valueOf(e.getMessage()), file)), e);
-    }
-    String m = e.getMessage();
-    if (e.getClass() == IOException.class && m != null && m.startsWith(label + ": ")) {
-      return addCause(new CliException(label, m.substring(label.length() + 2)), e);
     }
     return e;
   }

@@ -77,7 +77,7 @@ final class ResizeCommand extends BaseCommand {
     } catch (IllegalArgumentException e) {
       throw Errors.refusal(label, e);
     } catch (IOException e) {
-      throw Errors.refusal(label, e);
+      throw Errors.refusal(e);
     }
     String line = "resized " + Errors.oneLine(label) + ": virtual size " + Sizes.humanExact(after);
     io.out.println(after == before ? line + ", unchanged" : line + ", was " + Sizes.humanExact(before));

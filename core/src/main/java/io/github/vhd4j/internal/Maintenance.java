@@ -11,6 +11,7 @@ import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.UnsupportedVhdFeatureException;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdFormatException;
+import io.github.vhd4j.VhdException;
 import io.github.vhd4j.VhdImage;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
 import io.github.vhd4j.internal.storage.Storage;
@@ -50,6 +51,14 @@ public final class Maintenance {
   }
 
   private static final Opener FILES = FileChannelStorage::openWritable;
+
+  /**
+   * A refusal to change an image, named by its file: the operation would lose data or cannot find
+   * what it needs, and nothing was changed.
+   */
+  private static VhdException refused(String resource, String message) {
+    return new VhdException(message + " (" + resource + ")", resource, null);
+  }
 
   /** A parsed, healthy image open for writing. */
   private static final class Target implements AutoCloseable {
@@ -218,7 +227,7 @@ public final class Maintenance {
       // Shrink only over blocks that store nothing of this image's own.
       for (long b = (newSize + l.blockSize - 1) / l.blockSize; b < l.bat.length; b++) {
         if (l.bat[(int) b] != Layer.UNALLOCATED) {
-          throw new IOException(l.resource + ": cannot shrink to " + newSize + " bytes: block " + b
+          throw refused(l.resource, "cannot shrink to " + newSize + " bytes: block " + b
               + " (from " + b * l.blockSize + ") stores data; only unused space can be cut");
         }
       }
@@ -311,15 +320,15 @@ public final class Maintenance {
   private static void requireNoParentData(Target t, long oldSize, long newSize) throws IOException {
     Path path = t.layer.path;
     if (path == null) {
-      throw new IOException(t.layer.resource + ": cannot find the parent to grow a differencing disk");
+      throw refused(t.layer.resource, "cannot find the parent to grow a differencing disk");
     }
     try (VhdImage chain = io.github.vhd4j.Vhd.open(path)) {
       VhdImage parent = chain.getParent();
       if (parent == null) {
-        throw new IOException(t.layer.resource + ": cannot find the parent to grow a differencing disk");
+        throw refused(t.layer.resource, "cannot find the parent to grow a differencing disk");
       }
       if (newSize > parent.getSize()) {
-        throw new IOException(t.layer.resource + ": cannot grow to " + newSize + " bytes: the parent has "
+        throw refused(t.layer.resource, "cannot grow to " + newSize + " bytes: the parent has "
             + parent.getSize() + " (7-Zip and libvhdi cannot read a child larger than its parent); resize the"
             + " parent first");
       }
@@ -328,7 +337,7 @@ public final class Maintenance {
       }
       for (Extent e : parent.map(oldSize, newSize - oldSize)) {
         if (e.data()) {
-          throw new IOException(t.layer.resource + ": cannot grow to " + newSize + " bytes: the parent stores"
+          throw refused(t.layer.resource, "cannot grow to " + newSize + " bytes: the parent stores"
               + " data at " + e.start() + ", which would show through in the new space");
         }
       }
@@ -400,7 +409,7 @@ public final class Maintenance {
       s.read(p, b, 0, n);
       for (int i = 0; i < n; i++) {
         if (b.get(i) != 0) {
-          throw new IOException(resource + ": cannot shrink to " + newSize + " bytes: the disk holds data at "
+          throw refused(resource, "cannot shrink to " + newSize + " bytes: the disk holds data at "
               + (p + i - base) + "; only unused space can be cut");
         }
       }
@@ -572,7 +581,7 @@ public final class Maintenance {
       VhdImage parent = c.getParent();
       parentPath = parent == null ? null : parent.getPath();
       if (parentPath == null) {
-        throw new IOException(child + ": the parent has no file path");
+        throw refused(child.toString(), "the parent has no file path");
       }
       childSize = c.getSize();
       if (parent.getSize() < childSize) {

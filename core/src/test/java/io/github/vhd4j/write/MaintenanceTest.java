@@ -15,6 +15,7 @@ import io.github.vhd4j.Severity;
 import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.UnsupportedVhdFeatureException;
 import io.github.vhd4j.Vhd;
+import io.github.vhd4j.VhdException;
 import io.github.vhd4j.VhdImage;
 import io.github.vhd4j.testing.TestImage;
 import java.io.IOException;
@@ -102,8 +103,9 @@ class MaintenanceTest {
         .withSizeMode(SizeMode.EXACT))) {
       img.write(5 * BLOCK + 700, ByteBuffer.wrap(random(100, 3)));
     }
-    IOException e = assertThrows(IOException.class, () -> Vhd.resize(p, 2 * BLOCK, SizeMode.EXACT));
+    VhdException e = assertThrows(VhdException.class, () -> Vhd.resize(p, 2 * BLOCK, SizeMode.EXACT));
     assertTrue(e.getMessage().contains("only unused space"), e.getMessage());
+    assertEquals(p.toString(), e.getResource(), "a refusal names the image it refuses to change");
     // Cutting inside block 5 but past its data: the rest of the block is zeros, allowed.
     Vhd.resize(p, 5 * BLOCK + 1024, SizeMode.EXACT);
     assertThrows(IOException.class, () -> Vhd.resize(p, 5 * BLOCK + 512, SizeMode.EXACT));
@@ -139,8 +141,9 @@ class MaintenanceTest {
     assertTrue(Files.notExists(dir.resolve("c.vhd")));
     Path child = dir.resolve("c2.vhd");
     Vhd.create(child, CreateOptions.differencing(base)).close();
-    IOException g = assertThrows(IOException.class, () -> Vhd.resize(child, 8 * BLOCK, SizeMode.EXACT));
+    VhdException g = assertThrows(VhdException.class, () -> Vhd.resize(child, 8 * BLOCK, SizeMode.EXACT));
     assertTrue(g.getMessage().contains("resize the parent first"), g.getMessage());
+    assertEquals(child.toString(), g.getResource());
   }
 
   @Test
@@ -153,8 +156,9 @@ class MaintenanceTest {
     Path child = dir.resolve("small.vhd");
     Vhd.create(child, CreateOptions.differencing(base).withSize(4 * BLOCK)).close();
     byte[] file = Files.readAllBytes(child);
-    IOException e = assertThrows(IOException.class, () -> Vhd.resize(child, 8 * BLOCK, SizeMode.EXACT));
+    VhdException e = assertThrows(VhdException.class, () -> Vhd.resize(child, 8 * BLOCK, SizeMode.EXACT));
     assertTrue(e.getMessage().contains("parent stores data"), e.getMessage());
+    assertEquals(child.toString(), e.getResource());
     assertArrayEquals(file, Files.readAllBytes(child));
     Vhd.resize(child, 6 * BLOCK, SizeMode.EXACT);  // up to the parent's data: allowed
     assertArrayEquals(new byte[(int) (2 * BLOCK)], Arrays.copyOfRange(content(child), (int) (4 * BLOCK),
