@@ -57,6 +57,8 @@ internal class ChainsTest {
       assertEquals("base.vhd", ref.parentName)
       assertEquals(c.base.uuid, ref.parentUuid)
       assertEquals(c.childPath, ref.childPath)
+      assertEquals(c.childPath.toString(), ref.child)
+      assertEquals(c.base.timestamp, ref.parentTimestamp)
       assertTrue(ref.suggestedPaths.isNotEmpty())
       assertEquals(listOf("W2ku", "W2ru"), ref.locators.map { it.platform()?.label() })
       assertEquals(listOf(".\\base.vhd"), ref.locators.mapNotNull { it.path }.filter { it.startsWith(".") })
@@ -75,6 +77,8 @@ internal class ChainsTest {
         listOf(ParentCandidate.Outcome.MISSING, ParentCandidate.Outcome.ACCEPTED),
         resolution.candidates.map { it.outcome })
 
+      // The parent belongs to the child: closing it on its own does nothing.
+      parent.close()
       val content = ByteBuffer.allocate(image.size.toInt())
       image.readFully(0, content)
       assertContentEquals(c.child.expectedContent(c.base.expectedContent()), content.array())

@@ -2,21 +2,30 @@ package io.github.vhd4j.kotlin
 
 import io.github.vhd4j.CheckOptions
 import io.github.vhd4j.OpenOptions
+import io.github.vhd4j.ParentCandidate
+import io.github.vhd4j.ParentCycleException
+import io.github.vhd4j.ParentMismatchException
+import io.github.vhd4j.ParentNotFoundException
+import io.github.vhd4j.Problem
 import io.github.vhd4j.ProblemCode
 import io.github.vhd4j.Severity
+import io.github.vhd4j.UnsupportedVhdFeatureException
 import io.github.vhd4j.Vhd
 import io.github.vhd4j.VhdException
 import io.github.vhd4j.VhdFormatException
+import io.github.vhd4j.VhdLimitException
 import io.github.vhd4j.testing.TestImage
 import java.io.IOException
 import java.nio.ByteBuffer
 import java.nio.file.Path
+import java.util.UUID
 import kotlin.test.assertContentEquals
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
 import kotlin.test.assertIs
 import kotlin.test.assertNotNull
+import kotlin.test.assertNull
 import kotlin.test.assertTrue
 import kotlin.test.fail
 import org.junit.jupiter.api.Test
@@ -122,5 +131,110 @@ internal class ErrorsTest {
     val inMemory = Vhd.check(ByteBuffer.wrap(source.toBytes()), CheckOptions.defaults())
     assertEquals("memory", inMemory.resource)
     assertTrue(inMemory.contains(ProblemCode.HEADER_CHECKSUM))
+  }
+
+  /** What a Kotlin caller does with any failure: one `when`, the most specific types first. */
+  private fun verdict(e: Exception): String = when (e) {
+    is VhdLimitException -> "limit ${e.code}: ${e.requested} > ${e.limit}"
+    is VhdFormatException -> "format ${e.code} at ${e.fileOffset}"
+    is ParentCycleException -> "cycle ${e.candidates.map { it.outcome }}"
+    is ParentMismatchException -> "mismatch ${e.candidates.map { it.outcome }}"
+    is ParentNotFoundException -> "no parent ${e.parentUuid}"
+    is UnsupportedVhdFeatureException -> "unsupported in ${e.resource}"
+    is VhdException -> "other in ${e.resource}"
+    else -> "not vhd4j: ${e.javaClass.simpleName}"
+  }
+
+  @Test
+  fun shouldDispatchEveryExceptionTypeWithWhen() {
+    val problem = Problem(ProblemCode.BLOCK_SIZE_LIMIT, Severity.ERROR, "a.vhd", "header", "blockSize", 544,
+      "at most 268435456", "536870912", "the block size is above the limit")
+    val warning = problem.withSeverity(Severity.WARNING)
+    val uuid = UUID.fromString("00000000-0000-0000-0000-00000000000a")
+    val tried = listOf(ParentCandidate(Path.of("b.vhd"), "parent name", ParentCandidate.Outcome.UUID_MISMATCH, ""))
+    val limit = VhdLimitException(problem, 512L shl 20, Vhd.MAX_BLOCK_SIZE)
+    val format = VhdFormatException(problem, listOf(warning, problem))
+    val missing = ParentNotFoundException("no parent found", "a.vhd", uuid, listOf(), IOException("disk gone"))
+    val unsupported = UnsupportedVhdFeatureException("a raw parent", "a.vhd", null)
+    val cases = listOf(
+      limit to "limit BLOCK_SIZE_LIMIT: 536870912 > 268435456",
+      format to "format BLOCK_SIZE_LIMIT at 544",
+      VhdFormatException(problem.withSeverity(Severity.ERROR)) to "format BLOCK_SIZE_LIMIT at 544",
+      ParentCycleException("the chain loops", "a.vhd", uuid, tried) to "cycle [UUID_MISMATCH]",
+      ParentMismatchException("not the parent", "a.vhd", uuid, tried, null) to "mismatch [UUID_MISMATCH]",
+      missing to "no parent $uuid",
+      unsupported to "unsupported in a.vhd",
+      VhdException("something else", "a.vhd", null) to "other in a.vhd",
+      IOException("plain") to "not vhd4j: IOException",
+    )
+    for ((e, expected) in cases) {
+      assertEquals(expected, verdict(e))
+    }
+
+    // What the constructors make of their arguments.
+    assertEquals(listOf(warning, problem), format.problems)
+    assertEquals(listOf(problem), VhdFormatException(problem).problems)
+    assertEquals("header.blockSize at offset 544 (0x220): the block size is above the limit (a.vhd)", limit.message)
+    assertEquals(problem.describe(), limit.detail)
+    assertEquals(
+      "no parent found (a.vhd); tried: no candidate path (no usable locator or parent name)", missing.message)
+    assertEquals("disk gone", missing.cause?.message)
+    assertEquals("a raw parent (a.vhd)", unsupported.message)
+    assertNull(unsupported.cause)
+  }
+
+  @Test
+  fun shouldReportLimitsWithWhatWasAskedFor() {
+    val path = TestImage.dynamic(4L shl 20, 1L shl 30).writeTo(dir.resolve("huge-blocks.vhd"))
+    val e = assertFailsWith<VhdLimitException> { Vhd.open(path) }
+    assertEquals("limit BLOCK_SIZE_LIMIT: ${1L shl 30} > ${Vhd.MAX_BLOCK_SIZE}", verdict(e))
+    assertEquals(1L shl 30, e.requested)
+    assertEquals(Vhd.MAX_BLOCK_SIZE, e.limit)
+    assertEquals("blockSize", e.field)
+    assertTrue(ProblemCode.BLOCK_SIZE_LIMIT in Vhd.check(path))
+  }
+
+  @Test
+  fun shouldTellMismatchedAndCyclicParentsApart() {
+    val blockSize = 512L * 1024
+    val base = TestImage.dynamic(1L shl 20, blockSize).fill(0, 4096, 0x11)
+    base.writeTo(dir.resolve("base.vhd"))
+    val child = TestImage.differencing(base, "base.vhd", blockSize)
+    child.parentUuid = UUID.randomUUID()
+    val path = child.writeTo(dir.resolve("child.vhd"))
+    val mismatch = assertFailsWith<ParentMismatchException> { Vhd.open(path) }
+    assertEquals("mismatch [UUID_MISMATCH]", verdict(mismatch))
+    assertEquals(child.parentUuid, mismatch.parentUuid)
+    assertEquals(dir.resolve("base.vhd"), mismatch.candidates.single().path)
+    assertTrue("${child.parentUuid}" in mismatch.candidates.single().detail, mismatch.candidates.single().detail)
+    // Old Virtual PC chains record no usable UUID: with verification off, an equal size will do.
+    Vhd.open(path, OpenOptions.defaults().withVerifyParentUuid(false)).use { image ->
+      assertEquals(base.uuid, image.parent?.footer?.uniqueId)
+      assertEquals(base.expectedContent().toList(), image.newInputStream().use { it.readBytes() }.toList())
+    }
+
+    val self = TestImage.differencing(TestImage.dynamic(1L shl 20, blockSize), "self.vhd", blockSize)
+    self.parentUuid = self.uuid
+    self.parentTimestamp = self.timestamp
+    val selfPath = self.writeTo(dir.resolve("self.vhd"))
+    val cycle = assertFailsWith<ParentCycleException> { Vhd.open(selfPath) }
+    assertEquals("cycle [CYCLE]", verdict(cycle))
+    assertTrue(ProblemCode.PARENT_CYCLE in Vhd.check(selfPath))
+  }
+
+  @Test
+  fun shouldCheckChannelsAndBuffersWithDefaultsOrOptions() {
+    val (source, _) = badHeaderChecksum()
+    val bytes = source.toBytes()
+    val fromBuffer = Vhd.check(ByteBuffer.wrap(bytes))
+    assertEquals("memory", fromBuffer.resource)
+    assertTrue(ProblemCode.HEADER_CHECKSUM in fromBuffer)
+    val fromChannel = io.github.vhd4j.testing.MemoryChannel(bytes, 700).use { channel ->
+      Vhd.check(channel, "uploaded.vhd", CheckOptions.defaults().withDeep(true))
+    }
+    assertEquals("uploaded.vhd", fromChannel.resource)
+    assertTrue(fromChannel.deep)
+    assertTrue(fromChannel.problems.map { it.code }.containsAll(fromBuffer.problems.map { it.code }))
+    assertTrue(fromChannel.problems.all { it.resource == "uploaded.vhd" })
   }
 }

@@ -1,13 +1,16 @@
 package io.github.vhd4j.kotlin
 
 import io.github.vhd4j.CheckOptions
+import io.github.vhd4j.CreateOptions
 import io.github.vhd4j.DiskType
 import io.github.vhd4j.OpenOptions
 import io.github.vhd4j.ParentLocator
 import io.github.vhd4j.ParentReference
 import io.github.vhd4j.Problem
+import io.github.vhd4j.ProgressListener
 import io.github.vhd4j.Vhd
 import io.github.vhd4j.VhdFormatException
+import io.github.vhd4j.mmap.MappedStorage
 import io.github.vhd4j.testing.TestImage
 import java.nio.ByteBuffer
 import java.nio.file.Path
@@ -132,5 +135,31 @@ internal class NullnessTest {
     val withPath =
       ParentReference("child", dir.resolve("child.vhd"), ref.parentUuid, 0, "base.vhd", listOf(), listOf())
     assertEquals(listOf(dir.resolve("base.vhd")), resolver.candidates(withPath))
+  }
+
+  @Test
+  fun shouldTypeOptionsFactoriesAndMaintenanceResults() {
+    val create = CreateOptions.dynamic(1L shl 20)
+    nullable(staticType(create.parent))
+    nullable(staticType(create.uniqueId))
+    nonNull(staticType(create.openOptions))
+    nonNull(staticType(CreateOptions.differencing(dir.resolve("base.vhd"))))
+    nonNull(staticType(CheckOptions.defaults().openOptions))
+    nonNull(staticType(MappedStorage.options()))
+    nonNull(staticType(ProgressListener.none()))
+
+    val path = dir.resolve("d.vhd")
+    Vhd.create(path, create).use { image ->
+      nullable(staticType(image.view(0, 512)))
+      nonNull(staticType(image.sizeInfo))
+    }
+    val actions = Vhd.repair(path, true)
+    nonNull(staticType(actions))
+    assertTrue(actions.isEmpty(), "$actions")
+    val child = dir.resolve("child.vhd")
+    Vhd.create(child, CreateOptions.differencing(path)).close()
+    val parent = Vhd.commit(child, OpenOptions.defaults(), ProgressListener.none())
+    nonNull(staticType(parent))
+    assertEquals(path.toRealPath(), parent.toRealPath())
   }
 }

@@ -1,16 +1,24 @@
 package io.github.vhd4j.kotlin
 
+import io.github.vhd4j.CheckOptions
 import io.github.vhd4j.DiskType
 import io.github.vhd4j.Extent
 import io.github.vhd4j.OpenOptions
+import io.github.vhd4j.ProblemCode
 import io.github.vhd4j.SizePolicy
 import io.github.vhd4j.SizeSource
+import io.github.vhd4j.StorageMode
 import io.github.vhd4j.Vhd
+import io.github.vhd4j.mmap.MappedStorage
+import io.github.vhd4j.testing.MemoryChannel
 import io.github.vhd4j.testing.TestImage
 import java.io.EOFException
 import java.nio.ByteBuffer
+import java.nio.channels.FileChannel
 import java.nio.channels.NonWritableChannelException
+import java.nio.file.Files
 import java.nio.file.Path
+import java.nio.file.StandardOpenOption
 import kotlin.test.assertContentEquals
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
@@ -178,5 +186,112 @@ internal class ReadingTest {
       assertNotNull(bytes)
       assertEquals(image.size, bytes.size.toLong())
     }
+  }
+
+  @Test
+  fun shouldOpenInMemoryImagesWithTheDefaults() {
+    val source = sample()
+    Vhd.open(ByteBuffer.wrap(source.toBytes())).use { image ->
+      assertEquals(OpenOptions.defaults().sizePolicy, image.sizeInfo.policy)
+      assertContentEquals(source.expectedContent(), image.newInputStream().use { it.readBytes() })
+    }
+  }
+
+  @Test
+  fun shouldOpenChannelsThatStayTheCallers() {
+    val source = sample()
+    val expected = source.expectedContent()
+    val path = source.writeTo(dir.resolve("disk.vhd"))
+    FileChannel.open(path, StandardOpenOption.READ).use { channel ->
+      Vhd.open(channel, OpenOptions.defaults()).use { image ->
+        assertEquals("channel", image.resource)
+        assertNull(image.path)
+        assertContentEquals(expected, image.newInputStream().use { it.readBytes() })
+      }
+      assertTrue(channel.isOpen, "closing the image leaves the caller's channel open")
+      Vhd.open(channel, "disk from a channel", OpenOptions.defaults()).use { image ->
+        assertEquals("disk from a channel", image.resource)
+        assertEquals(source.uuid, image.footer.uniqueId)
+      }
+      val report = Vhd.check(channel, "checked", CheckOptions.defaults())
+      assertEquals("checked", report.resource)
+      assertFalse(report.hasErrors(), "${report.problems}")
+    }
+    // Any seekable channel will do, even one that returns a few bytes per read.
+    MemoryChannel(source.toBytes(), 100).use { channel ->
+      Vhd.open(channel, "trickle", OpenOptions.defaults()).use { image ->
+        val bytes = ByteBuffer.allocate(image.size.toInt())
+        image.readFully(0, bytes)
+        assertContentEquals(expected, bytes.array())
+      }
+    }
+  }
+
+  @Test
+  fun shouldHandOutZeroCopyViewsOnlyOfMemory() {
+    val source = sample()
+    val expected = source.expectedContent()
+    Vhd.open(ByteBuffer.wrap(source.toBytes())).use { image ->
+      // Stored contiguously in memory: a view. Unallocated: null, and Kotlin makes the caller say what then.
+      val view = image.view(4096, 1000) ?: error("block 0 stores this range")
+      assertTrue(view.isReadOnly)
+      assertContentEquals(expected.copyOfRange(4096, 5096), ByteArray(view.remaining()).also { view.get(it) })
+      assertNull(image.view(3 * blockSize, 512))
+      val zeros = image.view(3 * blockSize, 512)?.remaining() ?: 0
+      assertEquals(0, zeros)
+      assertFailsWith<IllegalArgumentException> { image.view(image.size, 1) }
+    }
+    Vhd.open(source.writeTo(dir.resolve("disk.vhd"))).use { image ->
+      assertNull(image.view(4096, 1000), "a file read through a channel has no memory to share")
+    }
+  }
+
+  @Test
+  fun shouldReadThroughMemoryMapping() {
+    val source = sample()
+    val expected = source.expectedContent()
+    val path = source.writeTo(dir.resolve("disk.vhd"))
+    assertTrue(MappedStorage.isUnmapSupported(), "every standard JDK 17+ unmaps on close")
+    val mapped = MappedStorage.options()
+    assertEquals(StorageMode.MAPPED, mapped.storage)
+    assertEquals(OpenOptions.defaults().withStorage(StorageMode.MAPPED), mapped)
+    Vhd.open(path, mapped).use { image ->
+      assertTrue(image.warnings.none { it.code == ProblemCode.STORAGE_FALLBACK }, "${image.warnings}")
+      assertContentEquals(expected, image.newInputStream().use { it.readBytes() })
+      val view = image.view(4096, 1000) ?: error("a mapped file shares its memory")
+      assertEquals(expected[4096], view.get(0))
+    }
+    // Small chunks: every read crosses chunk boundaries, with the same result.
+    Vhd.open(path, mapped.withMapChunkSize(4096)).use { image ->
+      val bytes = ByteBuffer.allocate(image.size.toInt())
+      image.readFully(0, bytes)
+      assertContentEquals(expected, bytes.array())
+    }
+  }
+
+  @Test
+  fun shouldProbeFilesWithoutOpeningThem() {
+    val vhd = sample().writeTo(dir.resolve("disk.vhd"))
+    val raw = Files.write(dir.resolve("disk.raw"), ByteArray(4096) { 1 })
+    val damaged = TestImage.fixed(64L * 1024).also { it.footerChecksum = 1L }.writeTo(dir.resolve("damaged.vhd"))
+    assertTrue(Vhd.probe(vhd))
+    assertTrue(Vhd.hasFooterCookie(vhd))
+    assertFalse(Vhd.probe(raw))
+    assertFalse(Vhd.hasFooterCookie(raw))
+    assertFalse(Vhd.probe(damaged), "a footer with a wrong checksum is not a valid footer")
+    assertTrue(Vhd.hasFooterCookie(damaged), "but it is a damaged VHD, not raw data")
+  }
+
+  @Test
+  fun shouldCloseOnceAndKeepAnsweringMetadata() {
+    val path = sample().writeTo(dir.resolve("disk.vhd"))
+    val image = Vhd.open(path)
+    val size = image.size
+    image.close()
+    image.close()
+    assertEquals(size, image.size, "parsed metadata outlives close")
+    assertEquals(DiskType.DYNAMIC, image.footer.diskType)
+    assertFailsWith<IllegalStateException> { image.newChannel() }
+    assertFailsWith<IllegalStateException> { image.map() }
   }
 }
