@@ -58,7 +58,7 @@ final class CompactCommand extends ImageCommand {
       }
     }
     bar.finish();
-    io.out.println("compacted " + Errors.oneLine(label) + ": file " + saved + " bytes smaller");
+    io.out.println("compacted " + Errors.oneLine(label) + ": file " + Sizes.humanExact(saved) + " smaller");
     return 0;
   }
 }

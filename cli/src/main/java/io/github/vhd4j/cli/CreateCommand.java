@@ -197,7 +197,7 @@ final class CreateCommand extends BaseCommand {
         .append(InfoCommand.diskType(img.getDiskType()))
         .append(", virtual size ").append(Sizes.humanExact(img.getSize()));
     if (img.getDiskType() != DiskType.FIXED) {
-      sb.append(", block size ").append(Sizes.human(img.getBlockSize()));
+      sb.append(", block size ").append(Sizes.humanExact(img.getBlockSize()));
     }
     if (parent != null) {
       sb.append(", parent ").append(Errors.oneLine(parent.toString()));

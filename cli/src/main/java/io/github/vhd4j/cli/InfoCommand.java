@@ -131,9 +131,10 @@ final class InfoCommand extends ImageCommand {
     o.println("file format: vhd");
     o.println("disk type: " + diskType(img.getDiskType()));
     o.println("virtual size: " + Sizes.humanExact(img.getSize()));
-    o.println("disk size: " + Sizes.human(fileLength));
+    o.println("disk size: " + Sizes.humanExact(fileLength));
     if (img.getDiskType() != DiskType.FIXED) {
-      o.println("cluster_size: " + img.getBlockSize());
+      // qemu-img's key and bare number first, so that scripts written for its output still read it.
+      o.println("cluster_size: " + img.getBlockSize() + " (" + Sizes.human(img.getBlockSize()) + ")");
     }
     o.println("current size: " + Sizes.humanExact(s.currentSize()));
     o.println("original size: " + Sizes.humanExact(s.originalSize()));
