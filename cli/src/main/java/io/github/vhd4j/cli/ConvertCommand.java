@@ -41,10 +41,12 @@ final class ConvertCommand extends BaseCommand {
   }
 
   @Option(names = "-f", paramLabel = "vhd|raw", converter = Converters.Format.class,
+      completionCandidates = Converters.Format.class,
       description = "Input format. Default: detected (VHD when a footer cookie is found, else raw).")
   @Nullable ImageFormat inputFormat;
 
   @Option(names = "-O", paramLabel = "raw|fixed|dynamic", converter = Converters.OutputFormat.class,
+      completionCandidates = Converters.OutputFormat.class,
       description = "Output format: raw, or a fixed or dynamic VHD (vhd and vpc mean dynamic). Default: raw.")
   Output outputFormat = Output.RAW;
 
@@ -53,6 +55,7 @@ final class ConvertCommand extends BaseCommand {
   @Nullable Long blockSize;
 
   @Option(names = "--size-mode", paramLabel = "chs|exact", converter = Converters.Mode.class,
+      completionCandidates = Converters.Mode.class,
       description = "VHD output: exact keeps the input's size (rounded up to a whole sector); chs rounds it"
           + " up to a CHS geometry, as qemu-img convert -O vpc does. Default: exact.")
   @Nullable SizeMode sizeMode;

@@ -31,6 +31,7 @@ final class CreateCommand extends BaseCommand {
   static final String EXISTS = "already exists (create never overwrites a file)";
 
   @Option(names = "-t", paramLabel = "fixed|dynamic|differencing", converter = Converters.Type.class,
+      completionCandidates = Converters.Type.class,
       description = "Disk type. Default: dynamic (fixed with --azure).")
   @Nullable DiskType type;
 
@@ -49,6 +50,7 @@ final class CreateCommand extends BaseCommand {
   @Nullable Long blockSize;
 
   @Option(names = "--size-mode", paramLabel = "chs|exact", converter = Converters.Mode.class,
+      completionCandidates = Converters.Mode.class,
       description = "chs: round the size up to what a CHS geometry addresses, as qemu-img does, so that"
           + " every reader sees the same size; exact: exactly N bytes (a whole number of 512-byte"
           + " sectors), as Hyper-V and Azure make them. Default: chs; exact with --azure and for"

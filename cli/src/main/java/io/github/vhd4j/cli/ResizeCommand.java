@@ -24,6 +24,7 @@ import picocli.CommandLine.Parameters;
     footer = {"  vhd resize disk.vhd 16G", "  vhd resize --size-mode chs disk.vhd 64M"})
 final class ResizeCommand extends BaseCommand {
   @Option(names = "--size-mode", paramLabel = "chs|exact", converter = Converters.Mode.class,
+      completionCandidates = Converters.Mode.class,
       description = "exact: exactly SIZE bytes, which must be a whole number of 512-byte sectors; chs: SIZE"
           + " rounded up to what a CHS geometry addresses, as create does by default. Default: exact.")
   SizeMode sizeMode = SizeMode.EXACT;
