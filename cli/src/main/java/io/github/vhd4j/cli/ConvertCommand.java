@@ -26,7 +26,9 @@ import picocli.CommandLine.Parameters;
         "Raw output is sparse: unallocated ranges and 64 KiB chunks of zeros are left as holes. VHD output"
             + " keeps all-zero blocks unallocated (dynamic) or as holes (fixed); a differencing chain"
             + " becomes one flat image."},
-    footerHeading = "%nExamples:%n",
+    exitCodeListHeading = Help.EXIT_CODES,
+    exitCodeList = {Help.OK, Help.FAILED},
+    footerHeading = Help.EXAMPLES,
     footer = {"  vhd convert -p -O raw disk.vhd disk.raw", "  vhd convert -O dynamic disk.raw disk.vhd",
         "  vhd convert -O dynamic child.vhd flat.vhd"})
 final class ConvertCommand extends BaseCommand {

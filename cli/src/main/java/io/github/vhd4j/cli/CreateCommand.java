@@ -23,7 +23,9 @@ import picocli.CommandLine.Parameters;
         "OUT is never overwritten: an existing file is an error.",
         "vhd looks for the parent of a differencing disk only in the disk's own directory, so keep both"
             + " in the same one."},
-    footerHeading = "%nExamples:%n",
+    exitCodeListHeading = Help.EXIT_CODES,
+    exitCodeList = {Help.OK, Help.FAILED},
+    footerHeading = Help.EXAMPLES,
     footer = {"  vhd create --size 8G disk.vhd", "  vhd create -t differencing --parent base.vhd child.vhd",
         "  vhd create --azure --size 30G upload.vhd"})
 final class CreateCommand extends BaseCommand {

@@ -25,10 +25,14 @@ import picocli.CommandLine.Option;
         + " every warning found while opening it.",
         "The disk size / actual-size is the file length: Java cannot see which blocks of a sparse file"
         + " are allocated, so it can be larger than what qemu-img reports."},
-    footerHeading = "%nExample:%n",
-    footer = "  vhd info --json disk.vhd")
+    exitCodeListHeading = Help.EXIT_CODES,
+    exitCodeList = {Help.OK, Help.FAILED},
+    footerHeading = Help.EXAMPLES,
+    footer = {"  vhd info disk.vhd", "  vhd info --json child.vhd | jq '.\"backing-chain\"'",
+        "  vhd info --lenient --size-policy current damaged.vhd"})
 final class InfoCommand extends ImageCommand {
-  @Option(names = "--json", description = "Print JSON (qemu-img's key names where they overlap).")
+  @Option(names = "--json", description = "Print JSON (qemu-img's key names where they overlap;"
+      + " docs/cli-json.md).")
   boolean json;
 
   InfoCommand(Io io) {

@@ -141,11 +141,19 @@ public final class Main {
       description = "Inspect, check, read, convert and create Microsoft VHD disk images; resize, compact and"
           + " repair them, and commit differencing disks into their parents.",
       synopsisSubcommandLabel = "COMMAND",
-      footerHeading = "%nExamples:%n",
-      footer = {"  vhd info disk.vhd", "  vhd check --json disk.vhd", "  vhd convert -O raw disk.vhd disk.raw",
+      exitCodeListHeading = Help.EXIT_CODES,
+      exitCodeList = {"0:Success; check found no errors, compare found the images identical, repair found"
+          + " nothing left to repair.",
+          "1:A negative answer: check found errors, compare found a difference, repair has changes pending"
+              + " (--dry-run) or left errors it cannot fix.",
+          Help.FAILED,
+          "141:cat only: the program reading its output closed the pipe (as for a process killed by"
+              + " SIGPIPE)."},
+      footerHeading = Help.EXAMPLES,
+      footer = {"  vhd info disk.vhd", "  vhd check --json disk.vhd", "  vhd convert -p -O raw disk.vhd disk.raw",
           "  vhd create --size 8G disk.vhd", "  vhd repair --dry-run disk.vhd",
-          "", "Exit codes: 0 success, 1 errors found, images differ or repairs pending, 2 failure or usage"
-              + " error."})
+          "", "Run 'vhd COMMAND --help' for a command's options, examples and exit codes. Shell completion"
+              + " for bash and zsh: source <(vhd generate-completion)"})
   static final class Top implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
