@@ -12,12 +12,15 @@ import picocli.CommandLine.Option;
 
 /** {@code vhd check}: validates an image and its parent chain, like {@code qemu-img check}. */
 @Command(name = "check", versionProvider = VersionProvider.class,
-    description = {"Validate a VHD image and its parent chain and list every problem found.",
-        "Exit code 0: no errors; 1: errors found; 2: the image could not be read."},
-    footerHeading = "%nExamples:%n",
-    footer = {"  vhd check --deep --json disk.vhd", "  vhd check --azure upload.vhd"})
+    description = {"Validate a VHD image and its parent chain and list every problem found: errors, warnings"
+        + " and notes (info), each with the structure, field and file offset it is about."},
+    exitCodeListHeading = Help.EXIT_CODES,
+    exitCodeList = {"0:No errors were found (warnings and notes may be listed).", "1:Errors were found.",
+        Help.FAILED},
+    footerHeading = Help.EXAMPLES,
+    footer = {"  vhd check disk.vhd", "  vhd check --deep --json disk.vhd", "  vhd check --azure upload.vhd"})
 final class CheckCommand extends ImageCommand {
-  @Option(names = "--json", description = "Print JSON.")
+  @Option(names = "--json", description = "Print JSON: the counts and every problem (docs/cli-json.md).")
   boolean json;
 
   @Option(names = "--deep",

@@ -17,8 +17,10 @@ import picocli.CommandLine.Parameters;
         "Other differencing disks over the same parent see the committed data too. No other program may"
             + " have the parent open. The chain is opened with the options below (--lenient,"
             + " --size-policy); vhd looks for the parent only in the child's directory."},
-    footerHeading = "%nExample:%n",
-    footer = "  vhd commit -p child.vhd")
+    exitCodeListHeading = Help.EXIT_CODES,
+    exitCodeList = {Help.OK, Help.FAILED},
+    footerHeading = Help.EXAMPLES,
+    footer = {"  vhd commit -p child.vhd", "  vhd commit child.vhd && rm child.vhd"})
 final class CommitCommand extends BaseCommand {
   @Option(names = "-p", description = "Show a progress bar on standard error.")
   boolean progress;

@@ -14,6 +14,7 @@ final class CommonOptions {
   boolean lenient;
 
   @Option(names = "--size-policy", paramLabel = "auto|chs|current", converter = Converters.Policy.class,
+      completionCandidates = Converters.Policy.class,
       defaultValue = "auto",
       description = "Which footer size is the disk size: auto (QEMU's rule: CHS geometry for the"
           + " creators 'vpc ' and 'qemu'), chs, or current (the current-size field)."
@@ -21,6 +22,7 @@ final class CommonOptions {
   SizePolicy sizePolicy = SizePolicy.AUTO;
 
   @Option(names = "--storage", paramLabel = "mapped|filechannel", converter = Converters.Storage.class,
+      completionCandidates = Converters.Storage.class,
       description = "How image files are read: mapped (memory-mapped, the fast path for reads) or"
           + " filechannel. A file that cannot be mapped is read through a file channel, with a"
           + " warning. Default: mapped; filechannel for convert.")

@@ -19,8 +19,10 @@ import picocli.CommandLine.Option;
             + " repair) and not in a saved state; --lenient does not change that. Fixed disks have no"
             + " blocks to drop, and a differencing disk's zero blocks hide its parent's data, so both are"
             + " refused."},
-    footerHeading = "%nExample:%n",
-    footer = "  vhd compact -p disk.vhd")
+    exitCodeListHeading = Help.EXIT_CODES,
+    exitCodeList = {Help.OK, Help.FAILED},
+    footerHeading = Help.EXAMPLES,
+    footer = {"  vhd compact -p disk.vhd", "  vhd check disk.vhd && vhd compact disk.vhd"})
 final class CompactCommand extends ImageCommand {
   @Option(names = "-p", description = "Show a progress bar on standard error.")
   boolean progress;
@@ -58,7 +60,7 @@ final class CompactCommand extends ImageCommand {
       }
     }
     bar.finish();
-    io.out.println("compacted " + Errors.oneLine(label) + ": file " + saved + " bytes smaller");
+    io.out.println("compacted " + Errors.oneLine(label) + ": file " + Sizes.humanExact(saved) + " smaller");
     return 0;
   }
 }

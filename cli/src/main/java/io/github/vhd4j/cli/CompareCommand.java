@@ -1,7 +1,10 @@
 package io.github.vhd4j.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,21 +15,30 @@ import picocli.CommandLine.Parameters;
     description = {"Compare the guest content of two images (VHD or raw, in any combination).",
         "Images of different sizes are identical when the larger one holds only zeros past the end of"
             + " the smaller one, unless --strict is given.",
-        "The first differing byte is reported (qemu-img rounds it down to a sector).",
-        "Exit code 0: identical; 1: different; 2: an image could not be read."},
-    footerHeading = "%nExample:%n",
-    footer = "  vhd compare disk.vhd disk.raw")
+        "The first differing byte is reported (qemu-img rounds it down to a sector)."},
+    exitCodeListHeading = Help.EXIT_CODES,
+    exitCodeList = {"0:The images are identical.", "1:They differ: in content, or in size with --strict.",
+        Help.FAILED},
+    footerHeading = Help.EXAMPLES,
+    footer = {"  vhd compare disk.vhd disk.raw", "  vhd compare -p --strict old.vhd new.vhd",
+        "  vhd compare --json child.vhd flat.vhd"})
 final class CompareCommand extends BaseCommand {
   @Option(names = "-f", paramLabel = "vhd|raw", converter = Converters.Format.class,
+      completionCandidates = Converters.Format.class,
       description = "Format of A. Default: detected.")
   @Nullable ImageFormat formatA;
 
   @Option(names = "-F", paramLabel = "vhd|raw", converter = Converters.Format.class,
+      completionCandidates = Converters.Format.class,
       description = "Format of B. Default: detected.")
   @Nullable ImageFormat formatB;
 
   @Option(names = {"-s", "--strict"}, description = "Images of different sizes differ.")
   boolean strict;
+
+  @Option(names = "--json", description = "Print JSON: the verdict, the first differing offset, both sizes and"
+      + " formats (docs/cli-json.md).")
+  boolean json;
 
   @Option(names = "-p", description = "Show a progress bar on standard error.")
   boolean progress;
@@ -52,36 +64,76 @@ final class CompareCommand extends BaseCommand {
         Source sb = Source.open(b, formatB, common.openOptions())) {
       long sizeA = sa.size();
       long sizeB = sb.size();
+      long mismatch = -1;
+      boolean identical;
       if (strict && sizeA != sizeB) {
+        // Like qemu-img: with --strict, different sizes are the answer; the content is not read.
+        identical = false;
+      } else {
+        mismatch = compare(sa, sb, sizeA, sizeB);
+        identical = mismatch < 0;
+      }
+      if (json) {
+        writeJson(sa, sb, identical, mismatch);
+      } else if (strict && sizeA != sizeB) {
         io.out.println("Strict mode: Image size mismatch!");
-        return 1;
-      }
-      long shared = Math.min(sizeA, sizeB);
-      long larger = Math.max(sizeA, sizeB);
-      Progress bar = new Progress(io.err, larger, progress);
-      long mismatch;
-      boolean ok = false;
-      try {
-        Comparer c = new Comparer(shared, bar);
-        mismatch = c.compare(sa, sb, shared);
-        if (mismatch < 0 && sizeA != sizeB) {
+      } else {
+        if (sizeA != sizeB && (identical || mismatch >= Math.min(sizeA, sizeB))) {
+          // As qemu-img: the warning only once the shared range has compared equal.
           io.out.println("Warning: Image size mismatch!");
-          mismatch = c.checkZero(sizeA > sizeB ? sa : sb, shared, larger);
         }
-        ok = true;
-      } finally {
-        if (!ok) {
-          bar.abort();
-        }
+        io.out.println(identical ? "Images are identical." : "Content mismatch at offset " + mismatch + "!");
       }
-      bar.finish();
-      if (mismatch >= 0) {
-        io.out.println("Content mismatch at offset " + mismatch + "!");
-        return 1;
-      }
-      io.out.println("Images are identical.");
-      return 0;
+      return identical ? 0 : 1;
     }
+  }
+
+  /** Compares the content, drawing the bar if asked; returns the first differing offset or -1. */
+  private long compare(Source sa, Source sb, long sizeA, long sizeB) throws CliException {
+    long shared = Math.min(sizeA, sizeB);
+    long larger = Math.max(sizeA, sizeB);
+    Progress bar = new Progress(io.err, larger, progress);
+    long mismatch;
+    boolean ok = false;
+    try {
+      Comparer c = new Comparer(shared, bar);
+      mismatch = c.compare(sa, sb, shared);
+      if (mismatch < 0 && sizeA != sizeB) {
+        mismatch = c.checkZero(sizeA > sizeB ? sa : sb, shared, larger);
+      }
+      ok = true;
+    } finally {
+      if (!ok) {
+        bar.abort();
+      }
+    }
+    bar.finish();
+    return mismatch;
+  }
+
+  private void writeJson(Source sa, Source sb, boolean identical, long mismatch) throws IOException {
+    try (JsonGenerator g = Json.pretty(io.out)) {
+      g.writeStartObject();
+      g.writeStringField("filename-a", a.toString());
+      g.writeStringField("filename-b", b.toString());
+      g.writeStringField("format-a", format(sa.format()));
+      g.writeStringField("format-b", format(sb.format()));
+      g.writeNumberField("size-a", sa.size());
+      g.writeNumberField("size-b", sb.size());
+      g.writeBooleanField("strict", strict);
+      g.writeBooleanField("identical", identical);
+      if (mismatch >= 0) {
+        g.writeNumberField("first-difference", mismatch);
+      } else {
+        g.writeNullField("first-difference");
+      }
+      g.writeEndObject();
+    }
+    io.out.println();
+  }
+
+  private static String format(ImageFormat f) {
+    return f.name().toLowerCase(Locale.ROOT);
   }
 
   /** The comparison loop and its buffers, allocated once. */

@@ -26,7 +26,9 @@ import picocli.CommandLine.Parameters;
         "Raw output is sparse: unallocated ranges and 64 KiB chunks of zeros are left as holes. VHD output"
             + " keeps all-zero blocks unallocated (dynamic) or as holes (fixed); a differencing chain"
             + " becomes one flat image."},
-    footerHeading = "%nExamples:%n",
+    exitCodeListHeading = Help.EXIT_CODES,
+    exitCodeList = {Help.OK, Help.FAILED},
+    footerHeading = Help.EXAMPLES,
     footer = {"  vhd convert -p -O raw disk.vhd disk.raw", "  vhd convert -O dynamic disk.raw disk.vhd",
         "  vhd convert -O dynamic child.vhd flat.vhd"})
 final class ConvertCommand extends BaseCommand {
@@ -41,10 +43,12 @@ final class ConvertCommand extends BaseCommand {
   }
 
   @Option(names = "-f", paramLabel = "vhd|raw", converter = Converters.Format.class,
+      completionCandidates = Converters.Format.class,
       description = "Input format. Default: detected (VHD when a footer cookie is found, else raw).")
   @Nullable ImageFormat inputFormat;
 
   @Option(names = "-O", paramLabel = "raw|fixed|dynamic", converter = Converters.OutputFormat.class,
+      completionCandidates = Converters.OutputFormat.class,
       description = "Output format: raw, or a fixed or dynamic VHD (vhd and vpc mean dynamic). Default: raw.")
   Output outputFormat = Output.RAW;
 
@@ -53,6 +57,7 @@ final class ConvertCommand extends BaseCommand {
   @Nullable Long blockSize;
 
   @Option(names = "--size-mode", paramLabel = "chs|exact", converter = Converters.Mode.class,
+      completionCandidates = Converters.Mode.class,
       description = "VHD output: exact keeps the input's size (rounded up to a whole sector); chs rounds it"
           + " up to a CHS geometry, as qemu-img convert -O vpc does. Default: exact.")
   @Nullable SizeMode sizeMode;

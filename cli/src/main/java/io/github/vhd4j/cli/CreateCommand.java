@@ -23,7 +23,9 @@ import picocli.CommandLine.Parameters;
         "OUT is never overwritten: an existing file is an error.",
         "vhd looks for the parent of a differencing disk only in the disk's own directory, so keep both"
             + " in the same one."},
-    footerHeading = "%nExamples:%n",
+    exitCodeListHeading = Help.EXIT_CODES,
+    exitCodeList = {Help.OK, Help.FAILED},
+    footerHeading = Help.EXAMPLES,
     footer = {"  vhd create --size 8G disk.vhd", "  vhd create -t differencing --parent base.vhd child.vhd",
         "  vhd create --azure --size 30G upload.vhd"})
 final class CreateCommand extends BaseCommand {
@@ -31,6 +33,7 @@ final class CreateCommand extends BaseCommand {
   static final String EXISTS = "already exists (create never overwrites a file)";
 
   @Option(names = "-t", paramLabel = "fixed|dynamic|differencing", converter = Converters.Type.class,
+      completionCandidates = Converters.Type.class,
       description = "Disk type. Default: dynamic (fixed with --azure).")
   @Nullable DiskType type;
 
@@ -49,6 +52,7 @@ final class CreateCommand extends BaseCommand {
   @Nullable Long blockSize;
 
   @Option(names = "--size-mode", paramLabel = "chs|exact", converter = Converters.Mode.class,
+      completionCandidates = Converters.Mode.class,
       description = "chs: round the size up to what a CHS geometry addresses, as qemu-img does, so that"
           + " every reader sees the same size; exact: exactly N bytes (a whole number of 512-byte"
           + " sectors), as Hyper-V and Azure make them. Default: chs; exact with --azure and for"
@@ -197,7 +201,7 @@ final class CreateCommand extends BaseCommand {
         .append(InfoCommand.diskType(img.getDiskType()))
         .append(", virtual size ").append(Sizes.humanExact(img.getSize()));
     if (img.getDiskType() != DiskType.FIXED) {
-      sb.append(", block size ").append(Sizes.human(img.getBlockSize()));
+      sb.append(", block size ").append(Sizes.humanExact(img.getBlockSize()));
     }
     if (parent != null) {
       sb.append(", parent ").append(Errors.oneLine(parent.toString()));

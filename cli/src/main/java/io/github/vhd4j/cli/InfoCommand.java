@@ -25,10 +25,14 @@ import picocli.CommandLine.Option;
         + " every warning found while opening it.",
         "The disk size / actual-size is the file length: Java cannot see which blocks of a sparse file"
         + " are allocated, so it can be larger than what qemu-img reports."},
-    footerHeading = "%nExample:%n",
-    footer = "  vhd info --json disk.vhd")
+    exitCodeListHeading = Help.EXIT_CODES,
+    exitCodeList = {Help.OK, Help.FAILED},
+    footerHeading = Help.EXAMPLES,
+    footer = {"  vhd info disk.vhd", "  vhd info --json child.vhd | jq '.\"backing-chain\"'",
+        "  vhd info --lenient --size-policy current damaged.vhd"})
 final class InfoCommand extends ImageCommand {
-  @Option(names = "--json", description = "Print JSON (qemu-img's key names where they overlap).")
+  @Option(names = "--json", description = "Print JSON (qemu-img's key names where they overlap;"
+      + " docs/cli-json.md).")
   boolean json;
 
   InfoCommand(Io io) {
@@ -131,9 +135,10 @@ final class InfoCommand extends ImageCommand {
     o.println("file format: vhd");
     o.println("disk type: " + diskType(img.getDiskType()));
     o.println("virtual size: " + Sizes.humanExact(img.getSize()));
-    o.println("disk size: " + Sizes.human(fileLength));
+    o.println("disk size: " + Sizes.humanExact(fileLength));
     if (img.getDiskType() != DiskType.FIXED) {
-      o.println("cluster_size: " + img.getBlockSize());
+      // qemu-img's key and bare number first, so that scripts written for its output still read it.
+      o.println("cluster_size: " + img.getBlockSize() + " (" + Sizes.human(img.getBlockSize()) + ")");
     }
     o.println("current size: " + Sizes.humanExact(s.currentSize()));
     o.println("original size: " + Sizes.humanExact(s.originalSize()));

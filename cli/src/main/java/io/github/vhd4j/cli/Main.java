@@ -71,7 +71,10 @@ public final class Main {
     }
   }
 
-  /** The subcommands' names, in the order {@code vhd --help} lists them. */
+  /**
+   * The names of the subcommands that {@link #command} builds alone, in the order {@code vhd --help}
+   * lists them; generate-completion follows them.
+   */
   private static final List<String> COMMANDS = List.of("info", "check", "map", "cat", "convert", "compare",
       "create", "commit", "resize", "compact", "repair");
 
@@ -100,8 +103,9 @@ public final class Main {
    * Builds the command line. When the first argument names a subcommand, only that one is built:
    * picocli reads every command's annotations reflectively as it builds it, about 10 ms each in a
    * fresh JVM, and what follows a subcommand's name is parsed by that subcommand alone. Otherwise
-   * (no command, an unknown one, or a top-level option such as --help) all are built, so the usage
-   * lists them and a misspelt name gets suggestions.
+   * (no command, an unknown one, a top-level option such as --help, or generate-completion) all are
+   * built, so the usage lists them, a misspelt name gets suggestions and the completion script
+   * covers every command.
    */
   static CommandLine commandLine(Io io, String[] args) {
     CommandLine cl = new CommandLine(new Top(io));
@@ -112,6 +116,8 @@ public final class Main {
       for (String name : COMMANDS) {
         cl.addSubcommand(new CommandLine(Objects.requireNonNull(command(name, io))));
       }
+      // Built only here: the script it prints describes every command, so it needs them all.
+      cl.addSubcommand(new CommandLine(new CompletionCommand(io)));
     }
     cl.setOut(new PrintWriter(io.out, true));
     cl.setErr(new PrintWriter(io.err, true));
@@ -135,11 +141,19 @@ public final class Main {
       description = "Inspect, check, read, convert and create Microsoft VHD disk images; resize, compact and"
           + " repair them, and commit differencing disks into their parents.",
       synopsisSubcommandLabel = "COMMAND",
-      footerHeading = "%nExamples:%n",
-      footer = {"  vhd info disk.vhd", "  vhd check --json disk.vhd", "  vhd convert -O raw disk.vhd disk.raw",
+      exitCodeListHeading = Help.EXIT_CODES,
+      exitCodeList = {"0:Success; check found no errors, compare found the images identical, repair found"
+          + " nothing left to repair.",
+          "1:A negative answer: check found errors, compare found a difference, repair has changes pending"
+              + " (--dry-run) or left errors it cannot fix.",
+          Help.FAILED,
+          "141:cat only: the program reading its output closed the pipe (as for a process killed by"
+              + " SIGPIPE)."},
+      footerHeading = Help.EXAMPLES,
+      footer = {"  vhd info disk.vhd", "  vhd check --json disk.vhd", "  vhd convert -p -O raw disk.vhd disk.raw",
           "  vhd create --size 8G disk.vhd", "  vhd repair --dry-run disk.vhd",
-          "", "Exit codes: 0 success, 1 errors found, images differ or repairs pending, 2 failure or usage"
-              + " error."})
+          "", "Run 'vhd COMMAND --help' for a command's options, examples and exit codes. Shell completion"
+              + " for bash and zsh: source <(vhd generate-completion)"})
   static final class Top implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;

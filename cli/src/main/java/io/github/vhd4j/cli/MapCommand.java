@@ -16,11 +16,13 @@ import picocli.CommandLine.Option;
     description = {"Print which ranges of the virtual disk hold data and where (which image of the chain,"
         + " which file offset), and which read as zeros.",
         "The human format lists data runs only; --json lists every run, like qemu-img map --output=json."},
-    footerHeading = "%nExample:%n",
-    footer = "  vhd map --json disk.vhd")
+    exitCodeListHeading = Help.EXIT_CODES,
+    exitCodeList = {Help.OK, Help.FAILED},
+    footerHeading = Help.EXAMPLES,
+    footer = {"  vhd map disk.vhd", "  vhd map --json child.vhd"})
 final class MapCommand extends ImageCommand {
   @Option(names = "--json", description = "Print JSON: an array of {start, length, depth, present, zero, data,"
-      + " offset}, one run per line.")
+      + " offset}, one run per line (docs/cli-json.md).")
   boolean json;
 
   MapCommand(Io io) {

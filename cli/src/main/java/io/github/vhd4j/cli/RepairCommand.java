@@ -24,19 +24,20 @@ import picocli.CommandLine.Option;
             + " interrupted repair can be run again.",
         "The image is always read leniently; its parents are not opened. Prints one line per change"
             + " (\"would ...\" with --dry-run), or \"nothing to repair\". Afterwards the image is checked:"
-            + " errors that remain are reported on standard error.",
-        "Exit code 0: nothing needed repair, or everything was repaired; 1: repairs are pending"
-            + " (--dry-run), or errors remain that repair cannot fix (see vhd check); 2: the image could"
-            + " not be read or written."},
-    footerHeading = "%nExamples:%n",
+            + " errors that remain are reported on standard error."},
+    exitCodeListHeading = Help.EXIT_CODES,
+    exitCodeList = {"0:Nothing needed repair, or everything was repaired.",
+        "1:Repairs are pending (--dry-run), or errors remain that repair cannot fix (see vhd check).",
+        Help.FAILED},
+    footerHeading = Help.EXAMPLES,
     footer = {"  vhd repair --dry-run disk.vhd", "  vhd repair disk.vhd", "  vhd repair --json disk.vhd"})
 final class RepairCommand extends ImageCommand {
   @Option(names = "--dry-run", description = "Change nothing; list what would be repaired (exit 1 when"
       + " anything would be).")
   boolean dryRun;
 
-  @Option(names = "--json", description = "Print JSON: an array of {structure, offset, description}, one"
-      + " per change made (or, with --dry-run, pending).")
+  @Option(names = "--json", description = "Print JSON (docs/cli-json.md): an array of {structure, offset,"
+      + " description}, one per change made, or pending with --dry-run.")
   boolean json;
 
   /**

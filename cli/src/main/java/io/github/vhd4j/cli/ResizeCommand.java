@@ -20,10 +20,13 @@ import picocli.CommandLine.Parameters;
             + " repair) and not in a saved state; --lenient does not change that. A differencing disk's"
             + " parent must be found, as for every other command: vhd looks for it only in the disk's"
             + " directory."},
-    footerHeading = "%nExamples:%n",
+    exitCodeListHeading = Help.EXIT_CODES,
+    exitCodeList = {Help.OK, Help.FAILED},
+    footerHeading = Help.EXAMPLES,
     footer = {"  vhd resize disk.vhd 16G", "  vhd resize --size-mode chs disk.vhd 64M"})
 final class ResizeCommand extends BaseCommand {
   @Option(names = "--size-mode", paramLabel = "chs|exact", converter = Converters.Mode.class,
+      completionCandidates = Converters.Mode.class,
       description = "exact: exactly SIZE bytes, which must be a whole number of 512-byte sectors; chs: SIZE"
           + " rounded up to what a CHS geometry addresses, as create does by default. Default: exact.")
   SizeMode sizeMode = SizeMode.EXACT;

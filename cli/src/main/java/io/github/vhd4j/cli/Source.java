@@ -71,6 +71,9 @@ abstract class Source implements Closeable {
   /** Returns the number of guest bytes. */
   abstract long size();
 
+  /** Returns the format the source was opened as (detected or forced). */
+  abstract ImageFormat format();
+
   /**
    * Copies the guest bytes into a new VHD through the library's converter.
    *
@@ -142,6 +145,11 @@ abstract class Source implements Closeable {
     VhdSource(String label, VhdImage image) {
       super(label);
       this.image = image;
+    }
+
+    @Override
+    ImageFormat format() {
+      return ImageFormat.VHD;
     }
 
     @Override
@@ -233,6 +241,11 @@ abstract class Source implements Closeable {
       this.path = path;
       this.channel = channel;
       this.size = channel.size();
+    }
+
+    @Override
+    ImageFormat format() {
+      return ImageFormat.RAW;
     }
 
     @Override

@@ -9,8 +9,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,5 +108,42 @@ class CatCommandTest {
     assertEquals(0, code);
     assertEquals(0, text.size());
     assertArrayEquals(t.expectedContent(), bytes.toByteArray());
+  }
+  @Test
+  void shouldDrawProgressOnStandardErrorOnlyWithP() throws Exception {
+    TestImage t = TestImage.dynamic(9 * Images.MIB, 512 << 10).random(0, 64, 1).random(9 * Images.MIB - 100, 100, 3);
+    Path p = t.writeTo(dir.resolve("big.vhd"));
+
+    Cli.Result bar = Cli.run("cat", "-p", p.toString());
+    Cli.Result quiet = Cli.run("cat", p.toString());
+
+    assertEquals(0, bar.code(), bar.err());
+    // The guest bytes alone on standard output: the bar must not get into them.
+    assertArrayEquals(t.expectedContent(), bar.stdoutBytes());
+    assertTrue(bar.err().startsWith("\r[") && bar.err().contains("] 100%"), bar.err());
+    assertEquals(bar.err().length() - 1, bar.err().indexOf('\n'), "one line, redrawn in place: " + bar.err());
+    assertEquals(0, quiet.code(), quiet.err());
+    assertEquals("", quiet.err());
+    assertArrayEquals(t.expectedContent(), quiet.stdoutBytes());
+  }
+
+  @Test
+  void shouldEndTheBarLineBeforeAnError() throws Exception {
+    TestImage t = TestImage.dynamic(8 * Images.MIB, 2 * Images.MIB).fill(0, 512, 1).fill(6 * Images.MIB, 512, 2);
+    Path p = t.writeTo(dir.resolve("cut.vhd"));
+    // Cut the file inside the last block's data (the footer copy at 0 still describes the disk).
+    byte[] whole = Files.readAllBytes(p);
+    Files.write(p, Arrays.copyOf(whole, whole.length - 512 - 4096));
+
+    Cli.Result r = Cli.run("cat", "-p", "--lenient", p.toString());
+
+    // --lenient opens the image but cannot read block 3: the copy stops there, after the bar has
+    // been drawn, and the error must start on a line of its own.
+    assertEquals(2, r.code());
+    assertTrue(r.err().matches("\r\\[[# ]{40}\\] +\\d+%\nvhd: " + Pattern.quote(p.toString())
+        + ": bat\\.entry\\[3\\][^\n]*\n"), r.err());
+    byte[] out = r.stdoutBytes();
+    assertTrue(out.length < 6 * Images.MIB, "stops before block 3: " + out.length);
+    assertArrayEquals(Arrays.copyOf(t.expectedContent(), out.length), out);
   }
 }

@@ -70,7 +70,7 @@ class CompactCommandTest {
 
     assertEquals(0, r.code(), r.err());
     assertEquals("", r.err());
-    assertEquals(List.of("compacted " + p + ": file " + 2 * STRIDE + " bytes smaller"), r.outLines());
+    assertEquals(List.of("compacted " + p + ": file 4 MiB (" + 2 * STRIDE + " bytes) smaller"), r.outLines());
     assertEquals(before - 2 * STRIDE, Files.size(p));
     assertArrayEquals(t.expectedContent(), content(p));
     assertEquals(2, allocatedBlocks(p));
@@ -85,7 +85,7 @@ class CompactCommandTest {
     Cli.Result r = Cli.run("compact", p.toString());
 
     assertEquals(0, r.code(), r.err());
-    assertEquals(List.of("compacted " + p + ": file 0 bytes smaller"), r.outLines());
+    assertEquals(List.of("compacted " + p + ": file 0 B (0 bytes) smaller"), r.outLines());
     assertArrayEquals(before, Files.readAllBytes(p));
   }
 
@@ -97,7 +97,7 @@ class CompactCommandTest {
     Cli.Result r = Cli.run("compact", "-p", p.toString());
 
     assertEquals(0, r.code(), r.err());
-    assertEquals(List.of("compacted " + p + ": file " + 2 * STRIDE + " bytes smaller"), r.outLines());
+    assertEquals(List.of("compacted " + p + ": file 4 MiB (" + 2 * STRIDE + " bytes) smaller"), r.outLines());
     assertTrue(r.err().startsWith("\r["), r.err());
     assertTrue(r.err().contains("] 100%"), r.err());
     assertTrue(r.err().endsWith("\n"), r.err());

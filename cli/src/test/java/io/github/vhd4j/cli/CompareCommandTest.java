@@ -1,13 +1,16 @@
 package io.github.vhd4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.vhd4j.cli.testing.JsonTree;
 import io.github.vhd4j.testing.TestImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -161,5 +164,107 @@ class CompareCommandTest {
     assertEquals(2, r2.code());
     assertEquals(1, r2.errLines().size(), r2.err());
     assertTrue(r2.err().startsWith("vhd: " + pb + ": footer.checksum"), r2.err());
+  }
+
+  @Test
+  void shouldPrintVerdictAsJsonWithTheSameExitCodes() throws Exception {
+    TestImage t = Images.smallDynamic();
+    Path vhd = t.writeTo(dir.resolve("d.vhd"));
+    byte[] content = t.expectedContent();
+    Path same = Files.write(dir.resolve("same.raw"), content);
+    content[(int) (4 * MIB) + 1000] ^= 1;
+    Path changed = Files.write(dir.resolve("changed.raw"), content);
+
+    Cli.Result identical = Cli.run("compare", "--json", vhd.toString(), same.toString());
+    Cli.Result differs = Cli.run("compare", "--json", vhd.toString(), changed.toString());
+
+    assertEquals(0, identical.code(), identical.err());
+    assertEquals("", identical.err());
+    Map<String, Object> j = JsonTree.object(identical.out());
+    assertEquals(List.of("filename-a", "filename-b", "format-a", "format-b", "size-a", "size-b", "strict",
+        "identical", "first-difference"), List.copyOf(j.keySet()));
+    assertEquals(vhd.toString(), j.get("filename-a"));
+    assertEquals(same.toString(), j.get("filename-b"));
+    assertEquals("vhd", j.get("format-a"));
+    assertEquals("raw", j.get("format-b"));
+    assertEquals(8 * MIB, j.get("size-a"));
+    assertEquals(8 * MIB, j.get("size-b"));
+    assertEquals(Boolean.FALSE, j.get("strict"));
+    assertEquals(Boolean.TRUE, j.get("identical"));
+    assertEquals(JsonTree.NULL, j.get("first-difference"));
+    assertTrue(identical.out().startsWith("{\n    \"filename-a\": "), identical.out());
+    assertEquals(1, differs.code(), differs.err());
+    Map<String, Object> d = JsonTree.object(differs.out());
+    assertEquals(Boolean.FALSE, d.get("identical"));
+    assertEquals(4 * MIB + 1000, d.get("first-difference"));
+  }
+
+  @Test
+  void shouldReportSizesInJsonWithAndWithoutStrict() throws Exception {
+    byte[] a = new byte[(int) MIB];
+    byte[] b = Arrays.copyOf(a, (int) (2 * MIB));
+    Path pa = Files.write(dir.resolve("a.raw"), a);
+    Path zeroTail = Files.write(dir.resolve("b.raw"), b);
+    b[(int) MIB + 12345] = 1;
+    Path dataTail = Files.write(dir.resolve("c.raw"), b);
+
+    Cli.Result lax = Cli.run("compare", "--json", pa.toString(), zeroTail.toString());
+    Cli.Result strict = Cli.run("compare", "--json", "--strict", pa.toString(), zeroTail.toString());
+    Cli.Result tail = Cli.run("compare", "--json", "-f", "raw", "-F", "raw", dataTail.toString(), pa.toString());
+
+    assertEquals(0, lax.code(), lax.err());
+    Map<String, Object> l = JsonTree.object(lax.out());
+    assertEquals(MIB, l.get("size-a"));
+    assertEquals(2 * MIB, l.get("size-b"));
+    assertEquals(Boolean.TRUE, l.get("identical"));
+    // The text's "Warning: Image size mismatch!" is not printed: the sizes say it.
+    assertFalse(lax.out().contains("Warning"), lax.out());
+    assertEquals(1, strict.code(), strict.err());
+    Map<String, Object> s = JsonTree.object(strict.out());
+    assertEquals(Boolean.TRUE, s.get("strict"));
+    assertEquals(Boolean.FALSE, s.get("identical"));
+    assertEquals(JsonTree.NULL, s.get("first-difference"), "the content is not compared");
+    assertEquals(1, tail.code(), tail.err());
+    assertEquals(MIB + 12345, JsonTree.object(tail.out()).get("first-difference"));
+  }
+
+  @Test
+  void shouldKeepProgressBarOffStandardOutputWithJson() throws Exception {
+    TestImage t = Images.smallDynamic();
+    Path pa = t.writeTo(dir.resolve("a.vhd"));
+    Path pb = t.writeTo(dir.resolve("b.vhd"));
+
+    Cli.Result r = Cli.run("compare", "-p", "--json", pa.toString(), pb.toString());
+
+    assertEquals(0, r.code(), r.err());
+    assertEquals(Boolean.TRUE, JsonTree.object(r.out()).get("identical"));
+    assertTrue(r.err().startsWith("\r[") && r.err().contains("] 100%"), r.err());
+  }
+
+  @Test
+  void shouldPrintNothingOnStandardOutputWhenJsonFails() throws Exception {
+    Path a = Images.smallDynamic().writeTo(dir.resolve("a.vhd"));
+    Path missing = dir.resolve("missing.vhd");
+
+    Cli.Result r = Cli.run("compare", "--json", a.toString(), missing.toString());
+
+    assertEquals(2, r.code());
+    assertEquals("", r.out());
+    assertEquals(List.of("vhd: " + missing + ": no such file"), r.errLines());
+  }
+
+  @Test
+  void shouldNotWarnAboutSizeWhenTheSharedRangeDiffers() throws Exception {
+    byte[] a = new byte[(int) MIB];
+    byte[] b = new byte[(int) (2 * MIB)];
+    b[100] = 1;
+    Path pa = Files.write(dir.resolve("a.raw"), a);
+    Path pb = Files.write(dir.resolve("b.raw"), b);
+
+    Cli.Result r = Cli.run("compare", pa.toString(), pb.toString());
+
+    // As qemu-img: the size warning comes only once the shared range compared equal.
+    assertEquals(1, r.code(), r.err());
+    assertEquals(List.of("Content mismatch at offset 100!"), r.outLines());
   }
 }

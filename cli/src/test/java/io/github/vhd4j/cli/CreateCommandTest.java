@@ -78,7 +78,8 @@ class CreateCommandTest {
 
     assertEquals(0, r.code(), r.err());
     assertEquals("", r.err());
-    assertEquals(List.of("created " + out + ": dynamic, virtual size 1 GiB (1073995776 bytes), block size 2 MiB"),
+    assertEquals(List.of("created " + out + ": dynamic, virtual size 1 GiB (1073995776 bytes), block size 2 MiB"
+        + " (2097152 bytes)"),
         r.outLines());
     try (VhdImage img = Vhd.open(out)) {
       assertEquals(DiskType.DYNAMIC, img.getDiskType());
@@ -180,7 +181,7 @@ class CreateCommandTest {
     Cli.Result r = Cli.run("create", "--size", "64M", "--block-size", option, out.toString());
 
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().endsWith(", block size " + shown + "\n"), r.out());
+    assertTrue(r.out().endsWith(", block size " + shown + " (" + Sizes.parse(option) + " bytes)\n"), r.out());
     try (VhdImage img = Vhd.open(out)) {
       assertEquals(Sizes.parse(option), img.getBlockSize());
       assertEquals(CHS_64M, img.getSize());
@@ -250,8 +251,8 @@ class CreateCommandTest {
 
     assertEquals(0, r.code(), r.err());
     assertEquals("", r.err());
-    assertEquals(List.of("created " + out + ": differencing, virtual size 8 MiB (8388608 bytes), block size 2 MiB,"
-        + " parent " + base), r.outLines());
+    assertEquals(List.of("created " + out + ": differencing, virtual size 8 MiB (8388608 bytes), block size 2 MiB"
+        + " (2097152 bytes), parent " + base), r.outLines());
     try (VhdImage img = Vhd.open(out)) {
       assertEquals(DiskType.DIFFERENCING, img.getDiskType());
       assertEquals(8 * MIB, img.getSize());

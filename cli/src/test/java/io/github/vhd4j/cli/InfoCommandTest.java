@@ -35,9 +35,10 @@ class InfoCommandTest {
     assertTrue(lines.contains("file format: vhd"), r.out());
     assertTrue(lines.contains("disk type: dynamic"), r.out());
     assertTrue(lines.contains("virtual size: 8 MiB (8388608 bytes)"), r.out());
-    // 4197888 bytes = 4.0034 MiB: three significant digits, as qemu-img prints it.
-    assertTrue(lines.contains("disk size: 4 MiB"), r.out());
-    assertTrue(lines.contains("cluster_size: 2097152"), r.out());
+    // 4197888 bytes = 4.0034 MiB: three significant digits, as qemu-img prints it, then the exact count.
+    assertTrue(lines.contains("disk size: 4 MiB (4197888 bytes)"), r.out());
+    // qemu-img's key and number first, then the short form.
+    assertTrue(lines.contains("cluster_size: 2097152 (2 MiB)"), r.out());
     // Geometry of the specification's algorithm for 16384 sectors: 240/4/17 = 16320 sectors.
     assertTrue(lines.contains("CHS size: 7.97 MiB (8355840 bytes)"), r.out());
     assertTrue(lines.contains("size source: current-size (size policy auto)"), r.out());

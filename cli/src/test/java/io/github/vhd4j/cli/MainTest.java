@@ -17,6 +17,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Behaviour shared by every command: error lines, exit codes, help, version, usage errors. */
@@ -121,23 +123,83 @@ class MainTest {
     assertTrue(typo.err().contains("Did you mean: vhd convert"), typo.err());
   }
 
+  /** Every subcommand, hidden ones included, as the full command line registers them. */
+  static List<String> subcommands() {
+    Io io = new Io(System.out, System.err, null);
+    return List.copyOf(Main.commandLine(io).getSubcommands().keySet());
+  }
+
+  @Test
+  void shouldRegisterTheDocumentedCommands() {
+    assertEquals(List.of("info", "check", "map", "cat", "convert", "compare", "create", "commit", "resize",
+        "compact", "repair", "generate-completion"), subcommands());
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"info", "check", "map", "cat", "convert", "compare", "create", "commit", "resize",
-      "compact", "repair"})
-  void shouldShowHelpWithUsageAndExample(String command) {
+  @MethodSource("subcommands")
+  void shouldShowHelpWithUsageExamplesAndExitCodes(String command) {
     Cli.Result r = Cli.run(command, "-h");
 
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("Usage: vhd " + command + " "), r.out());
-    assertTrue(r.out().matches("(?s).*\nExamples?:\n  vhd " + command + " .*"), r.out());
-    for (String option : List.of("--lenient", "--size-policy", "--debug", "--version", "--help")) {
-      assertTrue(r.out().contains(option), command + " lacks " + option);
+    assertFalse(r.out().contains("Exit code 0"), "exit codes belong in the Exit codes section: " + r.out());
+    // At least two examples, each a command line using this command.
+    String examples = r.out().substring(r.out().indexOf("\nExamples:\n") + 1);
+    assertTrue(r.out().contains("\nExamples:\n"), r.out());
+    assertTrue(examples.lines().filter(l -> l.startsWith("  ") && l.contains("vhd " + command)).count() >= 2,
+        examples);
+    // Then the exit codes: 0 and 2 for every command, each explained.
+    assertTrue(r.out().contains("\nExit codes:\n  0 "), r.out());
+    assertTrue(r.out().matches("(?s).*\n  2 +Failure: .*"), r.out());
+    if (!command.equals("generate-completion")) {
+      for (String option : List.of("--lenient", "--size-policy", "--debug", "--version", "--help")) {
+        assertTrue(r.out().contains(option), command + " lacks " + option);
+      }
     }
   }
 
   @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "check   | No errors were found | Errors were found.",
+      "compare | The images are identical. | They differ: in content, or in size with --strict.",
+      "repair  | Nothing needed repair | Repairs are pending (--dry-run)"})
+  void shouldListTheAnswerExitCodes(String command, String zero, String one) {
+    String help = Cli.run(command, "--help").out();
+
+    assertTrue(help.contains("\n  0   " + zero), help);
+    assertTrue(help.contains("\n  1   " + one), help);
+  }
+
+  @Test
+  void shouldListExitCodesAndCompletionInTopLevelHelp() {
+    Cli.Result r = Cli.run("--help");
+
+    assertEquals(0, r.code(), r.err());
+    String help = r.out().replaceAll("\\s+", " ");
+    assertTrue(help.contains("Exit codes: 0 Success; check found no errors, compare found the images identical"),
+        r.out());
+    assertTrue(help.contains(" 1 A negative answer: check found errors, compare found a difference"), r.out());
+    assertTrue(help.contains(" 2 Failure: "), r.out());
+    assertTrue(help.contains(" 141 cat only: "), r.out());
+    assertTrue(help.contains("Examples: vhd info disk.vhd"), r.out());
+    assertTrue(help.contains("source <(vhd generate-completion)"), r.out());
+    // Hidden from the list, whose first column its long name would widen.
+    assertFalse(r.out().contains("\n  generate-completion "), r.out());
+  }
+
+  @Test
+  void shouldBuildOnlyTheNamedCommand() {
+    Io io = new Io(System.out, System.err, null);
+
+    assertEquals(List.of("info"), List.copyOf(Main.commandLine(io, new String[] {"info", "x.vhd"})
+        .getSubcommands().keySet()));
+    assertEquals(subcommands(), List.copyOf(Main.commandLine(io, new String[] {"generate-completion"})
+        .getSubcommands().keySet()));
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"", "info", "check", "map", "cat", "convert", "compare", "create", "commit", "resize",
-      "compact", "repair"})
+      "compact", "repair", "generate-completion"})
   void shouldPrintVersion(String command) {
     Cli.Result r = command.isEmpty() ? Cli.run("--version") : Cli.run(command, "--version");
 

@@ -223,7 +223,7 @@ class RepairCommandTest {
 
     assertEquals(0, r.code(), r.err());
     String help = r.out().replaceAll("\\s+", " ");
-    assertTrue(help.contains("Exit code 0: nothing needed repair, or everything was repaired; 1: repairs are"
+    assertTrue(help.contains("Exit codes: 0 Nothing needed repair, or everything was repaired. 1 Repairs are"
         + " pending (--dry-run), or errors remain that repair cannot fix"), r.out());
   }
 
