@@ -401,16 +401,30 @@ public final class Vhd {
    * footer (completed), footer and header checksums that are wrong while the fields validate, and
    * table entries that point outside the file (cleared: their data is not there). Each change is
    * forced before the next, so an interrupted repair can simply be run again.
+   * {@link #planRepair(Path)} lists the same changes without making them.
    *
    * @param image the image file (its parents are not opened)
-   * @param dryRun true to change nothing and only return what would be done
-   * @return the changes, in order; empty when the image needs none
+   * @return the changes made, in order; empty when the image needed none
    * @throws VhdFormatException if the image cannot be read even leniently
    * @throws IOException if the file cannot be read or written
    */
-  public static List<RepairAction> repair(Path image, boolean dryRun) throws IOException {
+  public static List<RepairAction> repair(Path image) throws IOException {
     Objects.requireNonNull(image, "image");
-    return Repairer.repair(image, dryRun);
+    return Repairer.repair(image, false);
+  }
+
+  /**
+   * Lists what {@link #repair(Path)} would change, in the order it would, and changes nothing: the
+   * file is opened read-only.
+   *
+   * @param image the image file (its parents are not opened)
+   * @return the changes a repair would make; empty when the image needs none
+   * @throws VhdFormatException if the image cannot be read even leniently
+   * @throws IOException if the file cannot be read
+   */
+  public static List<RepairAction> planRepair(Path image) throws IOException {
+    Objects.requireNonNull(image, "image");
+    return Repairer.repair(image, true);
   }
 
   /**

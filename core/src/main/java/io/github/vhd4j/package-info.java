@@ -257,8 +257,8 @@
  * writing anything.
  *
  * <pre>{@code
- * List<RepairAction> planned = Vhd.repair(damaged, true);   // dry run
- * List<RepairAction> made = Vhd.repair(damaged, false);
+ * List<RepairAction> planned = Vhd.planRepair(damaged);   // dry run
+ * List<RepairAction> made = Vhd.repair(damaged);
  * }</pre>
  *
  * <h2>Storage</h2>

@@ -58,7 +58,7 @@ final class RepairCommand extends ImageCommand {
    */
   @Override
   int execute() throws IOException {
-    List<RepairAction> actions = Vhd.repair(image, dryRun);
+    List<RepairAction> actions = dryRun ? Vhd.planRepair(image) : Vhd.repair(image);
     if (json) {
       try (JsonGenerator g = Json.pretty(io.out)) {
         g.writeStartArray();

@@ -1582,10 +1582,10 @@ class OperationsPeerTest {
     reporter.publishEntry(name + " before repair", notes);
     System.out.println("[OperationsPeerTest] " + name + " before repair: " + notes);
     byte[] damaged = Files.readAllBytes(img);
-    List<RepairAction> dry = Vhd.repair(img, true);
+    List<RepairAction> dry = Vhd.planRepair(img);
     long dryChange = Arrays.mismatch(damaged, Files.readAllBytes(img));
     checks.add(() -> assertEquals(-1, dryChange, name + ": a dry run changes nothing, first difference"));
-    List<RepairAction> actions = Vhd.repair(img, false);
+    List<RepairAction> actions = Vhd.repair(img);
     recipe.append(", repair ").append(actions);
     checks.add(() -> assertEquals(dry, actions, name + ": the dry run lists what the repair does"));
     checks.add(() -> assertEquals(wantStructures, actions.stream().map(RepairAction::structure).toList(),
@@ -1593,7 +1593,7 @@ class OperationsPeerTest {
     long diff = Arrays.mismatch(repaired, Files.readAllBytes(img));
     checks.add(() -> assertEquals(-1, diff, name + ": the repaired file against the original (with the entry"
         + " cleared), first difference"));
-    checks.add(() -> assertEquals(List.of(), Vhd.repair(img, true), name + ": a second repair finds nothing"));
+    checks.add(() -> assertEquals(List.of(), Vhd.planRepair(img), name + ": a second repair finds nothing"));
     checks.addAll(output(img, expected, false, d, name, ALL));
     if (damage == Damage.ENTRY_OUTSIDE_FILE) {
       ValidationReport r = Vhd.check(img);

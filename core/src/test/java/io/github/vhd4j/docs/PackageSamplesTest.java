@@ -443,8 +443,8 @@ class PackageSamplesTest {
     Path damaged = damaged();
     byte[] before = Files.readAllBytes(damaged);
 
-    List<RepairAction> planned = Vhd.repair(damaged, true);   // dry run
-    List<RepairAction> made = Vhd.repair(damaged, false);
+    List<RepairAction> planned = Vhd.planRepair(damaged);   // dry run
+    List<RepairAction> made = Vhd.repair(damaged);
 
     assertFalse(planned.isEmpty());
     assertEquals(planned, made);

@@ -298,7 +298,7 @@ class CrashMatrixTest {
     }
     if (powerLoss) {
       // What a power failure leaves, repair fixes: afterwards no error, and the same content.
-      Vhd.repair(p, false);
+      Vhd.repair(p);
       for (Problem x : Vhd.check(p, CheckOptions.defaults().withOpenOptions(read)).problems()) {
         if (x.severity() == Severity.ERROR) {
           fail(at + ": after repair, check reports " + x);

@@ -45,16 +45,16 @@ class RepairTest {
     byte[] f = Files.readAllBytes(p);
     assertArrayEquals(Arrays.copyOf(f, 512), Arrays.copyOfRange(f, f.length - 512, f.length),
         "footer and copy identical");
-    assertEquals(List.of(), Vhd.repair(p, false), "a repaired image needs nothing more");
+    assertEquals(List.of(), Vhd.repair(p), "a repaired image needs nothing more");
   }
 
   /** Dry run first (lists, changes nothing), then the repair; returns the actions. */
   private static List<RepairAction> repair(Path p) throws IOException {
     byte[] before = Files.readAllBytes(p);
-    List<RepairAction> planned = Vhd.repair(p, true);
+    List<RepairAction> planned = Vhd.planRepair(p);
     assertArrayEquals(before, Files.readAllBytes(p), "a dry run changes nothing");
     assertFalse(planned.isEmpty());
-    List<RepairAction> done = Vhd.repair(p, false);
+    List<RepairAction> done = Vhd.repair(p);
     assertEquals(planned, done);
     return done;
   }
@@ -127,7 +127,7 @@ class RepairTest {
   void shouldLeaveWhatItCannotReadAlone() throws IOException {
     Path p = dir.resolve("junk.vhd");
     Files.write(p, new byte[4096]);
-    assertThrows(VhdFormatException.class, () -> Vhd.repair(p, false));
+    assertThrows(VhdFormatException.class, () -> Vhd.repair(p));
     assertArrayEquals(new byte[4096], Files.readAllBytes(p));
   }
 }

@@ -143,14 +143,14 @@ class WriteFuzzTest {
   /** Repair: the dry run changes nothing; a real repair keeps a lenient open's size and content. */
   private static void repair(Path file) throws IOException {
     byte[] before = Files.readAllBytes(file);
-    Outcome<List<RepairAction>> dry = Outcome.of(() -> Vhd.repair(file, true));
+    Outcome<List<RepairAction>> dry = Outcome.of(() -> Vhd.planRepair(file));
     assertArrayEquals(before, Files.readAllBytes(file), "a dry run changed the file");
     Outcome<byte[]> lenient = Outcome.of(() -> {
       try (VhdImage img = Vhd.open(file, OpenOptions.defaults().withLenient(true))) {
         return img.getSize() <= WHOLE ? read(img, 0, (int) img.getSize()) : new byte[0];
       }
     });
-    Outcome<List<RepairAction>> real = Outcome.of(() -> Vhd.repair(file, false));
+    Outcome<List<RepairAction>> real = Outcome.of(() -> Vhd.repair(file));
     assertEquals(dry.ok(), real.ok(), "dry run and repair disagree on whether they can work");
     if (!real.ok()) {
       assertArrayEquals(before, Files.readAllBytes(file), "a refused repair changed the file");

@@ -185,13 +185,13 @@ internal class MaintenanceTest {
     }
 
     val before = Files.readAllBytes(path)
-    val planned = Vhd.repair(path, true)
+    val planned = Vhd.planRepair(path)
     assertContentEquals(before, Files.readAllBytes(path), "a dry run changes nothing")
     assertEquals("footer", planned.last().structure)
     assertTrue(planned.last().description.isNotEmpty())
     assertTrue(planned.last().offset > 0)
-    assertEquals(planned, Vhd.repair(path, false))
-    assertTrue(Vhd.repair(path, false).isEmpty(), "a repaired image needs nothing more")
+    assertEquals(planned, Vhd.repair(path))
+    assertTrue(Vhd.repair(path).isEmpty(), "a repaired image needs nothing more")
     Vhd.open(path, OpenOptions.defaults().withFooterRecovery(false)).use { image ->
       assertTrue(image.warnings.none { it.severity != Severity.INFO }, "${image.warnings}")
       assertContentEquals(source.expectedContent(), image.newInputStream().use { it.readBytes() })

@@ -153,7 +153,7 @@ internal class NullnessTest {
       nullable(staticType(image.view(0, 512)))
       nonNull(staticType(image.sizeInfo))
     }
-    val actions = Vhd.repair(path, true)
+    val actions = Vhd.planRepair(path)
     nonNull(staticType(actions))
     assertTrue(actions.isEmpty(), "$actions")
     val child = dir.resolve("child.vhd")

@@ -46,7 +46,7 @@ internal class WritingTest {
       assertContentEquals(data, all.array().copyOfRange(12_345, 12_345 + data.size))
     }
     assertEquals(8L shl 20, reports.last())
-    assertEquals(0, Vhd.repair(flat, true).size)
+    assertEquals(0, Vhd.planRepair(flat).size)
     assertTrue(Vhd.resize(flat, 16L shl 20, SizeMode.EXACT) == 16L shl 20)
     assertTrue(Files.size(flat) > 16L shl 20)
     Vhd.commit(child, OpenOptions.defaults(), ProgressListener.none())
