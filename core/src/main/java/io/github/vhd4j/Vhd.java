@@ -167,10 +167,28 @@ public final class Vhd {
    * @throws IOException if the file cannot be read
    */
   public static ValidationReport check(Path path, CheckOptions options) throws IOException {
+    return check(path, options, ProgressListener.none());
+  }
+
+  /**
+   * Checks an image file, reporting the progress of a deep check, which reads every allocated
+   * block of every image it checks and can take minutes on a large disk.
+   *
+   * @param path the image
+   * @param options what to check
+   * @param progress told, after each block, the bytes of blocks scanned so far out of all the
+   *     allocated blocks of the chain's images; without {@link CheckOptions#deep()}, told once that
+   *     there is nothing to scan ({@code done == total == 0})
+   * @return every problem found; never throws for format problems
+   * @throws IOException if the file cannot be read
+   */
+  public static ValidationReport check(Path path, CheckOptions options, ProgressListener progress)
+      throws IOException {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(progress, "progress");
     try (Storage storage = Storages.open(path, options.openOptions()).storage()) {
-      return Chains.check(storage, path.toString(), path, options);
+      return Chains.check(storage, path.toString(), path, options, progress);
     }
   }
 
@@ -188,7 +206,8 @@ public final class Vhd {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(options, "options");
-    return Chains.check(storage(channel, options.openOptions().withWritable(false)), resource, null, options);
+    return Chains.check(storage(channel, options.openOptions().withWritable(false)), resource, null, options,
+        ProgressListener.none());
   }
 
   /**
@@ -202,7 +221,8 @@ public final class Vhd {
   public static ValidationReport check(ByteBuffer image, CheckOptions options) throws IOException {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(options, "options");
-    return Chains.check(Storages.memory(image, options.openOptions()), "memory", null, options);
+    return Chains.check(Storages.memory(image, options.openOptions()), "memory", null, options,
+        ProgressListener.none());
   }
 
   /**

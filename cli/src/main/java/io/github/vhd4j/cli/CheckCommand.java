@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
     exitCodeList = {"0:No errors were found (warnings and notes may be listed).", "1:Errors were found.",
         Help.FAILED},
     footerHeading = Help.EXAMPLES,
-    footer = {"  vhd check disk.vhd", "  vhd check --deep --json disk.vhd", "  vhd check --azure upload.vhd"})
+    footer = {"  vhd check disk.vhd", "  vhd check --deep --json disk.vhd", "  vhd check -p --deep big.vhd",
+        "  vhd check --azure upload.vhd"})
 final class CheckCommand extends ImageCommand {
   @Option(names = "--json", description = "Print JSON: the counts and every problem (docs/cli-json.md).")
   boolean json;
@@ -32,6 +33,9 @@ final class CheckCommand extends ImageCommand {
           + " to 32 TiB, current size equal to the file's length minus the footer.")
   boolean azure;
 
+  @Option(names = "-p", description = "Show a progress bar on standard error (the scan of --deep).")
+  boolean progress;
+
   CheckCommand(Io io) {
     super(io);
   }
@@ -40,7 +44,18 @@ final class CheckCommand extends ImageCommand {
   int execute() throws Exception {
     CheckOptions options = CheckOptions.defaults().withDeep(deep).withAzure(azure)
         .withOpenOptions(common.openOptions());
-    ValidationReport report = Vhd.check(image, options);
+    Progress.Bar bar = new Progress.Bar(io.err, progress);
+    ValidationReport report;
+    boolean done = false;
+    try {
+      report = Vhd.check(image, options, bar);
+      done = true;
+    } finally {
+      if (!done) {
+        bar.abort();
+      }
+    }
+    bar.finish();
     int errors = report.problems(Severity.ERROR).size();
     int warnings = report.problems(Severity.WARNING).size();
     if (json) {

@@ -9,6 +9,7 @@ import io.github.vhd4j.ParentNotFoundException;
 import io.github.vhd4j.ParentResolution;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
+import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.Severity;
 import io.github.vhd4j.UnsupportedVhdFeatureException;
 import io.github.vhd4j.ValidationReport;
@@ -230,12 +231,16 @@ public final class Chains {
    * @param resource its name
    * @param path its path, or null
    * @param options check options
+   * @param progress told the bytes of blocks each deep scan has read, out of all scans' blocks
    * @return the report
    * @throws IOException only for I/O failures
    */
-  public static ValidationReport check(Storage top, String resource, @Nullable Path path, CheckOptions options)
-      throws IOException {
+  public static ValidationReport check(Storage top, String resource, @Nullable Path path, CheckOptions options,
+      ProgressListener progress) throws IOException {
     List<Problem> all = new ArrayList<>();
+    // Deep scans run after every layer is known, so that progress has a fixed total; each one's
+    // problems go where they would have gone had it run at once, after its layer's own.
+    List<Scan> scans = new ArrayList<>();
     List<Storage> opened = new ArrayList<>();
     OpenOptions oo = options.openOptions();
     try {
@@ -246,7 +251,7 @@ public final class Chains {
         return new ValidationReport(resource, all, options.deep());
       }
       if (options.deep()) {
-        deep(cur, all);
+        scans.add(new Scan(cur, all.size()));
       }
       if (options.azure()) {
         all.addAll(azure(cur));
@@ -282,11 +287,12 @@ public final class Chains {
         all.addAll(links.list());
         all.addAll(found.layerProblems());
         if (options.deep()) {
-          deep(parent, all);
+          scans.add(new Scan(parent, all.size()));
         }
         memory.remember(parent);
         cur = parent;
       }
+      deep(scans, all, progress);
       return new ValidationReport(resource, all, options.deep());
     } finally {
       for (Storage s : opened) {
@@ -309,15 +315,43 @@ public final class Chains {
     return e == null ? "not a valid VHD" : e.describe();
   }
 
-  private static void deep(Layer l, List<Problem> all) throws IOException {
-    Problems p = new Problems(l.resource);
-    try {
-      DeepChecker.check(l, p);
-    } catch (java.io.EOFException e) {
-      p.error(ProblemCode.BAT_ENTRY_OUTSIDE_FILE, false, "file", "length", -1, null, null,
-          "the file ended during the deep scan: " + e.getMessage());
+  /** A layer to scan deeply, and where in the report its problems belong. */
+  private record Scan(Layer layer, int at) {}
+
+  /**
+   * Runs the deep scans in order, reporting progress in bytes of the blocks scanned out of all the
+   * scans' blocks, and inserts each scan's problems where it belongs.
+   */
+  private static void deep(List<Scan> scans, List<Problem> all, ProgressListener progress) throws IOException {
+    long total = 0;
+    for (Scan s : scans) {
+      total = Math.addExact(total, Math.multiplyExact(DeepChecker.blocksToScan(s.layer()), s.layer().blockSize));
     }
-    all.addAll(p.list());
+    long[] done = {0};
+    long sum = total;
+    int shift = 0;
+    for (Scan s : scans) {
+      Layer l = s.layer();
+      Problems p = new Problems(l.resource);
+      Runnable scanned = () -> {
+        done[0] = Math.min(sum, done[0] + l.blockSize);
+        progress.progress(done[0], sum);
+      };
+      try {
+        DeepChecker.check(l, p, scanned);
+        if (DeepChecker.blocksToScan(l) > 0) {
+          scanned.run();
+        }
+      } catch (java.io.EOFException e) {
+        p.error(ProblemCode.BAT_ENTRY_OUTSIDE_FILE, false, "file", "length", -1, null, null,
+            "the file ended during the deep scan: " + e.getMessage());
+      }
+      all.addAll(s.at() + shift, p.list());
+      shift += p.list().size();
+    }
+    if (done[0] < total || total == 0) {
+      progress.progress(total, total);
+    }
   }
 
   static void closeQuietly(Storage s) {

@@ -16,10 +16,39 @@ final class DeepChecker {
 
   private DeepChecker() {}
 
-  static void check(Layer l, Problems p) throws IOException {
+  /**
+   * Returns the blocks {@link #check} reads: the allocated ones that are not known to be damaged.
+   *
+   * @param l the layer
+   * @return the number of blocks the scan reads
+   */
+  static long blocksToScan(Layer l) {
+    if (l.type == DiskType.FIXED || l.bat == null) {
+      return 0;
+    }
+    long n = 0;
+    long blocks = LayerParser.ceilDiv(l.virtualSize, l.blockSize);
+    for (int i = 0; i < blocks; i++) {
+      if (l.bat[i] != Layer.UNALLOCATED && !l.isBad(i)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Scans every allocated block's bitmap, and the data under its clear bits.
+   *
+   * @param l the layer
+   * @param p where problems go
+   * @param scanned told the layer's block size after each block scanned
+   * @throws IOException if the file cannot be read
+   */
+  static void check(Layer l, Problems p, Runnable scanned) throws IOException {
     if (l.type == DiskType.FIXED || l.bat == null) {
       return;
     }
+    boolean first = true;
     int[] bat = l.bat;
     int sectorsPerBlock = (int) (l.blockSize >>> 9);
     long blocks = LayerParser.ceilDiv(l.virtualSize, l.blockSize);
@@ -29,6 +58,12 @@ final class DeepChecker {
       if (bat[i] == Layer.UNALLOCATED || l.isBad(i)) {
         continue;
       }
+      // Reported when the next block starts (the loop continues in several places), and the
+      // last one by the caller when the scan ends.
+      if (!first) {
+        scanned.run();
+      }
+      first = false;
       long blockStart = (bat[i] & 0xFFFFFFFFL) * 512;
       long dataStart = blockStart + l.bitmapBytes;
       l.storage.read(blockStart, bm, 0, l.bitmapBytes);

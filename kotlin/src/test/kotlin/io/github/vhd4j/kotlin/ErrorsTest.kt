@@ -127,6 +127,13 @@ internal class ErrorsTest {
     val deep = Vhd.check(good, CheckOptions.defaults().withDeep(true).withCheckParents(false))
     assertTrue(deep.deep)
     assertFalse(deep.hasErrors(), "${deep.problems}")
+    val scanned = mutableListOf<Long>()
+    val watched = Vhd.check(good, CheckOptions.defaults().withDeep(true)) { done, total ->
+      assertEquals(2L shl 20, total, "one stored 2 MiB block to scan")
+      scanned += done
+    }
+    assertEquals(deep.problems, watched.problems)
+    assertEquals(listOf(2L shl 20), scanned)
 
     val inMemory = Vhd.check(ByteBuffer.wrap(source.toBytes()), CheckOptions.defaults())
     assertEquals("memory", inMemory.resource)
