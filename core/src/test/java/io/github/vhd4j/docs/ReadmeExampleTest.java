@@ -35,7 +35,7 @@ class ReadmeExampleTest {
     String readme = Files.readString(ROOT.resolve("README.md"));
     Matcher m = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(readme);
     assertTrue(m.find(), "the README has a Java block");
-    String source = Files.readString(Path.of("src/test/java/io/github/vhd4j/docs/Inspect.java"));
+    String source = Files.readString(ROOT.resolve("core/src/test/java/io/github/vhd4j/docs/Inspect.java"));
     String prefix = "package io.github.vhd4j.docs;\n\n";
     assertTrue(source.startsWith(prefix), "Inspect.java starts with its package line only");
     assertEquals(m.group(1), source.substring(prefix.length()), "README's Java block and Inspect.java differ");
