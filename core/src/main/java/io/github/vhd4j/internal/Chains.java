@@ -323,35 +323,31 @@ public final class Chains {
    * scans' blocks, and inserts each scan's problems where it belongs.
    */
   private static void deep(List<Scan> scans, List<Problem> all, ProgressListener progress) throws IOException {
+    long[] blocks = new long[scans.size()];
     long total = 0;
-    for (Scan s : scans) {
-      total = Math.addExact(total, Math.multiplyExact(DeepChecker.blocksToScan(s.layer()), s.layer().blockSize));
+    for (int i = 0; i < scans.size(); i++) {
+      blocks[i] = DeepChecker.blocksToScan(scans.get(i).layer());
+      total += blocks[i] * scans.get(i).layer().blockSize;
     }
-    long[] done = {0};
-    long sum = total;
+    ProgressCounter counter = new ProgressCounter(progress, total);
     int shift = 0;
-    for (Scan s : scans) {
-      Layer l = s.layer();
+    for (int i = 0; i < scans.size(); i++) {
+      Layer l = scans.get(i).layer();
       Problems p = new Problems(l.resource);
-      Runnable scanned = () -> {
-        done[0] = Math.min(sum, done[0] + l.blockSize);
-        progress.progress(done[0], sum);
-      };
       try {
-        DeepChecker.check(l, p, scanned);
-        if (DeepChecker.blocksToScan(l) > 0) {
-          scanned.run();
+        DeepChecker.check(l, p, () -> counter.add(l.blockSize));
+        if (blocks[i] > 0) {
+          counter.add(l.blockSize);
         }
       } catch (java.io.EOFException e) {
         p.error(ProblemCode.BAT_ENTRY_OUTSIDE_FILE, false, "file", "length", -1, null, null,
             "the file ended during the deep scan: " + e.getMessage());
       }
-      all.addAll(s.at() + shift, p.list());
-      shift += p.list().size();
+      List<Problem> found = p.list();
+      all.addAll(scans.get(i).at() + shift, found);
+      shift += found.size();
     }
-    if (done[0] < total || total == 0) {
-      progress.progress(total, total);
-    }
+    counter.finish();
   }
 
   static void closeQuietly(Storage s) {

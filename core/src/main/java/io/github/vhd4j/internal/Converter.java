@@ -244,7 +244,7 @@ public final class Converter {
     int workers = (int) Math.max(1, Math.min(Math.min(Runtime.getRuntime().availableProcessors(), MAX_WORKERS),
         segments));
     AtomicLong next = new AtomicLong();
-    Progress p = new Progress(progress, size);
+    ProgressCounter p = new ProgressCounter(progress, size);
     ReentrantLock turn = new ReentrantLock();
     if (workers == 1) {
       copySegments(in, sink, skipZeros, next, p, segment, turn);
@@ -293,7 +293,7 @@ public final class Converter {
     p.finish();
   }
 
-  private static void copySegments(Input in, Sink sink, boolean skipZeros, AtomicLong next, Progress p,
+  private static void copySegments(Input in, Sink sink, boolean skipZeros, AtomicLong next, ProgressCounter p,
       long segment, ReentrantLock turn) throws IOException {
     long size = in.size();
     ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(PIECE, Math.max(size, 1)));
@@ -352,29 +352,5 @@ public final class Converter {
       i = end;
     }
     return count;
-  }
-
-  /** Serialises reports to the listener and keeps {@code done} monotonic. */
-  private static final class Progress {
-    private final ProgressListener listener;
-    private final long total;
-    private long done;
-
-    Progress(ProgressListener listener, long total) {
-      this.listener = listener;
-      this.total = total;
-    }
-
-    synchronized void add(long n) {
-      done = Math.min(total, done + n);
-      listener.progress(done, total);
-    }
-
-    synchronized void finish() {
-      if (done < total || total == 0) {
-        done = total;
-        listener.progress(done, total);
-      }
-    }
   }
 }

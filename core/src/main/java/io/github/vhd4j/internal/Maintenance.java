@@ -464,7 +464,7 @@ public final class Maintenance {
       // 1. Unallocate blocks whose data is all zeros.
       ByteBuffer buf = ByteBuffer.allocate((int) Math.min(l.blockSize, 4 << 20));
       List<Long> free = new ArrayList<>();
-      long examined = 0;
+      ProgressCounter examined = new ProgressCounter(progress, l.virtualSize);
       for (int b = 0; b < bat.length; b++) {
         if (bat[b] != Layer.UNALLOCATED) {
           long start = (bat[b] & 0xFFFFFFFFL) * SECTOR;
@@ -474,9 +474,9 @@ public final class Maintenance {
             free.add(start);
           }
         }
-        examined += l.blockSize;
-        progress.progress(Math.min(examined, l.virtualSize), l.virtualSize);
+        examined.add(l.blockSize);
       }
+      examined.finish();
       t.storage.force();
       // 2. Move the blocks stored last into the lowest free places.
       free.sort(null);
@@ -592,6 +592,7 @@ public final class Maintenance {
         VhdImage p = io.github.vhd4j.Vhd.open(parentPath, options.withWritable(true))) {
       ByteBuffer buf = ByteBuffer.allocateDirect(2 << 20);
       long window = 64L << 20;
+      ProgressCounter copied = new ProgressCounter(progress, childSize);
       for (long from = 0; from < childSize; from += window) {
         long n = Math.min(window, childSize - from);
         for (Extent e : c.map(from, n)) {
@@ -607,8 +608,9 @@ public final class Maintenance {
             pos += k;
           }
         }
-        progress.progress(from + n, childSize);
+        copied.add(n);
       }
+      copied.finish();
       p.flush();
     }
     return parentPath;

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -209,7 +210,18 @@ class MaintenanceTest {
       assertEquals(16, img.map().stream().filter(Extent::data).count());
     }
     assertClean(p);
-    assertEquals(0, Vhd.compact(p, ProgressListener.none()), "nothing left to reclaim");
+    List<long[]> reports = new ArrayList<>();
+    assertEquals(0, Vhd.compact(p, (d, t) -> reports.add(new long[] {d, t})), "nothing left to reclaim");
+    assertEquals(32, reports.size(), "one report per block examined");
+    assertArrayEquals(new long[] {32 * BLOCK, 32 * BLOCK}, reports.get(31));
+    // An empty disk has nothing to examine, and still ends with the one report the listener's
+    // contract promises (done == total).
+    Path empty = dir.resolve("empty.vhd");
+    Vhd.create(empty, CreateOptions.dynamic(0)).close();
+    reports.clear();
+    assertEquals(0, Vhd.compact(empty, (d, t) -> reports.add(new long[] {d, t})));
+    assertEquals(1, reports.size());
+    assertArrayEquals(new long[] {0, 0}, reports.get(0));
     Path f = dir.resolve("fixed.vhd");
     Vhd.create(f, CreateOptions.fixed(1 << 20)).close();
     assertThrows(UnsupportedVhdFeatureException.class, () -> Vhd.compact(f, ProgressListener.none()));
