@@ -78,6 +78,15 @@ class CheckProgressTest {
     assertEquals(1, reports.size());
     assertEquals(0, reports.get(0)[0]);
     assertEquals(0, reports.get(0)[1]);
+
+    // A file too damaged to parse is reported on, and the listener still hears the end once.
+    Path garbage = java.nio.file.Files.write(dir.resolve("garbage.vhd"), new byte[4096]);
+    reports.clear();
+    ValidationReport r = Vhd.check(garbage, CheckOptions.defaults().withDeep(true),
+        (done, total) -> reports.add(new long[] {done, total}));
+    assertTrue(r.hasErrors());
+    assertEquals(1, reports.size());
+    assertEquals(0, reports.get(0)[1]);
   }
 
   private static int indexOf(List<Problem> problems, ProblemCode code, String resource) {

@@ -248,6 +248,7 @@ public final class Chains {
       Layer cur = checkLayer(top, resource, path, oo, p);
       all.addAll(p.list());
       if (cur == null) {
+        deep(scans, all, progress);  // nothing to scan: tells the listener so, once
         return new ValidationReport(resource, all, options.deep());
       }
       if (options.deep()) {
