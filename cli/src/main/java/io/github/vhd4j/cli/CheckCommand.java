@@ -45,17 +45,7 @@ final class CheckCommand extends ImageCommand {
     CheckOptions options = CheckOptions.defaults().withDeep(deep).withAzure(azure)
         .withOpenOptions(common.openOptions());
     Progress.Bar bar = new Progress.Bar(io.err, progress);
-    ValidationReport report;
-    boolean done = false;
-    try {
-      report = Vhd.check(image, options, bar);
-      done = true;
-    } finally {
-      if (!done) {
-        bar.abort();
-      }
-    }
-    bar.finish();
+    ValidationReport report = bar.around(() -> Vhd.check(image, options, bar));
     int errors = report.problems(Severity.ERROR).size();
     int warnings = report.problems(Severity.WARNING).size();
     if (json) {

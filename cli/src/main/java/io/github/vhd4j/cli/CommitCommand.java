@@ -59,21 +59,14 @@ final class CommitCommand extends BaseCommand {
     String label = child.toString();
     Progress.Bar bar = new Progress.Bar(io.err, progress);
     Path parent;
-    boolean done = false;
     try {
-      parent = Vhd.commit(child, common.openOptions(), bar);
-      done = true;
+      parent = bar.around(() -> Vhd.commit(child, common.openOptions(), bar));
     } catch (IllegalArgumentException e) {
       // Growing the parent to the child's size can exceed the parent type's limit.
       throw Errors.refusal(label, e);
     } catch (IOException e) {
       throw Errors.refusal(e);
-    } finally {
-      if (!done) {
-        bar.abort();
-      }
     }
-    bar.finish();
     io.out.println("committed " + Errors.oneLine(label) + " into " + Errors.oneLine(parent.toString()));
     return 0;
   }

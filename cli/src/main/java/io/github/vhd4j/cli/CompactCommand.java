@@ -48,18 +48,11 @@ final class CompactCommand extends ImageCommand {
     String label = image.toString();
     Progress.Bar bar = new Progress.Bar(io.err, progress);
     long saved;
-    boolean done = false;
     try {
-      saved = Vhd.compact(image, bar);
-      done = true;
+      saved = bar.around(() -> Vhd.compact(image, bar));
     } catch (IOException e) {
       throw Errors.refusal(e);
-    } finally {
-      if (!done) {
-        bar.abort();
-      }
     }
-    bar.finish();
     io.out.println("compacted " + Errors.oneLine(label) + ": file " + Sizes.humanExact(saved) + " smaller");
     return 0;
   }

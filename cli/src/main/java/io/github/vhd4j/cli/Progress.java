@@ -1,6 +1,7 @@
 package io.github.vhd4j.cli;
 
 import io.github.vhd4j.ProgressListener;
+import java.io.IOException;
 import java.io.PrintStream;
 import org.jspecify.annotations.Nullable;
 
@@ -113,6 +114,36 @@ final class Progress {
     @Override
     public synchronized void progress(long done, long total) {
       bar(total).update(done);
+    }
+
+    /** A library call that reports to this bar. */
+    @FunctionalInterface
+    interface Task<T> {
+      T call() throws IOException;
+    }
+
+    /**
+     * Runs {@code task}, then draws 100% and ends the line; when it fails, ends a drawn bar's line
+     * first, so that the error line that follows starts on its own.
+     *
+     * @param task the operation, reporting to this bar
+     * @param <T> what it returns
+     * @return what the task returned
+     * @throws IOException what the task threw
+     */
+    <T> T around(Task<T> task) throws IOException {
+      T result;
+      boolean done = false;
+      try {
+        result = task.call();
+        done = true;
+      } finally {
+        if (!done) {
+          abort();
+        }
+      }
+      finish();
+      return result;
     }
 
     /** Draws 100% and ends the line; also for an operation that reported nothing (an empty disk). */

@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
         "Growing adds space that reads as zeros: a fixed disk moves its footer (the file stays sparse), a"
             + " dynamic or differencing disk extends its block table. Shrinking is allowed only over space"
             + " that stores nothing (zeros in a fixed disk, no stored data in the others); otherwise it is"
-            + " refused and the image is left unchanged. The original-size field keeps its value.",
+            + " refused and the image is left unchanged. The original-size field is set to the new size too, because"
+            + " libvhdi takes it as the disk's size.",
         "No other program may have the image open. The image must be free of errors (vhd check, vhd"
             + " repair) and not in a saved state; --lenient does not change that. A differencing disk's"
             + " parent must be found, as for every other command: vhd looks for it only in the disk's"

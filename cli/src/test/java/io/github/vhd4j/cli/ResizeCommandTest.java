@@ -75,6 +75,9 @@ class ResizeCommandTest {
     assertEquals(16 * MIB, size(p));
     assertArrayEquals(resized(t.expectedContent(), 16 * MIB), content(p));
     assertEquals(0, errors(p));
+    try (VhdImage img = Vhd.open(p)) {
+      assertEquals(16 * MIB, img.getFooter().originalSize(), "as the help says: libvhdi sizes disks by it");
+    }
   }
 
   @Test
