@@ -1,8 +1,14 @@
 package io.github.vhd4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /** Runs the tool in-process (its JSON is read back with {@link io.github.vhd4j.cli.testing.JsonTree}). */
@@ -21,6 +27,22 @@ final class Cli {
 
     List<String> errLines() {
       return err.lines().toList();
+    }
+
+    /**
+     * Asserts a failure: exit code 2, nothing on standard output, and exactly the one error line
+     * {@code vhd: FILE: message}.
+     */
+    void assertFailed(Path file, String message) {
+      assertEquals(2, code, err);
+      assertEquals("", out());
+      assertEquals(List.of("vhd: " + file + ": " + message), errLines());
+    }
+
+    /** Asserts a refusal: {@link #assertFailed}, and the image left byte for byte as it was. */
+    void assertRefused(Path image, byte[] before, String message) throws IOException {
+      assertFailed(image, message);
+      assertArrayEquals(before, Files.readAllBytes(image));
     }
   }
 

@@ -52,12 +52,6 @@ class CompactCommandTest {
     }
   }
 
-  private static void assertRefused(Cli.Result r, Path image, byte[] before, String message) throws IOException {
-    assertEquals(2, r.code(), r.err());
-    assertEquals("", r.out());
-    assertEquals(List.of("vhd: " + image + ": " + message), r.errLines());
-    assertArrayEquals(before, Files.readAllBytes(image));
-  }
 
   @Test
   void shouldDropZeroBlocksAndShrinkFile() throws Exception {
@@ -113,7 +107,7 @@ class CompactCommandTest {
     Cli.Result r = Cli.run("compact", "-p", p.toString());
 
     // Nothing was drawn, so nothing precedes the error line.
-    assertRefused(r, p, before, "only a dynamic disk can be compacted (a differencing disk's zero blocks hide"
+    r.assertRefused(p, before, "only a dynamic disk can be compacted (a differencing disk's zero blocks hide"
         + " its parent's data)");
   }
 
@@ -124,7 +118,7 @@ class CompactCommandTest {
 
     Cli.Result r = Cli.run("compact", c.childPath().toString());
 
-    assertRefused(r, c.childPath(), before, "only a dynamic disk can be compacted (a differencing disk's zero"
+    r.assertRefused(c.childPath(), before, "only a dynamic disk can be compacted (a differencing disk's zero"
         + " blocks hide its parent's data)");
   }
 
@@ -137,7 +131,7 @@ class CompactCommandTest {
 
     Cli.Result r = Cli.run("compact", p.toString());
 
-    assertRefused(r, p, before, "the footer at the end of the file is missing or damaged; repair the image first");
+    r.assertRefused(p, before, "the footer at the end of the file is missing or damaged; repair the image first");
   }
 
   @Test
@@ -149,7 +143,7 @@ class CompactCommandTest {
 
     Cli.Result r = Cli.run("compact", p.toString());
 
-    assertRefused(r, p, before, "the disk is in a saved state; changing it would corrupt the saved virtual machine");
+    r.assertRefused(p, before, "the disk is in a saved state; changing it would corrupt the saved virtual machine");
   }
 
   @Test

@@ -60,12 +60,6 @@ class CreateCommandTest {
     }
   }
 
-  /** Asserts a refusal: exit 2, exactly {@code vhd: OUT: message} on stderr, nothing on stdout. */
-  private static void assertRefused(Cli.Result r, Path out, String message) {
-    assertEquals(2, r.code(), r.err());
-    assertEquals("", r.out());
-    assertEquals(List.of("vhd: " + out + ": " + message), r.errLines());
-  }
 
   // --- what each option makes ---
 
@@ -449,7 +443,7 @@ class CreateCommandTest {
 
     Cli.Result r = Cli.run("create", "--size", "1G", out.toString());
 
-    assertRefused(r, out, "already exists (create never overwrites a file)");
+    r.assertFailed(out, "already exists (create never overwrites a file)");
     assertArrayEquals(old, Files.readAllBytes(out));
     assertEquals(before, Files.getLastModifiedTime(out));
   }
@@ -464,8 +458,8 @@ class CreateCommandTest {
     Cli.Result again = Cli.run("create", "-t", "fixed", "--size", "1M", out.toString());
     Cli.Result self = Cli.run("create", "-t", "differencing", "--parent", out.toString(), out.toString());
 
-    assertRefused(again, out, "already exists (create never overwrites a file)");
-    assertRefused(self, out, "already exists (create never overwrites a file)");
+    again.assertFailed(out, "already exists (create never overwrites a file)");
+    self.assertFailed(out, "already exists (create never overwrites a file)");
     assertArrayEquals(made, Files.readAllBytes(out));
   }
 
@@ -481,7 +475,7 @@ class CreateCommandTest {
 
     Cli.Result r = Cli.run("create", "--size", "1M", out.toString());
 
-    assertRefused(r, out, "already exists (create never overwrites a file)");
+    r.assertFailed(out, "already exists (create never overwrites a file)");
     assertFalse(Files.exists(dir.resolve("target.vhd")));
   }
 
@@ -493,8 +487,8 @@ class CreateCommandTest {
     Cli.Result isDir = Cli.run("create", "--size", "1M", dir.toString());
     Cli.Result noDir = Cli.run("create", "--size", "1M", missing.toString());
 
-    assertRefused(isDir, dir, "is a directory");
-    assertRefused(noDir, missing, "no such directory: " + dir.resolve("nope"));
+    isDir.assertFailed(dir, "is a directory");
+    noDir.assertFailed(missing, "no such directory: " + dir.resolve("nope"));
     assertEquals(Set.of(), names());
   }
 
@@ -513,7 +507,7 @@ class CreateCommandTest {
 
     Cli.Result r = Cli.run(args.toArray(String[]::new));
 
-    assertRefused(r, out, message);
+    r.assertFailed(out, message);
     assertEquals(Set.of(), names());
   }
 
@@ -565,7 +559,7 @@ class CreateCommandTest {
 
     Cli.Result r = Cli.run(args.toArray(String[]::new));
 
-    assertRefused(r, out, message);
+    r.assertFailed(out, message);
     assertEquals(Set.of("base.vhd"), names());
   }
 
@@ -577,7 +571,7 @@ class CreateCommandTest {
 
     Cli.Result r = Cli.run("create", "-t", "differencing", "--parent", parent.toString(), out.toString());
 
-    assertRefused(r, out, "no such file: " + parent);
+    r.assertFailed(out, "no such file: " + parent);
     assertEquals(Set.of(), names());
   }
 
@@ -589,7 +583,7 @@ class CreateCommandTest {
 
     Cli.Result r = Cli.run("create", "-t", "differencing", "--parent", parent.toString(), out.toString());
 
-    assertRefused(r, out, "the parent is a directory: " + parent);
+    r.assertFailed(out, "the parent is a directory: " + parent);
     assertEquals(Set.of("base.vhd"), names());
   }
 

@@ -53,13 +53,6 @@ class ResizeCommandTest {
     return Arrays.copyOf(old, Math.toIntExact(length));
   }
 
-  /** Asserts a refusal: exit 2, exactly {@code vhd: IMAGE: message}, and the file unchanged. */
-  private static void assertRefused(Cli.Result r, Path image, byte[] before, String message) throws IOException {
-    assertEquals(2, r.code(), r.err());
-    assertEquals("", r.out());
-    assertEquals(List.of("vhd: " + image + ": " + message), r.errLines());
-    assertArrayEquals(before, Files.readAllBytes(image));
-  }
 
   @Test
   void shouldGrowDynamicDisk() throws Exception {
@@ -131,7 +124,7 @@ class ResizeCommandTest {
     Cli.Result r = Cli.run("resize", p.toString(), "4M");
 
     // The message names the image once, in the prefix, although the library's names it too.
-    assertRefused(r, p, before,
+    r.assertRefused(p, before,
         "cannot shrink to 4194304 bytes: block 2 (from 4194304) stores data; only unused space can be cut");
   }
 
@@ -142,7 +135,7 @@ class ResizeCommandTest {
 
     Cli.Result r = Cli.run("resize", p.toString(), "4K");
 
-    assertRefused(r, p, before,
+    r.assertRefused(p, before,
         "cannot shrink to 4096 bytes: the disk holds data at 4096; only unused space can be cut");
   }
 
@@ -191,7 +184,7 @@ class ResizeCommandTest {
 
     Cli.Result r = Cli.run("resize", p.toString(), "1000");
 
-    assertRefused(r, p, before, "an exact size must be a whole number of 512-byte sectors: 1000");
+    r.assertRefused(p, before, "an exact size must be a whole number of 512-byte sectors: 1000");
   }
 
   @Test
@@ -201,7 +194,7 @@ class ResizeCommandTest {
 
     Cli.Result r = Cli.run("resize", p.toString(), "3000G");
 
-    assertRefused(r, p, before, "a dynamic disk holds at most " + Vhd.MAX_DYNAMIC_SIZE + " bytes: "
+    r.assertRefused(p, before, "a dynamic disk holds at most " + Vhd.MAX_DYNAMIC_SIZE + " bytes: "
         + 3000L * 1024 * MIB);
   }
 
@@ -228,7 +221,7 @@ class ResizeCommandTest {
 
     Cli.Result r = Cli.run("resize", p.toString(), "16M");
 
-    assertRefused(r, p, before, "the footer at the end of the file is missing or damaged; repair the image first");
+    r.assertRefused(p, before, "the footer at the end of the file is missing or damaged; repair the image first");
   }
 
   @Test
@@ -240,7 +233,7 @@ class ResizeCommandTest {
 
     Cli.Result r = Cli.run("resize", p.toString(), "16M");
 
-    assertRefused(r, p, before,
+    r.assertRefused(p, before,
         "the disk is in a saved state; changing it would corrupt the saved virtual machine");
   }
 
