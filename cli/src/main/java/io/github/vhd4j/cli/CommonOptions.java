@@ -4,6 +4,7 @@ import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.SizePolicy;
 import io.github.vhd4j.StorageMode;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every subcommand accepts (a picocli mixin). */
@@ -31,11 +32,8 @@ final class CommonOptions {
   @Option(names = "--debug", description = "Print a stack trace with errors.")
   boolean debug;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
-
-  @Option(names = "--version", versionHelp = true, description = "Print the version and exit.")
-  boolean version;
+  @Mixin
+  HelpOptions helpOptions = new HelpOptions();
 
   /**
    * Returns the library options these flags select: strict unless {@code --lenient}, and memory

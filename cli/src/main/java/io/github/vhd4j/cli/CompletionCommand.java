@@ -7,7 +7,7 @@ import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -28,11 +28,8 @@ import picocli.CommandLine.Spec;
     footer = {"  source <(vhd generate-completion)",
         "  vhd generate-completion > ~/.local/share/bash-completion/completions/vhd"})
 final class CompletionCommand implements Callable<Integer> {
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-  boolean help;
-
-  @Option(names = "--version", versionHelp = true, description = "Print the version and exit.")
-  boolean version;
+  @Mixin
+  HelpOptions helpOptions = new HelpOptions();
 
   @Spec
   @Nullable CommandSpec spec;

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -161,11 +161,8 @@ public final class Main {
           "", "Run 'vhd COMMAND --help' for a command's options, examples and exit codes. Shell completion"
               + " for bash and zsh: source <(vhd generate-completion)"})
   static final class Top implements Callable<Integer> {
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
-    @Option(names = "--version", versionHelp = true, description = "Print the version and exit.")
-    boolean version;
+    @Mixin
+    HelpOptions helpOptions = new HelpOptions();
 
     @Spec
     @Nullable CommandSpec spec;
