@@ -3,6 +3,7 @@ package io.github.vhd4j.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -106,24 +107,37 @@ public final class Main {
   }
 
   /**
-   * Builds the command line. When the first argument names a subcommand, only that one is built:
-   * picocli reads every command's annotations reflectively as it builds it, about 10 ms each in a
-   * fresh JVM, and what follows a subcommand's name is parsed by that subcommand alone. Otherwise
-   * (no command, an unknown one, a top-level option such as --help, or generate-completion) all are
-   * built, so the usage lists them, a misspelt name gets suggestions and the completion script
-   * covers every command.
+   * Returns a new instance of every command: the top-level one first, then the subcommands in the
+   * order {@code vhd --help} lists them, then generate-completion. {@code CliModelGenerator} writes
+   * {@link CliModel} from these.
+   *
+   * @param io the streams the commands write to
+   * @return the commands
+   */
+  static List<Object> commands(Io io) {
+    List<Object> all = new ArrayList<>();
+    all.add(new Top(io));
+    for (String name : COMMANDS) {
+      all.add(Objects.requireNonNull(command(name, io)));
+    }
+    all.add(new CompletionCommand(io));
+    return all;
+  }
+
+  /**
+   * Builds the command line from {@link CliModel}, which builds picocli's model in code: reading
+   * the annotations would cost every run about 50 ms of start-up. When the first argument names a
+   * subcommand, only that one is built, since what follows a subcommand's name is parsed by that
+   * subcommand alone. Otherwise (no command, an unknown one, a top-level option such as --help, or
+   * generate-completion) all are built, so the usage lists them, a misspelt name gets suggestions
+   * and the completion script covers every command.
    */
   static CommandLine commandLine(Io io, String[] args) {
-    CommandLine cl = new CommandLine(new Top(io));
     BaseCommand only = args.length > 0 ? command(args[0], io) : null;
-    if (only != null) {
-      cl.addSubcommand(new CommandLine(only));
-    } else {
-      for (String name : COMMANDS) {
-        cl.addSubcommand(new CommandLine(Objects.requireNonNull(command(name, io))));
-      }
-      // Built only here: the script it prints describes every command, so it needs them all.
-      cl.addSubcommand(new CommandLine(new CompletionCommand(io)));
+    List<Object> commands = only != null ? List.of(new Top(io), only) : commands(io);
+    CommandLine cl = new CommandLine(CliModel.of(commands.get(0)));
+    for (Object sub : commands.subList(1, commands.size())) {
+      cl.addSubcommand(new CommandLine(CliModel.of(sub)));
     }
     cl.setOut(new PrintWriter(io.out, true));
     cl.setErr(new PrintWriter(io.err, true));
