@@ -7,15 +7,18 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.ParserSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Range;
@@ -49,14 +52,18 @@ final class CliModelGenerator {
       "helpCommand", "mixinStandardHelpOptions", "subcommandsRepeatable", "interpolateVariables", "scopeType",
       "exitCodeOnSuccess", "exitCodeOnUsageHelp", "exitCodeOnVersionHelp", "exitCodeOnInvalidInput",
       "exitCodeOnExecutionException", "defaultValueProvider", "resourceBundleBaseName", "toString");
-  /** Usage-message properties that are objects picocli makes itself, not values to copy. */
-  private static final List<String> USAGE_SKIPPED = List.of("messages", "sectionKeys", "sectionMap", "helpFactory");
+  /**
+   * Usage-message and parser properties that are objects picocli makes itself, not values to copy.
+   * The other properties of those two are found by reflection: every getter with a setter.
+   */
+  private static final List<String> SKIPPED = List.of("messages", "sectionKeys", "sectionMap", "helpFactory");
 
   private final StringBuilder methods = new StringBuilder();
   private final List<String> dispatch = new ArrayList<>();
   /** Bound fields in order of their ids. */
   private final List<Field> fields = new ArrayList<>();
-  private final Map<Class<?>, String> emittedMixins = new LinkedHashMap<>();
+  /** Mixin classes whose {@code spec} method is written. */
+  private final Set<Class<?>> emittedMixins = new HashSet<>();
 
   private CliModelGenerator() {}
 
@@ -98,8 +105,12 @@ final class CliModelGenerator {
     for (String p : COMMAND_PROPERTIES) {
       sb.append(indent).append(p).append(" = ").append(describeValue(commandProperty(spec, p))).append('\n');
     }
-    for (Map.Entry<String, Object> e : usageProperties(spec.usageMessage()).entrySet()) {
+    for (Map.Entry<String, Object> e : properties(spec.usageMessage(), UsageMessageSpec.class).entrySet()) {
       sb.append(indent).append("usage.").append(e.getKey()).append(" = ").append(describeValue(e.getValue()))
+          .append('\n');
+    }
+    for (Map.Entry<String, Object> e : properties(spec.parser(), ParserSpec.class).entrySet()) {
+      sb.append(indent).append("parser.").append(e.getKey()).append(" = ").append(describeValue(e.getValue()))
           .append('\n');
     }
     for (ArgSpec a : spec.args()) {
@@ -129,20 +140,21 @@ final class CliModelGenerator {
     return invoke(spec, name);
   }
 
-  private static Map<String, Object> usageProperties(UsageMessageSpec usage) {
+  /** The values of {@code target}'s getters that have a setter of the same name, by name. */
+  private static Map<String, Object> properties(Object target, Class<?> type) {
     Map<String, Object> out = new TreeMap<>();
-    for (Method m : UsageMessageSpec.class.getMethods()) {
-      if (m.getParameterCount() == 0 && m.getDeclaringClass() == UsageMessageSpec.class
-          && !USAGE_SKIPPED.contains(m.getName()) && hasSetter(m.getName())) {
-        out.put(m.getName(), invoke(usage, m.getName()));
+    for (Method m : type.getMethods()) {
+      if (m.getParameterCount() == 0 && m.getDeclaringClass() == type && !SKIPPED.contains(m.getName())
+          && hasSetter(type, m.getName())) {
+        out.put(m.getName(), invoke(target, m.getName()));
       }
     }
     return out;
   }
 
-  private static boolean hasSetter(String name) {
-    for (Method m : UsageMessageSpec.class.getMethods()) {
-      if (m.getName().equals(name) && m.getParameterCount() == 1 && m.getReturnType() == UsageMessageSpec.class) {
+  private static boolean hasSetter(Class<?> type, String name) {
+    for (Method m : type.getMethods()) {
+      if (m.getName().equals(name) && m.getParameterCount() == 1 && m.getReturnType() == type) {
         return true;
       }
     }
@@ -182,26 +194,21 @@ final class CliModelGenerator {
   // Emitting code
 
   /**
-   * Writes the method that builds {@code spec}, first writing one for each of its mixins.
-   *
-   * @return the method's name
+   * Writes the method that builds {@code spec}, first writing one for each of its mixins not yet
+   * written. Every such method is an overload of {@code spec}, taking the object it binds to.
    */
-  private String emit(CommandSpec spec, String type, boolean command) {
+  private void emit(CommandSpec spec, String type, boolean command) {
     Map<ArgSpec, String> mixinOf = new IdentityHashMap<>();
     for (Map.Entry<String, CommandSpec> m : spec.mixins().entrySet()) {
       for (ArgSpec a : m.getValue().args()) {
         mixinOf.put(a, m.getKey());
       }
     }
-    Map<String, String> mixinMethods = new LinkedHashMap<>();
-    for (Map.Entry<String, CommandSpec> m : spec.mixins().entrySet()) {
-      Object mixin = m.getValue().userObject();
-      String method = emittedMixins.get(mixin.getClass());
-      if (method == null) {
-        method = emit(m.getValue(), name(mixin.getClass()), false);
-        emittedMixins.put(mixin.getClass(), method);
+    for (CommandSpec mixin : spec.mixins().values()) {
+      Class<?> c = mixin.userObject().getClass();
+      if (emittedMixins.add(c)) {
+        emit(mixin, name(c), false);
       }
-      mixinMethods.put(m.getKey(), method);
     }
 
     StringBuilder body = new StringBuilder();
@@ -220,14 +227,8 @@ final class CliModelGenerator {
             .append(");\n");
       }
     }
-    Map<String, Object> usage = usageProperties(spec.usageMessage());
-    Map<String, Object> freshUsage = usageProperties(fresh.usageMessage());
-    for (Map.Entry<String, Object> e : usage.entrySet()) {
-      if (!describeValue(e.getValue()).equals(describeValue(freshUsage.get(e.getKey())))) {
-        body.append("    s.usageMessage().").append(e.getKey()).append('(').append(literal(e.getValue()))
-            .append(");\n");
-      }
-    }
+    changed(body, "    s.usageMessage().", spec.usageMessage(), fresh.usageMessage(), UsageMessageSpec.class);
+    changed(body, "    s.parser().", spec.parser(), fresh.parser(), ParserSpec.class);
     List<String> added = new ArrayList<>();
     for (ArgSpec a : spec.args()) {
       String mixin = mixinOf.get(a);
@@ -235,12 +236,12 @@ final class CliModelGenerator {
         body.append(arg(a));
       } else if (!added.contains(mixin)) {
         added.add(mixin);
-        body.append(addMixin(spec, mixin, mixinMethods.get(mixin)));
+        body.append(addMixin(spec, mixin));
       }
     }
     for (String mixin : spec.mixins().keySet()) {
       if (!added.contains(mixin)) {
-        body.append(addMixin(spec, mixin, mixinMethods.get(mixin)));
+        body.append(addMixin(spec, mixin));
       }
     }
     for (Field f : allFields(spec.userObject().getClass())) {
@@ -253,20 +254,28 @@ final class CliModelGenerator {
     }
     body.append("    return s;\n");
 
-    String method = "spec";
     methods.append('\n');
     methods.append(command ? "  /** Builds the model of {@link " + type + "}. */\n"
         : "  /** Builds the model of the mixin {@link " + type + "}. */\n");
-    methods.append(command ? "  static" : "  private static").append(" CommandSpec ").append(method).append('(')
+    methods.append(command ? "  static" : "  private static").append(" CommandSpec spec(")
         .append(type).append(" o) {\n").append(body).append("  }\n");
-    return method;
   }
 
-  private String addMixin(CommandSpec spec, String name, String method) {
+  /** Writes a setter call for each property of {@code spec} whose value differs from {@code fresh}'s. */
+  private static void changed(StringBuilder body, String prefix, Object spec, Object fresh, Class<?> type) {
+    Map<String, Object> defaults = properties(fresh, type);
+    for (Map.Entry<String, Object> e : properties(spec, type).entrySet()) {
+      if (!describeValue(e.getValue()).equals(describeValue(defaults.get(e.getKey())))) {
+        body.append(prefix).append(e.getKey()).append('(').append(literal(e.getValue())).append(");\n");
+      }
+    }
+  }
+
+  private static String addMixin(CommandSpec spec, String name) {
     CommandSpec mixin = spec.mixins().get(name);
     Field field = fieldHolding(spec.userObject(), mixin.userObject());
     Object toString = commandProperty(mixin, "toString");
-    return "    s.addMixin(" + literal(name) + ", " + method + "(o." + field.getName() + ")"
+    return "    s.addMixin(" + literal(name) + ", spec(o." + field.getName() + ")"
         + (toString == null ? "" : ".withToString(" + literal(toString) + ")") + ");\n";
   }
 

@@ -3,6 +3,7 @@ package io.github.vhd4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -55,7 +56,10 @@ class CliModelTest {
     CommandSpec annotated = CommandSpec.forAnnotatedObject(Main.commands(IO).get(index));
     CommandSpec generated = CliModel.of(Main.commands(IO).get(index));
     String expected = CliModelGenerator.describe(annotated);
-    assertFalse(expected.isEmpty());
+    // Described: the command, its usage message and parser settings, and every argument.
+    for (String part : List.of("name = ", "\nusage.footer = ", "\nparser.separator = ", "\n  paramLabel = ")) {
+      assertTrue(expected.contains(part), part);
+    }
     assertEquals(expected, CliModelGenerator.describe(generated));
   }
 
@@ -107,7 +111,11 @@ class CliModelTest {
     }
   }
 
-  /** A value of {@code type} that no field holds initially, different for each {@code i}. */
+  /**
+   * A value of {@code type} that no field holds initially (for Long and Path, different for each
+   * {@code i}). Each value is checked right after it is set, so two fields of one type that
+   * swapped their bindings still fail: the first one set leaves its own field as it was.
+   */
   private static Object sample(Class<?> type, int i) {
     if (type == boolean.class) {
       return true;
