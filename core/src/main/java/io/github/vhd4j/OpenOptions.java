@@ -33,6 +33,15 @@ import org.jspecify.annotations.Nullable;
  * @param writable open the top image for writing ({@link VhdImage#write}); its parents stay
  *     read-only, and the file is accessed through a file channel whatever {@code storage} says
  * @param durability for writable images: when writes are forced to the device
+ * @param locking take locks on image files in the byte ranges QEMU locks, so that vhd4j and QEMU
+ *     (and other vhd4j processes) see each other: an image opened for writing, or changed by
+ *     resize, compact, commit or repair, is held exclusively, and opening it fails with
+ *     {@link ImageInUseException} while another process uses it; a read-only open holds a shared
+ *     lock and, when another process has the image open for writing, goes on with an
+ *     {@link ProblemCode#IMAGE_IN_USE} warning. On by default. Turn it off only for file systems
+ *     that do not support locks (some network file systems): nothing then keeps another program
+ *     from writing the image while vhd4j changes it, which can corrupt it, and reads may see a
+ *     half-written state
  */
 public record OpenOptions(
     boolean lenient,
@@ -45,7 +54,8 @@ public record OpenOptions(
     StorageMode storage,
     long mapChunkSize,
     boolean writable,
-    Durability durability) {
+    Durability durability,
+    boolean locking) {
 
   /** Default and recommended maximum depth of a parent chain. */
   public static final int DEFAULT_MAX_CHAIN_DEPTH = 64;
@@ -71,7 +81,7 @@ public record OpenOptions(
 
   private static final OpenOptions DEFAULTS = new OpenOptions(false, SizePolicy.AUTO, true,
       DEFAULT_MAX_CHAIN_DEPTH, List.of(), null, true, defaultStorage(), defaultChunkSize(), false,
-      Durability.SYNC_ALLOCATIONS);
+      Durability.SYNC_ALLOCATIONS, true);
 
   /** Reads {@value #STORAGE_PROPERTY}; a missing or unknown value means file-channel reads. */
   private static StorageMode defaultStorage() {
@@ -106,6 +116,7 @@ public record OpenOptions(
    * @param mapChunkSize mapped chunk size, a power of two from 512 to 2^30
    * @param writable open the top image for writing
    * @param durability when writes are forced to the device
+   * @param locking lock image files the way QEMU does
    */
   public OpenOptions {
     Objects.requireNonNull(sizePolicy, "sizePolicy");
@@ -151,7 +162,7 @@ public record OpenOptions(
    */
   public OpenOptions withWritable(boolean value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize, value, durability);
+        parentResolver, verifyParentUuid, storage, mapChunkSize, value, durability, locking);
   }
 
   /**
@@ -162,7 +173,7 @@ public record OpenOptions(
    */
   public OpenOptions withDurability(Durability value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, value);
+        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, value, locking);
   }
 
   /**
@@ -173,7 +184,7 @@ public record OpenOptions(
    */
   public OpenOptions withLenient(boolean value) {
     return new OpenOptions(value, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability);
+        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
   }
 
   /**
@@ -184,7 +195,7 @@ public record OpenOptions(
    */
   public OpenOptions withSizePolicy(SizePolicy value) {
     return new OpenOptions(lenient, value, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability);
+        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
   }
 
   /**
@@ -195,7 +206,7 @@ public record OpenOptions(
    */
   public OpenOptions withFooterRecovery(boolean value) {
     return new OpenOptions(lenient, sizePolicy, value, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability);
+        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
   }
 
   /**
@@ -206,7 +217,7 @@ public record OpenOptions(
    */
   public OpenOptions withMaxChainDepth(int value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, value, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability);
+        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
   }
 
   /**
@@ -217,7 +228,7 @@ public record OpenOptions(
    */
   public OpenOptions withParentDirectories(List<Path> value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, value,
-        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability);
+        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
   }
 
   /**
@@ -228,7 +239,7 @@ public record OpenOptions(
    */
   public OpenOptions withVerifyParentUuid(boolean value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, value, storage, mapChunkSize, writable, durability);
+        parentResolver, value, storage, mapChunkSize, writable, durability, locking);
   }
 
   /**
@@ -239,7 +250,7 @@ public record OpenOptions(
    */
   public OpenOptions withStorage(StorageMode value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, value, mapChunkSize, writable, durability);
+        parentResolver, verifyParentUuid, value, mapChunkSize, writable, durability, locking);
   }
 
   /**
@@ -250,7 +261,7 @@ public record OpenOptions(
    */
   public OpenOptions withMapChunkSize(long value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, value, writable, durability);
+        parentResolver, verifyParentUuid, storage, value, writable, durability, locking);
   }
 
   /**
@@ -262,6 +273,18 @@ public record OpenOptions(
    */
   public OpenOptions withParentResolver(@Nullable ParentResolver value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        value, verifyParentUuid, storage, mapChunkSize, writable, durability);
+        value, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
+  }
+
+  /**
+   * Returns a copy that takes file locks, or not. See {@link #locking()} for what turning them off
+   * risks.
+   *
+   * @param value false to take no locks
+   * @return the new options
+   */
+  public OpenOptions withLocking(boolean value) {
+    return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
+        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, value);
   }
 }

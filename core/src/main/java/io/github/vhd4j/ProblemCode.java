@@ -147,6 +147,12 @@ public enum ProblemCode {
    * module is missing or the file could not be mapped. The message says why.
    */
   STORAGE_FALLBACK,
+  /**
+   * Another process has the image open for writing (it holds the write lock QEMU takes, or a
+   * writing vhd4j holds the image exclusively), so its content may change while it is read. A
+   * read-only open reports this as a warning and goes on; see {@link OpenOptions#locking()}.
+   */
+  IMAGE_IN_USE,
   /** A sector whose bitmap bit is clear holds non-zero data (deep check). */
   BLOCK_DATA_UNDER_CLEAR_BIT,
   /** Bits are set in a block bitmap beyond the block's sectors or the disk's end (deep check). */
