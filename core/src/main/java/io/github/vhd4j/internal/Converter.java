@@ -36,7 +36,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Converter {
   /** Guest bytes a worker takes at a time. */
   public static final long SEGMENT = 64L << 20;
-  private static final int PIECE = 2 << 20;
+  /** Bytes read and written at a time. */
+  static final int PIECE = 2 << 20;
   /** Zero-detection granularity: a hole smaller than this is not worth a separate write. */
   public static final int ZERO_CHUNK = 64 << 10;
   private static final int MAX_WORKERS = 4;
@@ -334,7 +335,7 @@ public final class Converter {
    *
    * @return the number of ints written to {@code spans}: start and end pairs
    */
-  private static int nonZeroSpans(ByteBuffer buf, int n, long pos, ByteBuffer zeros, int[] spans) {
+  static int nonZeroSpans(ByteBuffer buf, int n, long pos, ByteBuffer zeros, int[] spans) {
     int count = 0;
     int i = 0;
     while (i < n) {
