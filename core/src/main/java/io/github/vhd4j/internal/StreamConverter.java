@@ -203,13 +203,12 @@ public final class StreamConverter {
      * byte at {@code pos + j}, goes to file offset {@code at + j}. Returns whether any was written.
      */
     final boolean writeNonZero(ByteBuffer buf, int from, int to, long pos, long at) throws IOException {
-      ByteBuffer part = buf.slice(from, to - from);
-      int count = Converter.nonZeroSpans(part, to - from, pos + from, zeros, spans);
+      int count = Converter.nonZeroSpans(buf, from, to, pos, zeros, spans);
       for (int i = 0; i < count; i += 2) {
-        ByteBuffer span = part.slice(spans[i], spans[i + 1] - spans[i]);
-        long p = at + from + spans[i];
-        while (span.hasRemaining()) {
-          p += ch.write(span, p);
+        buf.limit(spans[i + 1]).position(spans[i]);
+        long p = at + spans[i];
+        while (buf.hasRemaining()) {
+          p += ch.write(buf, p);
         }
       }
       return count > 0;
@@ -306,6 +305,8 @@ public final class StreamConverter {
     private final long first;
     /** File bytes per stored block: bitmap, data and, in the aligned layout, padding. */
     private final long stride;
+    /** The bitmap of every stored block but perhaps the last: every sector set. */
+    private final byte[] fullBitmap;
     /** The indices of the stored blocks, in order (each is also the order they are stored in). */
     private int[] stored = new int[64];
     private int count;
@@ -322,6 +323,7 @@ public final class StreamConverter {
         this.first = Creator.TABLE_OFFSET;
         this.stride = bitmapBytes + blockSize;
       }
+      this.fullBitmap = bitmap(blockSize / SECTOR);
     }
 
     private long blockStart(int k) {
@@ -355,7 +357,7 @@ public final class StreamConverter {
         stored = Arrays.copyOf(stored, count * 2);
       }
       stored[count++] = block;
-      Creator.write(ch, start, bitmap(blockSize / SECTOR));
+      Creator.write(ch, start, fullBitmap);
     }
 
     /** A bitmap with the first {@code sectors} bits set (most significant bit first). */
