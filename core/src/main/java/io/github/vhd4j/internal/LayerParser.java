@@ -230,7 +230,7 @@ public final class LayerParser {
     }
     SizeInfo sizes = sizes(footer, chosen);
     if (footer.diskType() == DiskType.FIXED) {
-      validateFixedLayout(footer, sizes, chosen.offset);
+      sizes = validateFixedLayout(footer, sizes, chosen.offset);
       return new Layer(storage, resource, path, footer, chosen.offset, chosen.length, false, null, sizes,
           null, false, null, dataEnd);
     }
@@ -495,17 +495,34 @@ public final class LayerParser {
         f.originalSize(), chs);
   }
 
-  private void validateFixedLayout(Footer f, SizeInfo sizes, long footerOffset) {
+  /**
+   * Checks the current size of a fixed disk against the data before its footer. A disk whose data
+   * is shorter than its current size is truncated and never opens. One whose data is longer is an
+   * error too, but its content is unambiguous: lenient opening sizes it by the data before the
+   * footer, as QEMU does, rather than drop what the footer does not count (a current size of 0
+   * would otherwise read as an empty disk).
+   *
+   * @return the sizes to read the disk with
+   */
+  private SizeInfo validateFixedLayout(Footer f, SizeInfo sizes, long footerOffset) {
     long current = f.currentSize();
     if (current > footerOffset) {
       p.error(ProblemCode.FIXED_SIZE_MISMATCH, false, "footer", "currentSize", footerOffset + 48,
           "at most " + footerOffset + " (the data before the footer)", Long.toString(current),
           "the fixed disk is truncated");
-    } else if (current != footerOffset) {
-      p.error(ProblemCode.FIXED_SIZE_MISMATCH, true, "footer", "currentSize", footerOffset + 48,
-          Long.toString(footerOffset) + " (the data before the footer)", Long.toString(current),
-          (footerOffset - current) + " bytes between the data and the footer are ignored");
+      return sizes;
     }
+    if (current == footerOffset) {
+      return sizes;
+    }
+    boolean byFile = options.lenient() && mode == Mode.OPEN;
+    long data = footerOffset / SECTOR * SECTOR;
+    p.error(ProblemCode.FIXED_SIZE_MISMATCH, true, "footer", "currentSize", footerOffset + 48,
+        Long.toString(footerOffset) + " (the data before the footer)", Long.toString(current),
+        byFile ? "lenient mode sizes the disk by the " + data + " bytes before the footer"
+            : (footerOffset - current) + " bytes between the data and the footer are ignored");
+    return byFile ? new SizeInfo(data, SizeSource.FILE_LENGTH, sizes.policy(), current, sizes.originalSize(),
+        sizes.chsSize()) : sizes;
   }
 
   // ---------------------------------------------------------------------------------------------
