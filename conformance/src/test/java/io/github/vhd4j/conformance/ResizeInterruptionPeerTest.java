@@ -8,8 +8,6 @@ import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
 import io.github.vhd4j.internal.Maintenance;
-import io.github.vhd4j.internal.storage.FileChannelStorage;
-import io.github.vhd4j.internal.storage.Storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -44,70 +42,6 @@ class ResizeInterruptionPeerTest {
   @BeforeAll
   static void peers() {
     Peers.require(Peers.QEMU_IMG, Peers.SEVEN_ZIP, Peers.PYVHDI);
-  }
-
-  /** A storage that dies at its N-th write, force or truncation. */
-  private static final class Dying implements Storage {
-    private final Storage inner;
-    private final int dieAt;
-    private int ops;
-
-    Dying(Storage inner, int dieAt) {
-      this.inner = inner;
-      this.dieAt = dieAt;
-    }
-
-    private void step() throws IOException {
-      if (++ops >= dieAt) {
-        throw new Killed();
-      }
-    }
-
-    @Override
-    public long size() {
-      return inner.size();
-    }
-
-    @Override
-    public boolean isWritable() {
-      return true;
-    }
-
-    @Override
-    public void read(long offset, ByteBuffer dst, int dstIndex, int length) throws IOException {
-      inner.read(offset, dst, dstIndex, length);
-    }
-
-    @Override
-    public void write(long offset, ByteBuffer src, int srcIndex, int length) throws IOException {
-      step();
-      inner.write(offset, src, srcIndex, length);
-    }
-
-    @Override
-    public void truncate(long length) throws IOException {
-      step();
-      inner.truncate(length);
-    }
-
-    @Override
-    public void force() throws IOException {
-      step();
-      inner.force();
-    }
-
-    @Override
-    public void close() throws IOException {
-      inner.close();
-    }
-  }
-
-  private static final class Killed extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    Killed() {
-      super("killed");
-    }
   }
 
   /** The image each case starts from, and its content. */
@@ -150,23 +84,21 @@ class ResizeInterruptionPeerTest {
   @ValueSource(strings = {"shrink", "shrink-table", "grow-in-place", "grow-moves-table", "shrink-fixed", "grow-fixed"})
   void shouldLeaveAnImageEveryReaderOpensWhereverAResizeIsKilled(String op) throws IOException {
     Start s = start(op);
-    Dying[] counter = new Dying[1];
+    KilledStorage[] last = new KilledStorage[1];
     Path counted = copy(s.image(), "counted.vhd");
-    Maintenance.resize(counted, s.newSize(), SizeMode.EXACT,
-        path -> counter[0] = new Dying(FileChannelStorage.openWritable(path), Integer.MAX_VALUE));
-    int[] total = {counter[0].ops};
+    Maintenance.resize(counted, s.newSize(), SizeMode.EXACT, KilledStorage.opener(Integer.MAX_VALUE, last));
+    int[] total = {last[0].operations()};
     assertTrue(total[0] >= 3, op + ": " + total[0] + " operations");
     long oldSize = s.content().length;
     List<String> failures = new ArrayList<>();
     for (int n = 1; n <= total[0] + 1; n++) {
       Path p = copy(s.image(), "n" + n + ".vhd");
-      int dieAt = n;
       try {
-        Maintenance.resize(p, s.newSize(), SizeMode.EXACT, path -> new Dying(FileChannelStorage.openWritable(path), dieAt));
+        Maintenance.resize(p, s.newSize(), SizeMode.EXACT, KilledStorage.opener(n, last));
         if (n <= total[0]) {
           fail(op + ": no kill at operation " + n + " of " + total[0]);
         }
-      } catch (Killed expected) {
+      } catch (KilledStorage.Killed expected) {
         // The process died here.
       }
       String at = op + ", killed at operation " + n + " of " + total[0];
