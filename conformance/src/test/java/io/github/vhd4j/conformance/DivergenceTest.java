@@ -467,7 +467,7 @@ class DivergenceTest {
 
   /** Case 15: a fixed disk whose footer's current size is 0 while 6 MiB of data precede it. */
   @Test
-  void shouldSizeAFixedDiskByItsDataOnlyWhenLenientWhereQemuAlwaysDoes() throws Exception {
+  void shouldSizeAFixedDiskByItsDataOnlyWhenLenient() throws Exception {
     Path img = dir.resolve("fixed-size-zero.vhd");
     // Creator "qemu": QEMU 7.2 sizes it by its geometry, which covers exactly the data here.
     Qemu.create(img, 6 * MIB, true, false);
