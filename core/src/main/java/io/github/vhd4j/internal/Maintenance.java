@@ -20,9 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -225,17 +223,18 @@ public final class Maintenance {
     long haveEntries = h.maxTableEntries();
     if (newSize < oldSize) {
       // Shrink only over blocks that store nothing of this image's own.
-      for (long b = (newSize + l.blockSize - 1) / l.blockSize; b < l.bat.length; b++) {
-        if (l.bat[(int) b] != Layer.UNALLOCATED) {
-          throw refused(l.resource, "cannot shrink to " + newSize + " bytes: block " + b
-              + " (from " + b * l.blockSize + ") stores data; only unused space can be cut");
-        }
+      int length = l.bat.length();
+      long b = l.bat.scan().next((int) ((newSize + l.blockSize - 1) / l.blockSize), length);
+      if (b < length) {
+        throw refused(l.resource, "cannot shrink to " + newSize + " bytes: block " + b
+            + " (from " + b * l.blockSize + ") stores data; only unused space can be cut");
       }
       // The last kept block may store bytes past the new end: they must be zeros.
       long lastBlock = (newSize - 1) / l.blockSize;
-      if (newSize > 0 && l.bat[(int) lastBlock] != Layer.UNALLOCATED) {
+      int lastEntry = newSize > 0 ? l.bat.get((int) lastBlock) : Layer.UNALLOCATED;
+      if (lastEntry != Layer.UNALLOCATED) {
         long inBlock = newSize - lastBlock * l.blockSize;
-        long stored = (l.bat[(int) lastBlock] & 0xFFFFFFFFL) * SECTOR + l.bitmapBytes;
+        long stored = (lastEntry & 0xFFFFFFFFL) * SECTOR + l.bitmapBytes;
         requireZeros(t.storage, stored + inBlock, stored + Math.min(l.blockSize, oldSize - lastBlock * l.blockSize),
             l.resource, newSize, stored - lastBlock * l.blockSize);
       }
@@ -256,8 +255,9 @@ public final class Maintenance {
     }
     long lastBlock = oldSize == 0 ? -1 : (oldSize - 1) / l.blockSize;
     long inLast = oldSize - lastBlock * l.blockSize;
-    if (lastBlock >= 0 && inLast < l.blockSize && l.bat[(int) lastBlock] != Layer.UNALLOCATED) {
-      long stored = (l.bat[(int) lastBlock] & 0xFFFFFFFFL) * SECTOR + l.bitmapBytes;
+    int lastEntry = lastBlock >= 0 && inLast < l.blockSize ? l.bat.get((int) lastBlock) : Layer.UNALLOCATED;
+    if (lastEntry != Layer.UNALLOCATED) {
+      long stored = (lastEntry & 0xFFFFFFFFL) * SECTOR + l.bitmapBytes;
       byte[] zeros = new byte[(int) Math.min(64 << 10, l.blockSize)];
       for (long p = stored + inLast; p < stored + l.blockSize; ) {
         int n = (int) Math.min(zeros.length, stored + l.blockSize - p);
@@ -270,9 +270,7 @@ public final class Maintenance {
     if (entries > haveEntries) {
       if (fitsInPlace(t, entries)) {
         // In place: unallocated entries over the padding (which some writers fill with zeros).
-        byte[] ff = new byte[(int) (4 * (entries - haveEntries))];
-        Arrays.fill(ff, (byte) 0xFF);
-        t.write(h.tableOffset() + 4 * haveEntries, ff);
+        writeUnallocated(t.storage, h.tableOffset() + 4 * haveEntries, 4 * (entries - haveEntries));
         t.storage.force();
         writeHeader(t, h.tableOffset(), entries);
       } else {
@@ -280,12 +278,12 @@ public final class Maintenance {
         // is the commit point. The old table's area becomes unused space.
         long at = (l.footerOffset + SECTOR - 1) / SECTOR * SECTOR;
         long bytes = (4 * entries + SECTOR - 1) / SECTOR * SECTOR;
-        ByteBuffer table = ByteBuffer.allocate((int) bytes);
-        for (int i = 0; i < bytes / 4; i++) {
-          table.putInt(4 * i, i < l.bat.length ? l.bat[i] : Layer.UNALLOCATED);
-        }
+        long old = 4L * l.bat.length();
         t.write(at + bytes, t.footer);
-        t.write(at, table.array());
+        // The old entries as the file holds them, then unallocated ones to the sector's end, a
+        // chunk at a time: a table of 2^28 entries is 1 GiB.
+        copy(t.storage, h.tableOffset(), at, old, ByteBuffer.allocate(1 << 20));
+        writeUnallocated(t.storage, at + old, bytes - old);
         t.storage.force();
         writeHeader(t, at, entries);
         tail = at + bytes;
@@ -364,26 +362,42 @@ public final class Maintenance {
         limit = Math.min(limit, loc.dataOffset());
       }
     }
-    for (int entry : l.bat) {
-      if (entry != Layer.UNALLOCATED) {
-        long b = (entry & 0xFFFFFFFFL) * SECTOR;
-        if (b >= from) {
-          limit = Math.min(limit, b);
-        }
+    int length = l.bat.length();
+    BlockTable.Scan scan = l.bat.scan();
+    for (int i = scan.next(0, length); i < length; i = scan.next(i + 1, length)) {
+      long b = (scan.entry(i) & 0xFFFFFFFFL) * SECTOR;
+      if (b >= from) {
+        limit = Math.min(limit, b);
       }
     }
     if (to > limit) {
       return false;
     }
-    byte[] pad = new byte[(int) (to - from)];
-    t.storage.read(from, ByteBuffer.wrap(pad), 0, pad.length);
+    ByteBuffer pad = ByteBuffer.allocate((int) Math.min(64 << 10, to - from));
     boolean ff = true;
     boolean zero = true;
-    for (byte x : pad) {
-      ff &= x == -1;
-      zero &= x == 0;
+    for (long p = from; p < to && (ff || zero); ) {
+      int n = (int) Math.min(pad.capacity(), to - p);
+      t.storage.read(p, pad, 0, n);
+      for (int i = 0; i < n; i++) {
+        byte x = pad.get(i);
+        ff &= x == -1;
+        zero &= x == 0;
+      }
+      p += n;
     }
     return ff || zero;
+  }
+
+  /** Fills {@code [at, at + bytes)} with unallocated table entries, 64 KiB at a time. */
+  private static void writeUnallocated(Storage s, long at, long bytes) throws IOException {
+    ByteBuffer ff = ByteBuffer.allocate((int) Math.min(64 << 10, Math.max(bytes, 0)));
+    Arrays.fill(ff.array(), (byte) 0xFF);
+    for (long p = 0; p < bytes; ) {
+      int n = (int) Math.min(ff.capacity(), bytes - p);
+      s.write(at + p, ff, 0, n);
+      p += n;
+    }
   }
 
   private static void writeHeader(Target t, long tableOffset, long entries) throws IOException {
@@ -433,7 +447,8 @@ public final class Maintenance {
    * force, repoint, force) and the file is cut after the last block.
    *
    * @param path the dynamic image
-   * @param progress told about the blocks examined
+   * @param progress told, after each allocated block examined, the virtual bytes examined so far
+   *     (the unallocated blocks before it included)
    * @return the number of bytes the file shrank by
    * @throws IOException if the image is not a healthy dynamic disk or cannot be written
    */
@@ -459,51 +474,51 @@ public final class Maintenance {
             + " disk's zero blocks hide its parent's data)", l.resource, null);
       }
       long stride = l.bitmapBytes + l.blockSize;
-      int[] bat = l.bat;
-      long tableOffset = l.header.tableOffset();
-      // 1. Unallocate blocks whose data is all zeros.
+      BlockTable bat = l.bat;
+      int length = bat.length();
+      // 1. Unallocate blocks whose data is all zeros. Memory follows the blocks the file holds,
+      // not the table: a 100 GiB disk of 512-byte blocks has 209,715,200 entries.
       ByteBuffer buf = ByteBuffer.allocate((int) Math.min(l.blockSize, 4 << 20));
-      List<Long> free = new ArrayList<>();
+      long[] free = new long[16];
+      int freeCount = 0;
       ProgressCounter examined = new ProgressCounter(progress, l.virtualSize);
-      for (int b = 0; b < bat.length; b++) {
-        if (bat[b] != Layer.UNALLOCATED) {
-          long start = (bat[b] & 0xFFFFFFFFL) * SECTOR;
-          if (isZero(t.storage, start + l.bitmapBytes, l.blockSize, buf)) {
-            t.write(tableOffset + 4L * b, new byte[] {-1, -1, -1, -1});
-            bat[b] = Layer.UNALLOCATED;
-            free.add(start);
-          }
+      BlockTable.Scan scan = bat.scan();
+      int reported = 0;
+      for (int b = scan.next(0, length); b < length; b = scan.next(b + 1, length)) {
+        long start = (scan.entry(b) & 0xFFFFFFFFL) * SECTOR;
+        if (isZero(t.storage, start + l.bitmapBytes, l.blockSize, buf)) {
+          bat.set(b, Layer.UNALLOCATED);
+          free = append(free, freeCount++, start);
         }
-        examined.add(l.blockSize);
+        // The unallocated blocks before this one were examined too (by the scan).
+        examined.add((long) (b + 1 - reported) * l.blockSize);
+        reported = b + 1;
       }
       examined.finish();
       t.storage.force();
-      // 2. Move the blocks stored last into the lowest free places.
-      free.sort(null);
+      // 2. Move the blocks stored last into the lowest free places. A moved block's old place is
+      // never a target: it lies above every block still to move.
+      Arrays.sort(free, 0, freeCount);
       long[] owner = blocksByOffset(bat);
       int fi = 0;
-      for (int k = owner.length - 1; k >= 0 && fi < free.size(); k--) {
+      for (int k = owner.length - 1; k >= 0 && fi < freeCount; k--) {
         long start = owner[k] >>> 32 << 9;  // sector << 9
         int block = (int) (owner[k] & 0xFFFFFFFFL);
-        long target = free.get(fi);
+        long target = free[fi];
         if (target >= start) {
           break;
         }
         copy(t.storage, start, target, stride, buf);
         t.storage.force();
-        t.write(tableOffset + 4L * block, ByteBuffer.allocate(4).putInt(0, (int) (target / SECTOR)).array());
+        bat.set(block, (int) (target / SECTOR));
         t.storage.force();
-        bat[block] = (int) (target / SECTOR);
+        owner[k] = (target / SECTOR) << 32 | block;
         fi++;
-        free.add(start);
-        free.sort(null);
       }
       // 3. Cut the file after the last structure in use.
       long end = l.metadataEnd(l.footerOffset);
-      for (int entry : bat) {
-        if (entry != Layer.UNALLOCATED) {
-          end = Math.max(end, (entry & 0xFFFFFFFFL) * SECTOR + stride);
-        }
+      for (long o : owner) {
+        end = Math.max(end, (o >>> 32) * SECTOR + stride);
       }
       if (end < l.footerOffset) {
         t.write(end, t.footer);
@@ -514,21 +529,22 @@ public final class Maintenance {
     return before - java.nio.file.Files.size(path);
   }
 
+  private static long[] append(long[] a, int size, long v) {
+    long[] out = size < a.length ? a : Arrays.copyOf(a, 2 * a.length);
+    out[size] = v;
+    return out;
+  }
+
   /** The allocated blocks as (sector << 32 | block), sorted by file offset. */
-  private static long[] blocksByOffset(int[] bat) {
+  private static long[] blocksByOffset(BlockTable bat) throws IOException {
+    int length = bat.length();
+    long[] out = new long[16];
     int n = 0;
-    for (int e : bat) {
-      if (e != Layer.UNALLOCATED) {
-        n++;
-      }
+    BlockTable.Scan scan = bat.scan();
+    for (int b = scan.next(0, length); b < length; b = scan.next(b + 1, length)) {
+      out = append(out, n++, (scan.entry(b) & 0xFFFFFFFFL) << 32 | b);
     }
-    long[] out = new long[n];
-    int i = 0;
-    for (int b = 0; b < bat.length; b++) {
-      if (bat[b] != Layer.UNALLOCATED) {
-        out[i++] = (bat[b] & 0xFFFFFFFFL) << 32 | b;
-      }
-    }
+    out = Arrays.copyOf(out, n);
     Arrays.sort(out);
     return out;
   }
