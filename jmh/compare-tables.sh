@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Whole-process comparison of the vhd tool with qemu-img on a disk whose block table is huge: a
+# 100 GiB dynamic VHD of 512-byte blocks with nothing allocated, 209,715,200 table entries in an
+# 800 MiB table, made once by `vhd create` in the work directory. Wall-clock seconds measured by
+# /usr/bin/time, the median of N runs (default 5) each, the two tools alternating run by run,
+# printed with the ratio vhd/qemu; the target is a ratio of at most 2.0 for each operation:
+#
+#   vhd info IMG                    vs  qemu-img info IMG
+#   vhd map --json IMG              vs  qemu-img map --output=json IMG
+#   vhd convert -O raw IMG OUT      vs  qemu-img convert -f vpc -O raw IMG OUT      (OUT a new file)
+#   vhd convert -O dynamic IMG OUT  vs  qemu-img convert -f vpc -O vpc IMG OUT
+#
+# Page cache is warm for both tools (one unmeasured run of each first). Needs qemu-img and the
+# repository's bin/vhd. Runs disturbed by free page reporting are set aside and measured again,
+# as in compare.sh (RETRIES, see compare-lib.sh).
+# Usage: [RETRIES=N] jmh/compare-tables.sh [RUNS] [WORKDIR]
+set -euo pipefail
+top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+runs="${1:-5}"
+work="${2:-${TMPDIR:-/tmp}/vhd4j-compare-tables}"
+vhd="$top/bin/vhd"
+command -v qemu-img >/dev/null || { echo "compare-tables.sh: qemu-img not found (apt-get install qemu-utils)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "compare-tables.sh: /usr/bin/time not found (apt-get install time)" >&2; exit 1; }
+mkdir -p "$work"
+"$vhd" --version >/dev/null   # builds the jar if needed, outside the measurements
+img="$work/tiny-blocks-100g.vhd"
+if [ ! -f "$img" ]; then
+  rm -f "$img.part"
+  "$vhd" create -t dynamic --block-size 512 --size 100G "$img.part" >/dev/null
+  mv "$img.part" "$img"
+fi
+
+# shellcheck source=compare-lib.sh
+. "$top/jmh/compare-lib.sh"
+
+out="$work/out.raw"
+outv="$work/out.vhd"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
+echo "java: $(java -version 2>&1 | head -1); qemu-img: $(qemu-img --version | head -1)"
+echo "image: $img ($(stat -c %s "$img") bytes, 512-byte blocks), median of $runs runs; target: ratio <= 2.0"
+printf '%-34s %10s %10s %8s %10s %10s %8s\n' "operation" "vhd s" "qemu s" "ratio" "vhd min" "qemu min" "ratio"
+compare "info" ":" "$vhd" info "$img" -- qemu-img info "$img"
+compare "map --json" ":" "$vhd" map --json "$img" -- qemu-img map --output=json "$img"
+# The outputs are sparse (nothing is allocated), so the sync before each run has little to do.
+compare "convert -O raw" "rm -f '$out'; sync" \
+  "$vhd" convert -O raw "$img" "$out" -- qemu-img convert -f vpc -O raw "$img" "$out"
+compare "convert -O dynamic (qemu: -O vpc)" "rm -f '$outv'; sync" \
+  "$vhd" convert -O dynamic "$img" "$outv" -- qemu-img convert -f vpc -O vpc "$img" "$outv"
+rm -f "$out" "$outv"
