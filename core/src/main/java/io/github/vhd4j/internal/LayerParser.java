@@ -230,7 +230,7 @@ public final class LayerParser {
     }
     SizeInfo sizes = sizes(footer, chosen);
     if (footer.diskType() == DiskType.FIXED) {
-      validateFixedLayout(footer, sizes, chosen.offset);
+      sizes = validateFixedLayout(footer, sizes, chosen.offset);
       return new Layer(storage, resource, path, footer, chosen.offset, chosen.length, false, null, sizes,
           null, false, null, dataEnd);
     }
@@ -382,26 +382,47 @@ public final class LayerParser {
     }
   }
 
+  /**
+   * Compares the footer copy at offset 0 with the footer. QEMU and 7-Zip read a dynamic disk's size
+   * and header through the copy, libvhdi and vhd4j through the footer, so an unusable copy, or one
+   * that disagrees, makes the tools disagree: check reports it as an error. Opening tolerates an
+   * unusable copy, and a copy that differs only in the size fields (original and current size,
+   * geometry), as a resize interrupted between its two footer writes leaves it, with a warning; a
+   * copy of another disk (type, UUID) or naming another header is an error.
+   */
   private void compareHeadCopy(Candidate tail, @Nullable Candidate head) {
+    boolean check = mode == Mode.CHECK;
+    String peers = "; QEMU and 7-Zip read that copy (vhd repair rewrites it from the footer)";
     if (head == null || !head.cookieOk()) {
-      p.warning(ProblemCode.FOOTER_COPY_INVALID, "footerCopy", "cookie", 0, "\"conectix\"",
-          head == null ? "nothing" : Fmt.cookie(head.cookie()),
-          "dynamic disks keep a copy of the footer at offset 0");
+      p.add(p.make(check ? Severity.ERROR : Severity.WARNING, ProblemCode.FOOTER_COPY_INVALID, "footerCopy",
+          "cookie", 0, "\"conectix\"", head == null ? "nothing" : Fmt.cookie(head.cookie()),
+          "dynamic disks keep a copy of the footer at offset 0" + peers), true);
       return;
     }
     if (!head.checksumOk()) {
-      p.warning(ProblemCode.FOOTER_COPY_INVALID, "footerCopy", "checksum", 64, hex32(head.computed()),
-          hex32(head.stored()), "the footer copy at offset 0 is damaged");
+      p.add(p.make(check ? Severity.ERROR : Severity.WARNING, ProblemCode.FOOTER_COPY_INVALID, "footerCopy",
+          "checksum", 64, hex32(head.computed()), hex32(head.stored()),
+          "the footer copy at offset 0 is damaged" + peers), true);
       return;
     }
     // Fields whose disagreement changes how the disk reads are errors; the rest are warnings.
     String[] names = {"dataOffset", "originalSize", "currentSize", "geometry", "diskType", "uniqueId"};
     int[][] ranges = {{16, 24}, {40, 48}, {48, 56}, {56, 60}, {60, 64}, {68, 84}};
+    boolean sizeOnly = true;
+    for (int i = 0; i < names.length; i++) {
+      boolean sizeField = i >= 1 && i <= 3;
+      if (!sameBytes(tail.buf, head.buf, ranges[i][0], ranges[i][1])) {
+        sizeOnly &= sizeField;
+      }
+    }
     for (int i = 0; i < names.length; i++) {
       if (!sameBytes(tail.buf, head.buf, ranges[i][0], ranges[i][1])) {
-        p.error(ProblemCode.FOOTER_COPY_MISMATCH, true, "footerCopy", names[i], ranges[i][0],
-            Fmt.bytes(bytesOf(tail.buf, ranges[i])), Fmt.bytes(bytesOf(head.buf, ranges[i])),
-            "the footer copy at offset 0 differs from the footer; the footer at the end is used");
+        boolean error = check || !sizeOnly;
+        p.add(p.make(error ? Severity.ERROR : Severity.WARNING, ProblemCode.FOOTER_COPY_MISMATCH, "footerCopy",
+            names[i], ranges[i][0], Fmt.bytes(bytesOf(tail.buf, ranges[i])), Fmt.bytes(bytesOf(head.buf, ranges[i])),
+            sizeOnly ? "the footer copy at offset 0 describes another size (an interrupted resize leaves this);"
+                + " the footer at the end is used" + peers
+                : "the footer copy at offset 0 differs from the footer; the footer at the end is used"), true);
       }
     }
     String[] soft = {"features", "formatVersion", "timestamp", "creator", "savedState"};
@@ -474,17 +495,34 @@ public final class LayerParser {
         f.originalSize(), chs);
   }
 
-  private void validateFixedLayout(Footer f, SizeInfo sizes, long footerOffset) {
+  /**
+   * Checks the current size of a fixed disk against the data before its footer. A disk whose data
+   * is shorter than its current size is truncated and never opens. One whose data is longer is an
+   * error too, but its content is unambiguous: lenient opening sizes it by the data before the
+   * footer, as QEMU does, rather than drop what the footer does not count (a current size of 0
+   * would otherwise read as an empty disk).
+   *
+   * @return the sizes to read the disk with
+   */
+  private SizeInfo validateFixedLayout(Footer f, SizeInfo sizes, long footerOffset) {
     long current = f.currentSize();
     if (current > footerOffset) {
       p.error(ProblemCode.FIXED_SIZE_MISMATCH, false, "footer", "currentSize", footerOffset + 48,
           "at most " + footerOffset + " (the data before the footer)", Long.toString(current),
           "the fixed disk is truncated");
-    } else if (current != footerOffset) {
-      p.error(ProblemCode.FIXED_SIZE_MISMATCH, true, "footer", "currentSize", footerOffset + 48,
-          Long.toString(footerOffset) + " (the data before the footer)", Long.toString(current),
-          (footerOffset - current) + " bytes between the data and the footer are ignored");
+      return sizes;
     }
+    if (current == footerOffset) {
+      return sizes;
+    }
+    boolean byFile = options.lenient() && mode == Mode.OPEN;
+    long data = footerOffset / SECTOR * SECTOR;
+    p.error(ProblemCode.FIXED_SIZE_MISMATCH, true, "footer", "currentSize", footerOffset + 48,
+        Long.toString(footerOffset) + " (the data before the footer)", Long.toString(current),
+        byFile ? "lenient mode sizes the disk by the " + data + " bytes before the footer"
+            : (footerOffset - current) + " bytes between the data and the footer are ignored");
+    return byFile ? new SizeInfo(data, SizeSource.FILE_LENGTH, sizes.policy(), current, sizes.originalSize(),
+        sizes.chsSize()) : sizes;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -184,7 +184,8 @@ class BlockTableTest {
       assertInstanceOf(PagedBlockTable.class, t);
     }
     int[] large = new int[(1 << 20) + 1];
-    assertInstanceOf(PagedBlockTable.class, BlockTable.open(ArrayStorage.withTable(OFFSET, large), OFFSET, large.length));
+    assertInstanceOf(PagedBlockTable.class,
+        BlockTable.open(ArrayStorage.withTable(OFFSET, large), OFFSET, large.length));
   }
 
   /**

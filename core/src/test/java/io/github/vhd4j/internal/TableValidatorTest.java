@@ -236,7 +236,8 @@ class TableValidatorTest {
     TableValidator.validate(HeapBlockTable.read(ArrayStorage.withTable(OFFSET, e), OFFSET, e.length), p, 1024,
         e.length, 100_000, c.regions, 4);
     assertTrue(p.list().stream().anyMatch(x -> x.message().equals(
-        (199 - Problems.MAX_PER_CODE) + " more problem(s) with code BAT_ENTRY_OVERLAP not listed")), describe(p.list()));
+        (199 - Problems.MAX_PER_CODE) + " more problem(s) with code BAT_ENTRY_OVERLAP not listed")),
+        describe(p.list()));
   }
 
   @Test
