@@ -1,6 +1,21 @@
-# Shared by compare.sh and compare-tables.sh (sourced, not run): timing of whole processes, medians,
-# and the alternating comparison of a vhd command with a qemu-img command. The caller sets `work`
-# (a scratch directory) and `runs` (runs per command) before calling compare.
+# Shared by compare.sh and compare-tables.sh (sourced, not run): the tools they need, timing of
+# whole processes, medians, and the alternating comparison of a vhd command with a qemu-img
+# command. The caller sets `work` (a scratch directory, made here) and `runs` (runs per command)
+# before sourcing this file.
+me="${0##*/}"
+command -v qemu-img >/dev/null || { echo "$me: qemu-img not found (apt-get install qemu-utils)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "$me: /usr/bin/time not found (apt-get install time)" >&2; exit 1; }
+mkdir -p "$work"
+
+# Prints the machine, the tools, the line given (what is measured) and the table's header.
+header() {  # description
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
+  echo "java: $(java -version 2>&1 | head -1); qemu-img: $(qemu-img --version | head -1)"
+  echo "$1"
+  # The budget is on medians; the fastest run of each is printed too, because on a shared machine
+  # slow runs come from the environment (page reporting, neighbours), not from the tool.
+  printf '%-34s %10s %10s %8s %10s %10s %8s\n' "operation" "vhd s" "qemu s" "ratio" "vhd min" "qemu min" "ratio"
+}
 
 # Free page reporting (virtio-balloon): the guest hands free pages back to the host, and a page
 # handed back costs a host fault when it is used again. On the VM these numbers come from, a run

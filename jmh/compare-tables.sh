@@ -19,9 +19,8 @@ top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-5}"
 work="${2:-${TMPDIR:-/tmp}/vhd4j-compare-tables}"
 vhd="$top/bin/vhd"
-command -v qemu-img >/dev/null || { echo "compare-tables.sh: qemu-img not found (apt-get install qemu-utils)" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "compare-tables.sh: /usr/bin/time not found (apt-get install time)" >&2; exit 1; }
-mkdir -p "$work"
+# shellcheck source=compare-lib.sh
+. "$top/jmh/compare-lib.sh"
 "$vhd" --version >/dev/null   # builds the jar if needed, outside the measurements
 img="$work/tiny-blocks-100g.vhd"
 if [ ! -f "$img" ]; then
@@ -30,15 +29,9 @@ if [ ! -f "$img" ]; then
   mv "$img.part" "$img"
 fi
 
-# shellcheck source=compare-lib.sh
-. "$top/jmh/compare-lib.sh"
-
 out="$work/out.raw"
 outv="$work/out.vhd"
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
-echo "java: $(java -version 2>&1 | head -1); qemu-img: $(qemu-img --version | head -1)"
-echo "image: $img ($(stat -c %s "$img") bytes, 512-byte blocks), median of $runs runs; target: ratio <= 2.0"
-printf '%-34s %10s %10s %8s %10s %10s %8s\n' "operation" "vhd s" "qemu s" "ratio" "vhd min" "qemu min" "ratio"
+header "image: $img ($(stat -c %s "$img") bytes, 512-byte blocks), median of $runs runs; target: ratio <= 2.0"
 compare "info" ":" "$vhd" info "$img" -- qemu-img info "$img"
 compare "map --json" ":" "$vhd" map --json "$img" -- qemu-img map --output=json "$img"
 # The outputs are sparse (nothing is allocated), so the sync before each run has little to do.

@@ -17,9 +17,8 @@ top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-5}"
 work="${2:-${TMPDIR:-/tmp}/vhd4j-compare}"
 vhd="$top/bin/vhd"
-command -v qemu-img >/dev/null || { echo "compare.sh: qemu-img not found (apt-get install qemu-utils)" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "compare.sh: /usr/bin/time not found (apt-get install time)" >&2; exit 1; }
-mkdir -p "$work"
+# shellcheck source=compare-lib.sh
+. "$top/jmh/compare-lib.sh"
 img="$work/random-2g.vhd"
 if [ ! -f "$img" ]; then
   head -c $((2 << 30)) /dev/urandom > "$work/random-2g.raw"
@@ -30,16 +29,8 @@ raw="$work/random-2g.raw"
 [ -f "$raw" ] || qemu-img convert -f vpc -O raw "$img" "$raw"
 "$vhd" --version >/dev/null   # builds the jar if needed, outside the measurements
 
-# shellcheck source=compare-lib.sh
-. "$top/jmh/compare-lib.sh"
-
 out="$work/out.raw"
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
-echo "java: $(java -version 2>&1 | head -1); qemu-img: $(qemu-img --version | head -1)"
-echo "image: $img ($(stat -c %s "$img") bytes), median of $runs runs"
-# The budget is on medians; the fastest run of each is printed too, because on a shared machine
-# slow runs come from the environment (page reporting, neighbours), not from the tool.
-printf '%-34s %10s %10s %8s %10s %10s %8s\n' "operation" "vhd s" "qemu s" "ratio" "vhd min" "qemu min" "ratio"
+header "image: $img ($(stat -c %s "$img") bytes), median of $runs runs"
 # Each run starts with no dirty pages left by the previous one: without the sync, writeback of
 # earlier 2 GiB outputs throttles whichever run comes next.
 compare "convert -O raw (VHD -> raw)" "rm -f '$out'; sync" \

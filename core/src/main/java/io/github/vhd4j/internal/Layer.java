@@ -79,6 +79,7 @@ public final class Layer {
    *
    * @param block the block
    * @param entry its table entry
+   * @return true when reading the block must fail
    */
   boolean isBad(int block, int entry) {
     return damaged != null && damaged.reason(block, entry) != 0;
