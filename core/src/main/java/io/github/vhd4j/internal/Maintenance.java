@@ -20,9 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -259,9 +257,7 @@ public final class Maintenance {
       if (fitsInPlace(t, entries)) {
         // Unallocated entries over the padding (which some writers fill with zeros); the header
         // still covers fewer, so nothing reads them yet.
-        byte[] ff = new byte[(int) (4 * (entries - h.maxTableEntries()))];
-        Arrays.fill(ff, (byte) 0xFF);
-        t.write(tableOffset + 4 * h.maxTableEntries(), ff);
+        writeUnallocated(t.storage, tableOffset + 4 * h.maxTableEntries(), 4 * (entries - h.maxTableEntries()));
       } else {
         // A larger table where the footer is, the footer after it; nothing points at the new
         // table until the header does. Its size keeps 4 KiB-aligned layouts aligned.
@@ -314,18 +310,25 @@ public final class Maintenance {
     t.storage.force();
   }
 
-  /** Writes the current table followed by unallocated entries, in bounded pieces. */
+  /**
+   * Writes the current table, as the file holds it, followed by unallocated entries, in bounded
+   * pieces: a table of 2^28 entries is 1 GiB.
+   */
   private static void writeTable(Target t, long at, long bytes) throws IOException {
-    Layer l = t.layer;
-    ByteBuffer piece = ByteBuffer.allocate((int) Math.min(bytes, 1 << 20));
-    for (long done = 0; done < bytes; ) {
-      int n = (int) Math.min(piece.capacity(), bytes - done);
-      for (int i = 0; i < n; i += 4) {
-        long index = (done + i) / 4;
-        piece.putInt(i, index < l.bat.length ? l.bat[(int) index] : Layer.UNALLOCATED);
-      }
-      t.storage.write(at + done, piece, 0, n);
-      done += n;
+    long current = 4L * t.layer.bat.length();
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(current, 1 << 20));
+    copy(t.storage, t.layer.header.tableOffset(), at, current, buf);
+    writeUnallocated(t.storage, at + current, bytes - current);
+  }
+
+  /** Fills {@code [at, at + bytes)} with unallocated table entries, 64 KiB at a time. */
+  private static void writeUnallocated(Storage s, long at, long bytes) throws IOException {
+    ByteBuffer ff = ByteBuffer.allocate((int) Math.min(64 << 10, Math.max(bytes, 0)));
+    Arrays.fill(ff.array(), (byte) 0xFF);
+    for (long p = 0; p < bytes; ) {
+      int n = (int) Math.min(ff.capacity(), bytes - p);
+      s.write(at + p, ff, 0, n);
+      p += n;
     }
   }
 
@@ -335,16 +338,17 @@ public final class Maintenance {
    */
   private static void requireNothingStoredPast(Target t, long newSize, long oldSize) throws IOException {
     Layer l = t.layer;
-    for (long b = (newSize + l.blockSize - 1) / l.blockSize; b < l.bat.length; b++) {
-      if (l.bat[(int) b] != Layer.UNALLOCATED) {
-        throw refused(l.resource, "cannot shrink to " + newSize + " bytes: block " + b
-            + " (from " + b * l.blockSize + ") stores data; only unused space can be cut");
-      }
+    int length = l.bat.length();
+    long b = l.bat.scan().next((int) ((newSize + l.blockSize - 1) / l.blockSize), length);
+    if (b < length) {
+      throw refused(l.resource, "cannot shrink to " + newSize + " bytes: block " + b
+          + " (from " + b * l.blockSize + ") stores data; only unused space can be cut");
     }
     long lastBlock = (newSize - 1) / l.blockSize;
-    if (newSize > 0 && l.bat[(int) lastBlock] != Layer.UNALLOCATED) {
+    int lastEntry = newSize > 0 ? l.bat.get((int) lastBlock) : Layer.UNALLOCATED;
+    if (lastEntry != Layer.UNALLOCATED) {
       long inBlock = newSize - lastBlock * l.blockSize;
-      long stored = (l.bat[(int) lastBlock] & 0xFFFFFFFFL) * SECTOR + l.bitmapBytes;
+      long stored = (lastEntry & 0xFFFFFFFFL) * SECTOR + l.bitmapBytes;
       requireZeros(t.storage, stored + inBlock, stored + Math.min(l.blockSize, oldSize - lastBlock * l.blockSize),
           l.resource, newSize, stored - lastBlock * l.blockSize);
     }
@@ -358,10 +362,11 @@ public final class Maintenance {
     Layer l = t.layer;
     long lastBlock = oldSize == 0 ? -1 : (oldSize - 1) / l.blockSize;
     long inLast = oldSize - lastBlock * l.blockSize;
-    if (lastBlock < 0 || inLast >= l.blockSize || l.bat[(int) lastBlock] == Layer.UNALLOCATED) {
+    int lastEntry = lastBlock < 0 || inLast >= l.blockSize ? Layer.UNALLOCATED : l.bat.get((int) lastBlock);
+    if (lastEntry == Layer.UNALLOCATED) {
       return;
     }
-    long stored = (l.bat[(int) lastBlock] & 0xFFFFFFFFL) * SECTOR + l.bitmapBytes;
+    long stored = (lastEntry & 0xFFFFFFFFL) * SECTOR + l.bitmapBytes;
     byte[] zeros = new byte[(int) Math.min(64 << 10, l.blockSize)];
     for (long p = stored + inLast; p < stored + l.blockSize; ) {
       int n = (int) Math.min(zeros.length, stored + l.blockSize - p);
@@ -423,24 +428,29 @@ public final class Maintenance {
         limit = Math.min(limit, loc.dataOffset());
       }
     }
-    for (int entry : l.bat) {
-      if (entry != Layer.UNALLOCATED) {
-        long b = (entry & 0xFFFFFFFFL) * SECTOR;
-        if (b >= from) {
-          limit = Math.min(limit, b);
-        }
+    int length = l.bat.length();
+    BlockTable.Scan scan = l.bat.scan();
+    for (int i = scan.next(0, length); i < length; i = scan.next(i + 1, length)) {
+      long b = (scan.entry(i) & 0xFFFFFFFFL) * SECTOR;
+      if (b >= from) {
+        limit = Math.min(limit, b);
       }
     }
     if (to > limit) {
       return false;
     }
-    byte[] pad = new byte[(int) (to - from)];
-    t.storage.read(from, ByteBuffer.wrap(pad), 0, pad.length);
+    ByteBuffer pad = ByteBuffer.allocate((int) Math.min(64 << 10, to - from));
     boolean ff = true;
     boolean zero = true;
-    for (byte x : pad) {
-      ff &= x == -1;
-      zero &= x == 0;
+    for (long p = from; p < to && (ff || zero); ) {
+      int n = (int) Math.min(pad.capacity(), to - p);
+      t.storage.read(p, pad, 0, n);
+      for (int i = 0; i < n; i++) {
+        byte x = pad.get(i);
+        ff &= x == -1;
+        zero &= x == 0;
+      }
+      p += n;
     }
     return ff || zero;
   }
@@ -493,7 +503,8 @@ public final class Maintenance {
    * force, repoint, force) and the file is cut after the last block.
    *
    * @param path the dynamic image
-   * @param progress told about the blocks examined
+   * @param progress told, after each allocated block examined, the virtual bytes examined so far
+   *     (the unallocated blocks before it included)
    * @return the number of bytes the file shrank by
    * @throws IOException if the image is not a healthy dynamic disk or cannot be written
    */
@@ -519,51 +530,51 @@ public final class Maintenance {
             + " disk's zero blocks hide its parent's data)", l.resource, null);
       }
       long stride = l.bitmapBytes + l.blockSize;
-      int[] bat = l.bat;
-      long tableOffset = l.header.tableOffset();
-      // 1. Unallocate blocks whose data is all zeros.
+      BlockTable bat = l.bat;
+      int length = bat.length();
+      // 1. Unallocate blocks whose data is all zeros. Memory follows the blocks the file holds,
+      // not the table: a 100 GiB disk of 512-byte blocks has 209,715,200 entries.
       ByteBuffer buf = ByteBuffer.allocate((int) Math.min(l.blockSize, 4 << 20));
-      List<Long> free = new ArrayList<>();
+      long[] free = new long[16];
+      int freeCount = 0;
       ProgressCounter examined = new ProgressCounter(progress, l.virtualSize);
-      for (int b = 0; b < bat.length; b++) {
-        if (bat[b] != Layer.UNALLOCATED) {
-          long start = (bat[b] & 0xFFFFFFFFL) * SECTOR;
-          if (isZero(t.storage, start + l.bitmapBytes, l.blockSize, buf)) {
-            t.write(tableOffset + 4L * b, new byte[] {-1, -1, -1, -1});
-            bat[b] = Layer.UNALLOCATED;
-            free.add(start);
-          }
+      BlockTable.Scan scan = bat.scan();
+      int reported = 0;
+      for (int b = scan.next(0, length); b < length; b = scan.next(b + 1, length)) {
+        long start = (scan.entry(b) & 0xFFFFFFFFL) * SECTOR;
+        if (isZero(t.storage, start + l.bitmapBytes, l.blockSize, buf)) {
+          bat.set(b, Layer.UNALLOCATED);
+          free = append(free, freeCount++, start);
         }
-        examined.add(l.blockSize);
+        // The unallocated blocks before this one were examined too (by the scan).
+        examined.add((long) (b + 1 - reported) * l.blockSize);
+        reported = b + 1;
       }
       examined.finish();
       t.storage.force();
-      // 2. Move the blocks stored last into the lowest free places.
-      free.sort(null);
+      // 2. Move the blocks stored last into the lowest free places. A moved block's old place is
+      // never a target: it lies above every block still to move.
+      Arrays.sort(free, 0, freeCount);
       long[] owner = blocksByOffset(bat);
       int fi = 0;
-      for (int k = owner.length - 1; k >= 0 && fi < free.size(); k--) {
+      for (int k = owner.length - 1; k >= 0 && fi < freeCount; k--) {
         long start = owner[k] >>> 32 << 9;  // sector << 9
         int block = (int) (owner[k] & 0xFFFFFFFFL);
-        long target = free.get(fi);
+        long target = free[fi];
         if (target >= start) {
           break;
         }
         copy(t.storage, start, target, stride, buf);
         t.storage.force();
-        t.write(tableOffset + 4L * block, ByteBuffer.allocate(4).putInt(0, (int) (target / SECTOR)).array());
+        bat.set(block, (int) (target / SECTOR));
         t.storage.force();
-        bat[block] = (int) (target / SECTOR);
+        owner[k] = (target / SECTOR) << 32 | block;
         fi++;
-        free.add(start);
-        free.sort(null);
       }
       // 3. Cut the file after the last structure in use.
       long end = l.metadataEnd(l.footerOffset);
-      for (int entry : bat) {
-        if (entry != Layer.UNALLOCATED) {
-          end = Math.max(end, (entry & 0xFFFFFFFFL) * SECTOR + stride);
-        }
+      for (long o : owner) {
+        end = Math.max(end, (o >>> 32) * SECTOR + stride);
       }
       if (end < l.footerOffset) {
         t.write(end, t.footer);
@@ -575,21 +586,22 @@ public final class Maintenance {
     return before - java.nio.file.Files.size(path);
   }
 
+  private static long[] append(long[] a, int size, long v) {
+    long[] out = size < a.length ? a : Arrays.copyOf(a, 2 * a.length);
+    out[size] = v;
+    return out;
+  }
+
   /** The allocated blocks as (sector << 32 | block), sorted by file offset. */
-  private static long[] blocksByOffset(int[] bat) {
+  private static long[] blocksByOffset(BlockTable bat) throws IOException {
+    int length = bat.length();
+    long[] out = new long[16];
     int n = 0;
-    for (int e : bat) {
-      if (e != Layer.UNALLOCATED) {
-        n++;
-      }
+    BlockTable.Scan scan = bat.scan();
+    for (int b = scan.next(0, length); b < length; b = scan.next(b + 1, length)) {
+      out = append(out, n++, (scan.entry(b) & 0xFFFFFFFFL) << 32 | b);
     }
-    long[] out = new long[n];
-    int i = 0;
-    for (int b = 0; b < bat.length; b++) {
-      if (bat[b] != Layer.UNALLOCATED) {
-        out[i++] = (bat[b] & 0xFFFFFFFFL) << 32 | b;
-      }
-    }
+    out = Arrays.copyOf(out, n);
     Arrays.sort(out);
     return out;
   }
