@@ -71,7 +71,7 @@ def main(paths):
             copy.append((method, p.get("destination"), int(p.get("length", 0)), s, e))
         elif cls == "OpenBenchmark":
             alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
-            opens.append((p.get("storage", "?"), s, e, unit, alloc))
+            opens.append((method, p.get("storage", "?"), s, e, unit, alloc))
 
     if read:
         methods = ["sequential1MiB", "sequential1MiBTwoThreads", "random4KiB", "random4KiBTwoThreads"]
@@ -108,11 +108,14 @@ def main(paths):
         print()
 
     if opens:
-        print("| open 2040 GiB, every BAT entry allocated | time | allocated per open |")
-        print("|---|---:|---:|")
-        for storage, s, e, unit, alloc in opens:
+        images = {"open2040GiB": "2040 GiB, every BAT entry allocated (1,044,480)",
+                  "open100GiBOf512ByteBlocks": "100 GiB of 512-byte blocks, none allocated (209,715,200)",
+                  "open2GiBAllocatedOf512ByteBlocks": "2 GiB of 512-byte blocks, all allocated (4,194,304)"}
+        print("| open | storage | time | allocated per open |")
+        print("|---|---|---:|---:|")
+        for method, storage, s, e, unit, alloc in sorted(opens):
             a = f"{alloc / MIB:.1f} MiB" if alloc is not None else "-"
-            print(f"| {storage} | {s:.1f} ± {e:.1f} {unit} | {a} |")
+            print(f"| {images.get(method, method)} | {storage} | {s:.1f} ± {e:.1f} {unit} | {a} |")
         print()
 
     if copy:

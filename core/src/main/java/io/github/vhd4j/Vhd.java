@@ -538,15 +538,20 @@ public final class Vhd {
   /**
    * Changes an image's virtual size. Fixed disks move their footer. Dynamic and differencing disks
    * extend their block table over its padding when there is room, and otherwise write a larger
-   * table after the last block and switch the header to it; no block moves. Shrinking is allowed
-   * only over space that stores nothing (zeros in a fixed disk, no stored data in the others);
-   * otherwise it is refused and nothing changes. A differencing disk grows only up to its parent's
-   * size, and not over data its parent stores. The original size field (footer offset 40) is set
-   * to the new size as well: libvhdi takes it as the disk's size.
-   * Interrupted at any point, the image still opens with its old or new size and its data intact,
-   * and running the resize again completes it; one exception: a fixed disk, which has a single
-   * footer, interrupted between writing its new footer and clearing the old one keeps the old
-   * footer's 512 bytes at the old end, inside the new space.
+   * table after the last block; no block moves. Shrinking is allowed only over space that stores
+   * nothing (zeros in a fixed disk, no stored data in the others); otherwise it is refused and
+   * nothing changes. A differencing disk grows only up to its parent's size, and not over data its
+   * parent stores. The original size field (footer offset 40) is set to the new size as well:
+   * libvhdi takes it as the disk's size, and the table length to exactly the blocks the size needs,
+   * as 7-Zip requires.
+   * Interrupted at any point, the image still opens, in vhd4j, qemu-img, 7-Zip and libvhdi, with
+   * its old or new size and its content intact up to the smaller one, and running the resize again
+   * completes it. Meanwhile the readers may disagree on which of the two sizes it has (the ones that
+   * read the footer copy at offset 0 see the new size first, or last), which {@link #check} reports;
+   * two windows show more: a fixed disk grown but interrupted before its old footer is cleared
+   * shows that footer's 512 bytes at the old end, inside the new space, and 7-Zip, while a growth
+   * that moves the table is interrupted between its two footer writes, extracts the new disk but
+   * reports that it cannot find the footer.
    *
    * @param image the image file; no other process may have it open
    * @param size the new size in bytes

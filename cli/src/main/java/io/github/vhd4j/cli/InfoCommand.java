@@ -60,7 +60,11 @@ final class InfoCommand extends ImageCommand {
   }
 
   static String sizeSource(SizeSource s) {
-    return s == SizeSource.CHS ? "chs" : "current-size";
+    return switch (s) {
+      case CHS -> "chs";
+      case CURRENT_SIZE -> "current-size";
+      case FILE_LENGTH -> "file-length";
+    };
   }
 
   private static String fileName(VhdImage img) {

@@ -9,14 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vhd4j.CheckOptions;
+import io.github.vhd4j.CreateOptions;
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.Extent;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.Severity;
+import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.SizePolicy;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
+import io.github.vhd4j.internal.Maintenance;
 import io.github.vhd4j.testing.TestImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -413,5 +416,87 @@ class DivergenceTest {
         () -> assertTrue(qemu.stream().allMatch(e -> Boolean.TRUE.equals(e.get("data"))), "all of it is data"),
         () -> assertEquals(List.of(new Extent(0, 8 * MIB, 0, true, 0)), ours, "vhd4j: one data run"),
         () -> assertEquals(Run.covered(Run.fromQemu(qemu)), Run.covered(Run.fromExtents(ours))));
+  }
+
+  // ---- footer copy and fixed-disk size --------------------------------------------------------
+
+  /**
+   * Case 14: a growth from 4 to 8 MiB interrupted between its two footer writes (the copy at
+   * offset 0 and the header already say 8 MiB, the footer at the end still 4 MiB).
+   */
+  @Test
+  void shouldReadTheFootersSizeWhereQemuAnd7ZipReadTheCopys() throws Exception {
+    Path img = dir.resolve("interrupted-growth.vhd");
+    long block = 64 * KIB;
+    try (VhdImage image = Vhd.create(img, CreateOptions.dynamic(4 * MIB).withBlockSize(block)
+        .withSizeMode(SizeMode.EXACT))) {
+      image.write(512, java.nio.ByteBuffer.wrap(new byte[] {0x5A, 0x5A, 0x5A, 0x5A}));
+    }
+    byte[] start = Files.readAllBytes(img);
+    KilledStorage[] last = new KilledStorage[1];
+    Maintenance.resize(img, 8 * MIB, SizeMode.EXACT, KilledStorage.opener(Integer.MAX_VALUE, last));
+    int total = last[0].operations();
+    Files.write(img, start);
+    // The truncation that puts the new footer at the end is the last write but one (a force follows).
+    assertThrows(KilledStorage.Killed.class,
+        () -> Maintenance.resize(img, 8 * MIB, SizeMode.EXACT, KilledStorage.opener(total - 1, last)));
+
+    byte[] qemu = qemuContent(img, "current_size");
+    PeerVerifier.LibvhdiRead lib = PeerVerifier.libvhdiRead(List.of(img), "chunks");
+    SevenZip z = sevenZip(img);
+    try (VhdImage image = Vhd.open(img)) {
+      assertAll(
+          () -> assertEquals(8 * MIB, qemu.length, "QEMU reads the copy at offset 0"),
+          () -> assertEquals(0x5A, qemu[512]),
+          () -> assertEquals(4 * MIB, lib.mediaSize(), "libvhdi reads the footer at the end"),
+          () -> assertEquals(0x5A, lib.content()[512]),
+          () -> assertEquals(0, z.code(), z.output()),
+          () -> assertEquals(8 * MIB, z.content().length, "7-Zip reads the copy, and finds it again where it looks"),
+          () -> assertEquals(4 * MIB, image.getSize(), "vhd4j reads the footer at the end"),
+          () -> assertTrue(image.getWarnings().stream().anyMatch(w -> w.code() == ProblemCode.FOOTER_COPY_MISMATCH
+              && w.severity() == Severity.WARNING && w.field().equals("currentSize")), image.getWarnings()::toString),
+          () -> assertTrue(Vhd.check(img).problems().stream().anyMatch(p -> p.code() == ProblemCode.FOOTER_COPY_MISMATCH
+              && p.severity() == Severity.ERROR), "check reports the disagreement as an error"));
+    }
+    Vhd.resize(img, 8 * MIB, SizeMode.EXACT);
+    assertAll(
+        () -> assertEquals(8 * MIB, qemuContent(img, "current_size").length),
+        () -> assertEquals(8 * MIB, PeerVerifier.libvhdiRead(List.of(img), "chunks").mediaSize()),
+        () -> assertFalse(Vhd.check(img).hasErrors(), "running the resize again completes it"));
+  }
+
+  /** Case 15: a fixed disk whose footer's current size is 0 while 6 MiB of data precede it. */
+  @Test
+  void shouldSizeAFixedDiskByItsDataOnlyWhenLenient() throws Exception {
+    Path img = dir.resolve("fixed-size-zero.vhd");
+    // Creator "qemu": QEMU 7.2 sizes it by its geometry, which covers exactly the data here.
+    Qemu.create(img, 6 * MIB, true, false);
+    Qemu.write(img, List.of(new Qemu.Write(0, 4096, 0x3C)));
+    byte[] file = Files.readAllBytes(img);
+    int at = file.length - 512;
+    Arrays.fill(file, at + 40, at + 56, (byte) 0);
+    Arrays.fill(file, at + 64, at + 68, (byte) 0);
+    long sum = 0;
+    for (int i = at; i < file.length; i++) {
+      sum += file[i] & 0xFF;
+    }
+    java.nio.ByteBuffer.wrap(file).putInt(at + 64, (int) ~sum);
+    Files.write(img, file);
+    long data = file.length - 512;
+
+    SevenZip z = sevenZip(img);
+    assertAll(
+        () -> assertEquals(data, Qemu.virtualSize(img), "QEMU 7.2 by the geometry, which covers the data"),
+        () -> assertEquals(0L, Qemu.info(img, "current_size").get("virtual-size"), "QEMU by the current size"),
+        () -> assertEquals(0, vhdiinfoMediaSize(img), "libvhdi takes the (zero) original size"),
+        () -> assertNotEquals(0, z.code(), "7-Zip refuses it: " + z.output()),
+        () -> assertEquals(ProblemCode.FIXED_SIZE_MISMATCH,
+            assertThrows(io.github.vhd4j.VhdFormatException.class, () -> Vhd.open(img)).getCode(),
+            "vhd4j refuses it strictly"));
+    try (VhdImage image = Vhd.open(img, OpenOptions.defaults().withLenient(true))) {
+      assertEquals(data, image.getSize(), "and sizes it by its data when lenient");
+      assertEquals(io.github.vhd4j.SizeSource.FILE_LENGTH, image.getSizeInfo().source());
+      assertArrayEquals(Arrays.copyOf(qemuContent(img, "chs"), 4096), Content.read(image, 0, 4096));
+    }
   }
 }

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code conformance/DIVERGENCES.md} case 14: {@code convert} onto what is not a regular file, and
+ * {@code conformance/DIVERGENCES.md} case 16: {@code convert} onto what is not a regular file, and
  * from a pipe. qemu-img 7.2 refuses to write raw output into a character device or a FIFO ("Cannot
  * grow device files", "Could not resize file"), refuses a pipe as input ("requires ... to be a
  * regular file"), writes a VHD onto a block device, and writes a symbolic link's target in place;

@@ -21,15 +21,17 @@ final class DeepChecker {
    *
    * @param l the layer
    * @return the number of blocks the scan reads
+   * @throws IOException if the file cannot be read
    */
-  static long blocksToScan(Layer l) {
+  static long blocksToScan(Layer l) throws IOException {
     if (l.type == DiskType.FIXED || l.bat == null) {
       return 0;
     }
     long n = 0;
-    long blocks = LayerParser.ceilDiv(l.virtualSize, l.blockSize);
-    for (int i = 0; i < blocks; i++) {
-      if (l.bat[i] != Layer.UNALLOCATED && !l.isBad(i)) {
+    int blocks = (int) LayerParser.ceilDiv(l.virtualSize, l.blockSize);
+    BlockTable.Scan scan = l.bat.scan();
+    for (int i = scan.next(0, blocks); i < blocks; i = scan.next(i + 1, blocks)) {
+      if (!l.isBad(i, scan.entry(i))) {
         n++;
       }
     }
@@ -49,13 +51,14 @@ final class DeepChecker {
       return;
     }
     boolean first = true;
-    int[] bat = l.bat;
     int sectorsPerBlock = (int) (l.blockSize >>> 9);
-    long blocks = LayerParser.ceilDiv(l.virtualSize, l.blockSize);
+    int blocks = (int) LayerParser.ceilDiv(l.virtualSize, l.blockSize);
     ByteBuffer bm = ByteBuffer.allocate(l.bitmapBytes);
     ByteBuffer data = ByteBuffer.allocate((int) Math.min(CHUNK, l.blockSize));
-    for (int i = 0; i < blocks; i++) {
-      if (bat[i] == Layer.UNALLOCATED || l.isBad(i)) {
+    BlockTable.Scan scan = l.bat.scan();
+    for (int i = scan.next(0, blocks); i < blocks; i = scan.next(i + 1, blocks)) {
+      int entry = scan.entry(i);
+      if (l.isBad(i, entry)) {
         continue;
       }
       // Reported when the next block starts (the loop continues in several places), and the
@@ -64,7 +67,7 @@ final class DeepChecker {
         scanned.run();
       }
       first = false;
-      long blockStart = (bat[i] & 0xFFFFFFFFL) * 512;
+      long blockStart = (entry & 0xFFFFFFFFL) * 512;
       long dataStart = blockStart + l.bitmapBytes;
       l.storage.read(blockStart, bm, 0, l.bitmapBytes);
       // Sectors of this block that lie inside the disk (the last block may be partial).

@@ -5,8 +5,10 @@ import io.github.vhd4j.Extent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Computes the allocation map of a chain: which virtual ranges hold data in which layer (and
@@ -141,43 +143,63 @@ final class ExtentMapper {
     return bitmap;
   }
 
+  /** Each sparse layer's table walk, made on first use; one per depth for the whole walk. */
+  private BlockTable.@Nullable Scan[] scans = new BlockTable.Scan[0];
+
+  private BlockTable.Scan scan(int depth, Layer l) {
+    if (scans.length <= depth) {
+      scans = Arrays.copyOf(scans, Math.max(depth + 1, 2 * scans.length));
+    }
+    BlockTable.Scan s = scans[depth];
+    if (s == null) {
+      s = l.bat.scan();
+      scans[depth] = s;
+    }
+    return s;
+  }
+
   private void mapSparse(int depth, Layer l, long start, long end, List<Seg> out) throws IOException {
     boolean diff = l.type == DiskType.DIFFERENCING;
     long mask = l.blockSize - 1;
+    BlockTable.Scan scan = scan(depth, l);
+    int endBlock = (int) ((end - 1) >>> l.blockShift) + 1;
     long p = start;
     while (p < end) {
       int block = (int) (p >>> l.blockShift);
+      // A run of unallocated blocks is one segment, however many blocks it spans.
+      long allocated = Math.min(end, (long) scan.next(block, endBlock) << l.blockShift);
+      if (allocated > p) {
+        out.add(new Seg(p, allocated - p, diff ? depth + 1 : depth, diff ? Seg.PENDING : Seg.ZERO, -1));
+        p = allocated;
+        continue;
+      }
       long inBlock = p & mask;
       long n = Math.min(end - p, l.blockSize - inBlock);
-      int entry = l.bat[block];
-      if (entry == Layer.UNALLOCATED) {
-        out.add(new Seg(p, n, diff ? depth + 1 : depth, diff ? Seg.PENDING : Seg.ZERO, -1));
+      int entry = scan.entry(block);
+      l.checkReadable(block, entry);
+      long dataStart = (entry & 0xFFFFFFFFL) * 512 + l.bitmapBytes;
+      if (!diff) {
+        out.add(new Seg(p, n, depth, Seg.DATA, dataStart + inBlock));
       } else {
-        l.checkReadable(block);
-        long dataStart = (entry & 0xFFFFFFFFL) * 512 + l.bitmapBytes;
-        if (!diff) {
-          out.add(new Seg(p, n, depth, Seg.DATA, dataStart + inBlock));
-        } else {
-          // Allocated once per walk, not per window: a 2040 GiB disk of 256 MiB blocks has 8,160
-          // windows, and a 64 KiB buffer for each cost half a gigabyte per map().
-          ByteBuffer bm = bitmap(l.bitmapBytes);
-          l.storage.read(dataStart - l.bitmapBytes, bm, 0, l.bitmapBytes);
-          int first = (int) (inBlock >>> 9);
-          int last = (int) ((inBlock + n - 1) >>> 9);
-          int sector = first;
-          while (sector <= last) {
-            boolean mine = l.bit(bm.get(sector >>> 3), sector);
-            int runEnd = sector + 1;
-            while (runEnd <= last && l.bit(bm.get(runEnd >>> 3), runEnd) == mine) {
-              runEnd++;
-            }
-            long rs = Math.max(inBlock, (long) sector << 9);
-            long re = Math.min(inBlock + n, (long) runEnd << 9);
-            long vpos = p + (rs - inBlock);
-            out.add(mine ? new Seg(vpos, re - rs, depth, Seg.DATA, dataStart + rs)
-                : new Seg(vpos, re - rs, depth + 1, Seg.PENDING, -1));
-            sector = runEnd;
+        // Allocated once per walk, not per window: a 2040 GiB disk of 256 MiB blocks has 8,160
+        // windows, and a 64 KiB buffer for each cost half a gigabyte per map().
+        ByteBuffer bm = bitmap(l.bitmapBytes);
+        l.storage.read(dataStart - l.bitmapBytes, bm, 0, l.bitmapBytes);
+        int first = (int) (inBlock >>> 9);
+        int last = (int) ((inBlock + n - 1) >>> 9);
+        int sector = first;
+        while (sector <= last) {
+          boolean mine = l.bit(bm.get(sector >>> 3), sector);
+          int runEnd = sector + 1;
+          while (runEnd <= last && l.bit(bm.get(runEnd >>> 3), runEnd) == mine) {
+            runEnd++;
           }
+          long rs = Math.max(inBlock, (long) sector << 9);
+          long re = Math.min(inBlock + n, (long) runEnd << 9);
+          long vpos = p + (rs - inBlock);
+          out.add(mine ? new Seg(vpos, re - rs, depth, Seg.DATA, dataStart + rs)
+              : new Seg(vpos, re - rs, depth + 1, Seg.PENDING, -1));
+          sector = runEnd;
         }
       }
       p += n;

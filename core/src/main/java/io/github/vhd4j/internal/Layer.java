@@ -31,25 +31,20 @@ public final class Layer {
   final SizeInfo sizes;
   final long virtualSize;
   final DiskType type;
-  /** BAT entries (sector offsets of each block's bitmap); null for fixed disks. */
-  final int @Nullable [] bat;
+  /** Block allocation table (sector offsets of each block's bitmap); null for fixed disks. */
+  final @Nullable BlockTable bat;
   final int blockShift;
   final long blockSize;
   final int bitmapBytes;
   final boolean lsbFirstBitmap;
-  /** Reason a damaged block kept by lenient mode is unreadable. */
-  static final byte BAD_OUTSIDE_FILE = 1;
-  static final byte BAD_IN_METADATA = 2;
-  static final byte BAD_OVERLAP = 3;
-
-  /** Per block, 0 or the reason lenient mode kept it unreadable; null when every block is fine. */
-  final byte @Nullable [] badBlocks;
+  /** The blocks lenient mode kept although they cannot be read; null when every block is fine. */
+  final @Nullable DamagedBlocks damaged;
   /** End of the area blocks may occupy (the footer's offset, or the file end without one). */
   final long dataEnd;
 
   Layer(Storage storage, String resource, @Nullable Path path, Footer footer, long footerOffset,
       int footerLength, boolean headCopyUsed, @Nullable DynamicHeader header, SizeInfo sizes,
-      int @Nullable [] bat, boolean lsbFirstBitmap, byte @Nullable [] badBlocks, long dataEnd) {
+      @Nullable BlockTable bat, boolean lsbFirstBitmap, @Nullable DamagedBlocks damaged, long dataEnd) {
     this.storage = storage;
     this.resource = resource;
     this.path = path;
@@ -66,7 +61,7 @@ public final class Layer {
     this.blockShift = header == null ? 0 : Long.numberOfTrailingZeros(header.blockSize());
     this.bitmapBytes = header == null ? 0 : (int) header.bitmapSize();
     this.lsbFirstBitmap = lsbFirstBitmap;
-    this.badBlocks = badBlocks;
+    this.damaged = damaged;
     this.dataEnd = dataEnd;
   }
 
@@ -79,24 +74,33 @@ public final class Layer {
     return resource;
   }
 
-  /** Tells whether lenient mode kept block {@code block} although it cannot be read. */
-  boolean isBad(int block) {
-    return badBlocks != null && block < badBlocks.length && badBlocks[block] != 0;
+  /**
+   * Tells whether lenient mode kept a block although it cannot be read.
+   *
+   * @param block the block
+   * @param entry its table entry
+   * @return true when reading the block must fail
+   */
+  boolean isBad(int block, int entry) {
+    return damaged != null && damaged.reason(block, entry) != 0;
   }
 
   /** Throws a format error when a read needs a block that lenient mode kept but cannot read. */
-  void checkReadable(int block) throws VhdFormatException {
-    if (!isBad(block)) {
+  void checkReadable(int block, int entry) throws VhdFormatException {
+    if (damaged == null) {
       return;
     }
-    byte why = badBlocks[block];
-    ProblemCode code = why == BAD_OUTSIDE_FILE ? ProblemCode.BAT_ENTRY_OUTSIDE_FILE
-        : why == BAD_IN_METADATA ? ProblemCode.BAT_ENTRY_IN_METADATA : ProblemCode.BAT_ENTRY_OVERLAP;
-    String reason = why == BAD_OUTSIDE_FILE ? "lies outside the file"
-        : why == BAD_IN_METADATA ? "overlaps metadata" : "overlaps another block";
-    long entry = bat[block] & 0xFFFFFFFFL;
+    byte why = damaged.reason(block, entry);
+    if (why == 0) {
+      return;
+    }
+    ProblemCode code = why == DamagedBlocks.OUTSIDE_FILE ? ProblemCode.BAT_ENTRY_OUTSIDE_FILE
+        : why == DamagedBlocks.IN_METADATA ? ProblemCode.BAT_ENTRY_IN_METADATA : ProblemCode.BAT_ENTRY_OVERLAP;
+    String reason = why == DamagedBlocks.OUTSIDE_FILE ? "lies outside the file"
+        : why == DamagedBlocks.IN_METADATA ? "overlaps metadata" : "overlaps another block";
+    long sector = entry & 0xFFFFFFFFL;
     throw new VhdFormatException(new Problem(code, Severity.ERROR, resource, "bat", "entry[" + block + "]",
-        header.tableOffset() + 4L * block, null, "sector " + entry,
+        header.tableOffset() + 4L * block, null, "sector " + sector,
         "block " + block + " " + reason + "; lenient mode opened the image but cannot read this block"));
   }
 

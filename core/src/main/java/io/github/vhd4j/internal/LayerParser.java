@@ -230,7 +230,7 @@ public final class LayerParser {
     }
     SizeInfo sizes = sizes(footer, chosen);
     if (footer.diskType() == DiskType.FIXED) {
-      validateFixedLayout(footer, sizes, chosen.offset);
+      sizes = validateFixedLayout(footer, sizes, chosen.offset);
       return new Layer(storage, resource, path, footer, chosen.offset, chosen.length, false, null, sizes,
           null, false, null, dataEnd);
     }
@@ -382,26 +382,47 @@ public final class LayerParser {
     }
   }
 
+  /**
+   * Compares the footer copy at offset 0 with the footer. QEMU and 7-Zip read a dynamic disk's size
+   * and header through the copy, libvhdi and vhd4j through the footer, so an unusable copy, or one
+   * that disagrees, makes the tools disagree: check reports it as an error. Opening tolerates an
+   * unusable copy, and a copy that differs only in the size fields (original and current size,
+   * geometry), as a resize interrupted between its two footer writes leaves it, with a warning; a
+   * copy of another disk (type, UUID) or naming another header is an error.
+   */
   private void compareHeadCopy(Candidate tail, @Nullable Candidate head) {
+    boolean check = mode == Mode.CHECK;
+    String peers = "; QEMU and 7-Zip read that copy (vhd repair rewrites it from the footer)";
     if (head == null || !head.cookieOk()) {
-      p.warning(ProblemCode.FOOTER_COPY_INVALID, "footerCopy", "cookie", 0, "\"conectix\"",
-          head == null ? "nothing" : Fmt.cookie(head.cookie()),
-          "dynamic disks keep a copy of the footer at offset 0");
+      p.add(p.make(check ? Severity.ERROR : Severity.WARNING, ProblemCode.FOOTER_COPY_INVALID, "footerCopy",
+          "cookie", 0, "\"conectix\"", head == null ? "nothing" : Fmt.cookie(head.cookie()),
+          "dynamic disks keep a copy of the footer at offset 0" + peers), true);
       return;
     }
     if (!head.checksumOk()) {
-      p.warning(ProblemCode.FOOTER_COPY_INVALID, "footerCopy", "checksum", 64, hex32(head.computed()),
-          hex32(head.stored()), "the footer copy at offset 0 is damaged");
+      p.add(p.make(check ? Severity.ERROR : Severity.WARNING, ProblemCode.FOOTER_COPY_INVALID, "footerCopy",
+          "checksum", 64, hex32(head.computed()), hex32(head.stored()),
+          "the footer copy at offset 0 is damaged" + peers), true);
       return;
     }
     // Fields whose disagreement changes how the disk reads are errors; the rest are warnings.
     String[] names = {"dataOffset", "originalSize", "currentSize", "geometry", "diskType", "uniqueId"};
     int[][] ranges = {{16, 24}, {40, 48}, {48, 56}, {56, 60}, {60, 64}, {68, 84}};
+    boolean sizeOnly = true;
+    for (int i = 0; i < names.length; i++) {
+      boolean sizeField = i >= 1 && i <= 3;
+      if (!sameBytes(tail.buf, head.buf, ranges[i][0], ranges[i][1])) {
+        sizeOnly &= sizeField;
+      }
+    }
     for (int i = 0; i < names.length; i++) {
       if (!sameBytes(tail.buf, head.buf, ranges[i][0], ranges[i][1])) {
-        p.error(ProblemCode.FOOTER_COPY_MISMATCH, true, "footerCopy", names[i], ranges[i][0],
-            Fmt.bytes(bytesOf(tail.buf, ranges[i])), Fmt.bytes(bytesOf(head.buf, ranges[i])),
-            "the footer copy at offset 0 differs from the footer; the footer at the end is used");
+        boolean error = check || !sizeOnly;
+        p.add(p.make(error ? Severity.ERROR : Severity.WARNING, ProblemCode.FOOTER_COPY_MISMATCH, "footerCopy",
+            names[i], ranges[i][0], Fmt.bytes(bytesOf(tail.buf, ranges[i])), Fmt.bytes(bytesOf(head.buf, ranges[i])),
+            sizeOnly ? "the footer copy at offset 0 describes another size (an interrupted resize leaves this);"
+                + " the footer at the end is used" + peers
+                : "the footer copy at offset 0 differs from the footer; the footer at the end is used"), true);
       }
     }
     String[] soft = {"features", "formatVersion", "timestamp", "creator", "savedState"};
@@ -474,17 +495,34 @@ public final class LayerParser {
         f.originalSize(), chs);
   }
 
-  private void validateFixedLayout(Footer f, SizeInfo sizes, long footerOffset) {
+  /**
+   * Checks the current size of a fixed disk against the data before its footer. A disk whose data
+   * is shorter than its current size is truncated and never opens. One whose data is longer is an
+   * error too, but its content is unambiguous: lenient opening sizes it by the data before the
+   * footer, as QEMU does, rather than drop what the footer does not count (a current size of 0
+   * would otherwise read as an empty disk).
+   *
+   * @return the sizes to read the disk with
+   */
+  private SizeInfo validateFixedLayout(Footer f, SizeInfo sizes, long footerOffset) {
     long current = f.currentSize();
     if (current > footerOffset) {
       p.error(ProblemCode.FIXED_SIZE_MISMATCH, false, "footer", "currentSize", footerOffset + 48,
           "at most " + footerOffset + " (the data before the footer)", Long.toString(current),
           "the fixed disk is truncated");
-    } else if (current != footerOffset) {
-      p.error(ProblemCode.FIXED_SIZE_MISMATCH, true, "footer", "currentSize", footerOffset + 48,
-          Long.toString(footerOffset) + " (the data before the footer)", Long.toString(current),
-          (footerOffset - current) + " bytes between the data and the footer are ignored");
+      return sizes;
     }
+    if (current == footerOffset) {
+      return sizes;
+    }
+    boolean byFile = options.lenient() && mode == Mode.OPEN;
+    long data = footerOffset / SECTOR * SECTOR;
+    p.error(ProblemCode.FIXED_SIZE_MISMATCH, true, "footer", "currentSize", footerOffset + 48,
+        Long.toString(footerOffset) + " (the data before the footer)", Long.toString(current),
+        byFile ? "lenient mode sizes the disk by the " + data + " bytes before the footer"
+            : (footerOffset - current) + " bytes between the data and the footer are ignored");
+    return byFile ? new SizeInfo(data, SizeSource.FILE_LENGTH, sizes.policy(), current, sizes.originalSize(),
+        sizes.chsSize()) : sizes;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -658,16 +696,14 @@ public final class LayerParser {
     DynamicHeader header = new DynamicHeader(hdrOff, next, tableOffset, version, maxEntries, blockSize,
         storedSum, parentUuid, parentTs, parentName, locators);
 
-    // Block allocation table: one read, bounded above by the file length.
-    int entries = (int) maxEntries;
-    long readBytes = batRegionEnd <= dataEnd ? batRegionEnd - tableOffset : batBytes;
-    ByteBuffer raw = ByteBuffer.allocate((int) readBytes);
-    storage.read(tableOffset, raw, 0, (int) readBytes);
-    int[] bat = new int[entries];
-    raw.asIntBuffer().get(bat, 0, entries);
-    checkPadding(raw, batBytes, readBytes, tableOffset);
-    raw = null;
-    byte[] bad = validateBlocks(bat, header, neededVirtual, dataEnd, regions, tableOffset);
+    // Block allocation table: in memory when small, read from the file on demand when large
+    // (its length is bounded by the file above); validated in one streaming pass.
+    BlockTable bat = BlockTable.open(storage, tableOffset, (int) maxEntries);
+    if (batRegionEnd <= dataEnd) {
+      checkPadding(tableOffset + batBytes, batRegionEnd - tableOffset - batBytes);
+    }
+    DamagedBlocks bad = TableValidator.validate(bat, p, header.bitmapSize() + header.blockSize(), neededVirtual,
+        dataEnd, regions);
     if (present < HEADER_SIZE) {
       p.error(ProblemCode.FOOTER_DATA_OFFSET, false, fs, "dataOffset", footerCand.offset + 16,
           "a 1024-byte dynamic header inside the file", hex64(hdrOff),
@@ -878,125 +914,28 @@ public final class LayerParser {
     }
   }
 
-  private void checkPadding(ByteBuffer raw, long batBytes, long readBytes, long tableOffset) {
-    // Entries padding the table to a sector boundary should be 0xFFFFFFFF; Disk2vhd writes zeros.
+  /**
+   * Checks the entries that pad the table to its sector's end (at most 127 of them): they should
+   * be 0xFFFFFFFF; Disk2vhd writes zeros.
+   */
+  private void checkPadding(long at, long bytes) throws IOException {
+    if (bytes == 0) {
+      return;
+    }
+    ByteBuffer raw = ByteBuffer.allocate((int) bytes);
+    storage.read(at, raw, 0, (int) bytes);
     boolean allOnes = true;
     boolean allZero = true;
-    for (long i = batBytes; i < readBytes; i++) {
-      byte b = raw.get((int) i);
+    for (int i = 0; i < bytes; i++) {
+      byte b = raw.get(i);
       allOnes &= b == (byte) 0xFF;
       allZero &= b == 0;
     }
     if (!allOnes) {
-      p.warning(ProblemCode.BAT_PADDING, "bat", "padding", tableOffset + batBytes, "0xffffffff entries",
+      p.warning(ProblemCode.BAT_PADDING, "bat", "padding", at, "0xffffffff entries",
           allZero ? "zeros" : "other values",
           allZero ? "zero padding as Disk2vhd writes it; harmless" : "padding is never read");
     }
-  }
-
-  /**
-   * Validates every table entry: inside the file, clear of metadata, no two blocks overlapping
-   * (one sort, O(n log n)). Problems past the per-code cap cost only a counter, so a hostile table
-   * of millions of bad entries stays cheap. Returns, for lenient mode, the reason each damaged
-   * block is unreadable (null when none is).
-   */
-  private byte @Nullable [] validateBlocks(int[] bat, DynamicHeader header, long neededVirtual, long dataEnd,
-      List<long[]> regions, long tableOffset) {
-    long stride = header.bitmapSize() + header.blockSize();
-    byte[] bad = null;
-    long[] keys = new long[bat.length];
-    int k = 0;
-    boolean extraReported = false;
-    for (int i = 0; i < bat.length; i++) {
-      if (bat[i] == Layer.UNALLOCATED) {
-        continue;
-      }
-      long sector = bat[i] & 0xFFFFFFFFL;
-      long start = sector * SECTOR;
-      long end = start + stride;
-      long at = tableOffset + 4L * i;
-      if (i >= neededVirtual && !extraReported) {
-        extraReported = true;
-        p.warning(ProblemCode.BAT_EXTRA_ENTRY_ALLOCATED, "bat", "entry[" + i + "]", at,
-            Fmt.hex32(Layer.UNALLOCATED), hex32(sector), "entries beyond the disk's last block are never read");
-      }
-      if (end > dataEnd) {
-        if (p.admit(ProblemCode.BAT_ENTRY_OUTSIDE_FILE, Severity.ERROR)) {
-          p.addAdmitted(p.make(Severity.ERROR, ProblemCode.BAT_ENTRY_OUTSIDE_FILE, "bat", "entry[" + i + "]", at,
-              "a block ending by " + dataEnd, "sector " + sector + " (block at " + start + ".." + end + ")",
-              "the block lies outside the file (truncated image?)"), true);
-        }
-        bad = markBad(bad, i, neededVirtual, Layer.BAD_OUTSIDE_FILE);
-        continue;
-      }
-      // Indexed, not for-each: an iterator per entry is 32 bytes per table entry of garbage.
-      for (int ri = 0; ri < regions.size(); ri++) {
-        long[] r = regions.get(ri);
-        if (overlaps(start, end, r[0], r[1])) {
-          if (p.admit(ProblemCode.BAT_ENTRY_IN_METADATA, Severity.ERROR)) {
-            p.addAdmitted(p.make(Severity.ERROR, ProblemCode.BAT_ENTRY_IN_METADATA, "bat", "entry[" + i + "]", at,
-                "a block clear of [" + r[0] + ", " + r[1] + ")", "sector " + sector + " (block at " + start + ")",
-                "the block overlaps metadata"), true);
-          }
-          bad = markBad(bad, i, neededVirtual, Layer.BAD_IN_METADATA);
-          break;
-        }
-      }
-      // Sort key: the unsigned sector in the high half, the index in the low half.
-      keys[k++] = (sector << 32 | i) ^ Long.MIN_VALUE;
-    }
-    Arrays.sort(keys, 0, k);
-    long maxEnd = Long.MIN_VALUE;
-    int maxOwner = -1;
-    boolean unordered = false;
-    int gaps = 0;
-    long gapBytes = 0;
-    int prevIndex = -1;
-    for (int j = 0; j < k; j++) {
-      long key = keys[j] ^ Long.MIN_VALUE;
-      int i = (int) key;
-      long start = (key >>> 32) * SECTOR;
-      if (i < prevIndex) {
-        unordered = true;
-      }
-      prevIndex = i;
-      if (maxOwner >= 0 && start < maxEnd) {
-        if (p.admit(ProblemCode.BAT_ENTRY_OVERLAP, Severity.ERROR)) {
-          p.addAdmitted(p.make(Severity.ERROR, ProblemCode.BAT_ENTRY_OVERLAP, "bat", "entry[" + i + "]",
-              tableOffset + 4L * i, "a block clear of block " + maxOwner, "block at " + start,
-              "blocks " + maxOwner + " and " + i + " overlap"), true);
-        }
-        bad = markBad(bad, i, neededVirtual, Layer.BAD_OVERLAP);
-        bad = markBad(bad, maxOwner, neededVirtual, Layer.BAD_OVERLAP);
-      } else if (maxOwner >= 0 && start > maxEnd) {
-        gaps++;
-        gapBytes += start - maxEnd;
-      }
-      if (start + stride > maxEnd) {
-        maxEnd = start + stride;
-        maxOwner = i;
-      }
-    }
-    if (unordered) {
-      p.info(ProblemCode.BAT_BLOCKS_UNORDERED, "bat", "entries", tableOffset,
-          "blocks are stored in a different order than the table lists them (legal)");
-    }
-    if (gaps > 0) {
-      p.info(ProblemCode.BAT_BLOCK_GAPS, "bat", "entries", tableOffset,
-          gaps + " gap(s) totalling " + gapBytes + " bytes between stored blocks (legal)");
-    }
-    return bad;
-  }
-
-  private static byte[] markBad(byte @Nullable [] bad, int block, long neededVirtual, byte reason) {
-    if (block >= neededVirtual) {
-      return bad;
-    }
-    byte[] b = bad != null ? bad : new byte[(int) neededVirtual];
-    if (b[block] == 0) {
-      b[block] = reason;
-    }
-    return b;
   }
 
   static boolean overlaps(long aStart, long aEnd, long bStart, long bEnd) {

@@ -20,9 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -117,11 +115,10 @@ public final class Maintenance {
   // Resize
 
   /**
-   * Changes the virtual size. Growing a fixed disk moves its footer; growing a dynamic or
-   * differencing disk extends its table in place when the table's area has room, and otherwise
-   * writes a larger table after the last block and switches the header to it. Shrinking is only
-   * allowed over space that holds nothing (zeros in a fixed disk, no stored data in the others).
-   * The original size (footer offset 40) keeps its value, as the specification intends.
+   * Changes the virtual size. Every step leaves an image that vhd4j, QEMU, 7-Zip and libvhdi open
+   * with the old or the new size and the same content up to the smaller one, and running the resize
+   * again completes it. Shrinking is only allowed over space that holds nothing (zeros in a fixed
+   * disk, no stored data in the others). The original size (footer offset 40) follows the new size.
    *
    * @param path the image
    * @param requested the new size in bytes
@@ -172,48 +169,69 @@ public final class Maintenance {
       f.put(58, (byte) sizing.geometry().heads());
       f.put(59, (byte) sizing.geometry().sectorsPerTrack());
       f.putInt(64, (int) Codec.checksum(f, FOOTER, 64));
-      if (newSize == oldSize && Arrays.equals(footer, t.footer)) {
-        // Already this size: finish an interrupted run whose last step, the copy, is missing.
-        if (l.type != DiskType.FIXED) {
-          byte[] copy = new byte[FOOTER];
-          t.storage.read(0, ByteBuffer.wrap(copy), 0, FOOTER);
-          if (!Arrays.equals(copy, footer)) {
-            t.write(0, footer);
-            t.storage.force();
-          }
-        }
-        return newSize;
-      }
       if (l.type == DiskType.FIXED) {
-        resizeFixed(t, oldSize, newSize, footer, path);
-      } else {
+        if (newSize != oldSize || !Arrays.equals(footer, t.footer)) {
+          resizeFixed(t, oldSize, newSize, footer);
+        }
+      } else if (newSize != oldSize || !Arrays.equals(footer, t.footer) || !settled(t, newSize)) {
+        // Also when only the copy or the table length lag behind: a run interrupted halfway.
         resizeSparse(t, oldSize, newSize, footer);
       }
-      t.storage.force();
       return newSize;
     }
   }
 
-  private static void resizeFixed(Target t, long oldSize, long newSize, byte[] footer, Path path)
-      throws IOException {
+  /**
+   * A fixed disk has one footer, after its data. Shrinking writes the new footer inside the space
+   * being cut (zeros), then cuts the file after it: until the cut, the old footer still ends the
+   * file. Growing writes the new footer at the new end, then zeros the old one, now inside the
+   * disk; nothing can make those two writes one, so a process killed between them leaves the old
+   * footer's 512 bytes at the old end, inside the new space (any other order leaves a file that
+   * does not open).
+   */
+  private static void resizeFixed(Target t, long oldSize, long newSize, byte[] footer) throws IOException {
     Layer l = t.layer;
     if (newSize < oldSize) {
-      requireZeros(t.storage, newSize, oldSize, l.resource, newSize, 0);
+      // A run interrupted after writing the new footer left it where the data ends now.
+      long checkFrom = newSize;
+      if (l.footerOffset - newSize >= FOOTER && holds(t.storage, newSize, footer)) {
+        checkFrom = newSize + FOOTER;
+      }
+      requireZeros(t.storage, checkFrom, oldSize, l.resource, newSize, 0);
     }
-    // The new footer first: the file's last 512 bytes then describe the new size. Growing leaves
-    // the old footer's bytes inside the disk, so they are zeroed next. A fixed disk has one
-    // footer and no copy, so nothing can make the two writes one: a process killed between them
-    // leaves the old footer's 512 bytes at the old end, inside the new space (the old data is
-    // intact, and any other order leaves a file that does not open).
     t.write(newSize, footer);
     t.storage.force();
     if (newSize > oldSize) {
       t.write(l.footerOffset, new byte[(int) Math.min(FOOTER, newSize - l.footerOffset)]);
     } else {
-      truncate(path, newSize + FOOTER);
+      t.storage.truncate(newSize + FOOTER);
     }
+    t.storage.force();
   }
 
+  /**
+   * Tells whether a sparse image of {@code size} bytes is in the state a completed resize leaves:
+   * the footer copy at offset 0 equal to the footer, and exactly as many table entries as blocks.
+   */
+  private static boolean settled(Target t, long size) throws IOException {
+    byte[] copy = new byte[FOOTER];
+    t.storage.read(0, ByteBuffer.wrap(copy), 0, FOOTER);
+    long blocks = (size + t.layer.blockSize - 1) / t.layer.blockSize;
+    return Arrays.equals(copy, t.footer) && t.layer.header.maxTableEntries() == blocks;
+  }
+
+  /**
+   * Resizes a dynamic or differencing disk. The peers read different copies of the metadata: QEMU
+   * and 7-Zip the footer copy at offset 0 and the header it names, libvhdi and vhd4j the footer at
+   * the end of the file, and 7-Zip refuses a header whose table length (offset 28) is not exactly
+   * the blocks the size needs. So the copy and the header change in one write (they are adjacent
+   * when the header is at offset 512, as every known creator puts it), and the footer at the end
+   * changes in another: first for a shrink (a longer table than the new size needs is legal, a
+   * shorter one is not), last for a growth. Before the copy changes, a footer matching it is put
+   * where 7-Zip looks for one when the two disagree (the end of the blocks). A table that must
+   * grow beyond its area is first copied after the last block. Every step is forced before the
+   * next; the tail moves out by one sector and back, so the file never lacks a footer at its end.
+   */
   private static void resizeSparse(Target t, long oldSize, long newSize, byte[] footer) throws IOException {
     Layer l = t.layer;
     DynamicHeader h = l.header;
@@ -222,93 +240,139 @@ public final class Maintenance {
       throw new IllegalArgumentException(entries + " blocks exceed the " + Vhd.MAX_TABLE_ENTRIES
           + " table entries this library opens");
     }
-    long haveEntries = h.maxTableEntries();
-    if (newSize < oldSize) {
-      // Shrink only over blocks that store nothing of this image's own.
-      for (long b = (newSize + l.blockSize - 1) / l.blockSize; b < l.bat.length; b++) {
-        if (l.bat[(int) b] != Layer.UNALLOCATED) {
-          throw refused(l.resource, "cannot shrink to " + newSize + " bytes: block " + b
-              + " (from " + b * l.blockSize + ") stores data; only unused space can be cut");
-        }
+    boolean shrink = newSize < oldSize;
+    if (shrink) {
+      requireNothingStoredPast(t, newSize, oldSize);
+    } else if (newSize > oldSize) {
+      // In a differencing disk the parent shows through where the child stores nothing, so growing
+      // over parent data is refused.
+      if (l.type == DiskType.DIFFERENCING) {
+        requireNoParentData(t, oldSize, newSize);
       }
-      // The last kept block may store bytes past the new end: they must be zeros.
-      long lastBlock = (newSize - 1) / l.blockSize;
-      if (newSize > 0 && l.bat[(int) lastBlock] != Layer.UNALLOCATED) {
-        long inBlock = newSize - lastBlock * l.blockSize;
-        long stored = (l.bat[(int) lastBlock] & 0xFFFFFFFFL) * SECTOR + l.bitmapBytes;
-        requireZeros(t.storage, stored + inBlock, stored + Math.min(l.blockSize, oldSize - lastBlock * l.blockSize),
-            l.resource, newSize, stored - lastBlock * l.blockSize);
-      }
-      // Footers first (the disk gets smaller), then the table length; extra entries are legal.
-      writeFooters(t, l.footerOffset, footer);
-      if (entries < haveEntries) {
-        writeHeader(t, h.tableOffset(), entries);
-        t.storage.force();
-      }
-      return;
-    }
-    // The new space must read as zeros. The last block may store bytes past the old end (written
-    // by another tool, or garbage): they are cleared before the size that shows them takes effect.
-    // In a differencing disk the parent shows through where the child stores nothing, so growing
-    // over parent data is refused.
-    if (l.type == DiskType.DIFFERENCING) {
-      requireNoParentData(t, oldSize, newSize);
-    }
-    long lastBlock = oldSize == 0 ? -1 : (oldSize - 1) / l.blockSize;
-    long inLast = oldSize - lastBlock * l.blockSize;
-    if (lastBlock >= 0 && inLast < l.blockSize && l.bat[(int) lastBlock] != Layer.UNALLOCATED) {
-      long stored = (l.bat[(int) lastBlock] & 0xFFFFFFFFL) * SECTOR + l.bitmapBytes;
-      byte[] zeros = new byte[(int) Math.min(64 << 10, l.blockSize)];
-      for (long p = stored + inLast; p < stored + l.blockSize; ) {
-        int n = (int) Math.min(zeros.length, stored + l.blockSize - p);
-        t.storage.write(p, ByteBuffer.wrap(zeros), 0, n);
-        p += n;
-      }
-      t.storage.force();
+      clearPastEnd(t, oldSize);
     }
     long tail = l.footerOffset;
-    if (entries > haveEntries) {
+    long tableOffset = h.tableOffset();
+    if (entries > h.maxTableEntries()) {
       if (fitsInPlace(t, entries)) {
-        // In place: unallocated entries over the padding (which some writers fill with zeros).
-        byte[] ff = new byte[(int) (4 * (entries - haveEntries))];
-        Arrays.fill(ff, (byte) 0xFF);
-        t.write(h.tableOffset() + 4 * haveEntries, ff);
-        t.storage.force();
-        writeHeader(t, h.tableOffset(), entries);
+        // Unallocated entries over the padding (which some writers fill with zeros); the header
+        // still covers fewer, so nothing reads them yet.
+        writeUnallocated(t.storage, tableOffset + 4 * h.maxTableEntries(), 4 * (entries - h.maxTableEntries()));
       } else {
-        // A new, larger table where the footer is, then the footer after it; the header switch
-        // is the commit point. The old table's area becomes unused space.
-        long at = (l.footerOffset + SECTOR - 1) / SECTOR * SECTOR;
-        long bytes = (4 * entries + SECTOR - 1) / SECTOR * SECTOR;
-        ByteBuffer table = ByteBuffer.allocate((int) bytes);
-        for (int i = 0; i < bytes / 4; i++) {
-          table.putInt(4 * i, i < l.bat.length ? l.bat[i] : Layer.UNALLOCATED);
-        }
-        t.write(at + bytes, t.footer);
-        t.write(at, table.array());
-        t.storage.force();
-        writeHeader(t, at, entries);
-        tail = at + bytes;
+        // A larger table where the footer is, the footer after it; nothing points at the new
+        // table until the header does. Its size keeps 4 KiB-aligned layouts aligned.
+        tableOffset = (tail + SECTOR - 1) / SECTOR * SECTOR;
+        long bytes = (4 * entries + 4095) / 4096 * 4096;
+        t.write(tableOffset + bytes, t.footer);
+        writeTable(t, tableOffset, bytes);
+        tail = tableOffset + bytes;
       }
       t.storage.force();
     }
-    // The new size last.
-    writeFooters(t, tail, footer);
+    // The tail moves out by a sector. The sector it leaves keeps the footer that matches the copy
+    // while the two disagree, which is where 7-Zip looks: the old one for a shrink, the new one
+    // (written next) for a growth.
+    t.write(tail + FOOTER, shrink ? footer : t.footer);
+    t.storage.force();
+    if (!shrink) {
+      t.write(tail, footer);
+      t.storage.force();
+    }
+    writeCopyAndHeader(t, footer, tableOffset, entries, shrink);
+    if (shrink) {
+      t.write(tail, footer);
+      t.storage.force();
+    }
+    // The sector after it held the tail; the new footer now ends the file.
+    t.storage.truncate(tail + FOOTER);
+    t.storage.force();
   }
 
   /**
-   * Replaces both footers of a sparse disk. Footer and copy cannot change at once, and a copy that
-   * disagrees with the footer about the size makes a strict open fail; an invalid copy is only a
-   * warning. So the copy is invalidated first, then the footer written, then the copy: an
-   * interruption at any point leaves an image that opens, and repair (or running the operation
-   * again) restores the copy.
+   * Writes the footer copy and the header's table offset and length. Adjacent (header at 512),
+   * they are one write; otherwise the copy goes first for a shrink and the header first for a
+   * growth, so that a reader of the copy never sees a table shorter than its size needs.
    */
-  private static void writeFooters(Target t, long tailAt, byte[] footer) throws IOException {
-    t.write(0, new byte[FOOTER]);
+  private static void writeCopyAndHeader(Target t, byte[] footer, long tableOffset, long entries, boolean shrink)
+      throws IOException {
+    DynamicHeader h = t.layer.header;
+    byte[] header = header(t, tableOffset, entries);
+    if (h.offset() == FOOTER) {
+      byte[] both = Arrays.copyOf(footer, FOOTER + header.length);
+      System.arraycopy(header, 0, both, FOOTER, header.length);
+      t.write(0, both);
+      t.storage.force();
+      return;
+    }
+    t.write(shrink ? 0 : h.offset(), shrink ? footer : header);
     t.storage.force();
-    t.write(tailAt, footer);
+    t.write(shrink ? h.offset() : 0, shrink ? header : footer);
     t.storage.force();
-    t.write(0, footer);
+  }
+
+  /**
+   * Writes the current table, as the file holds it, followed by unallocated entries, in bounded
+   * pieces: a table of 2^28 entries is 1 GiB.
+   */
+  private static void writeTable(Target t, long at, long bytes) throws IOException {
+    long current = 4L * t.layer.bat.length();
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(current, 1 << 20));
+    copy(t.storage, t.layer.header.tableOffset(), at, current, buf);
+    writeUnallocated(t.storage, at + current, bytes - current);
+  }
+
+  /** Fills {@code [at, at + bytes)} with unallocated table entries, 64 KiB at a time. */
+  private static void writeUnallocated(Storage s, long at, long bytes) throws IOException {
+    ByteBuffer ff = ByteBuffer.allocate((int) Math.min(64 << 10, Math.max(bytes, 0)));
+    Arrays.fill(ff.array(), (byte) 0xFF);
+    for (long p = 0; p < bytes; ) {
+      int n = (int) Math.min(ff.capacity(), bytes - p);
+      s.write(at + p, ff, 0, n);
+      p += n;
+    }
+  }
+
+  /**
+   * Refuses a shrink over blocks that store anything of this image's own, or over bytes the last
+   * kept block stores past the new end unless they are zeros.
+   */
+  private static void requireNothingStoredPast(Target t, long newSize, long oldSize) throws IOException {
+    Layer l = t.layer;
+    int length = l.bat.length();
+    long b = l.bat.scan().next((int) ((newSize + l.blockSize - 1) / l.blockSize), length);
+    if (b < length) {
+      throw refused(l.resource, "cannot shrink to " + newSize + " bytes: block " + b
+          + " (from " + b * l.blockSize + ") stores data; only unused space can be cut");
+    }
+    long lastBlock = (newSize - 1) / l.blockSize;
+    int lastEntry = newSize > 0 ? l.bat.get((int) lastBlock) : Layer.UNALLOCATED;
+    if (lastEntry != Layer.UNALLOCATED) {
+      long inBlock = newSize - lastBlock * l.blockSize;
+      long stored = (lastEntry & 0xFFFFFFFFL) * SECTOR + l.bitmapBytes;
+      requireZeros(t.storage, stored + inBlock, stored + Math.min(l.blockSize, oldSize - lastBlock * l.blockSize),
+          l.resource, newSize, stored - lastBlock * l.blockSize);
+    }
+  }
+
+  /**
+   * Zeros what the last block stores past the old end (written by another tool, or garbage): the
+   * new space must read as zeros once a size shows it.
+   */
+  private static void clearPastEnd(Target t, long oldSize) throws IOException {
+    Layer l = t.layer;
+    long lastBlock = oldSize == 0 ? -1 : (oldSize - 1) / l.blockSize;
+    long inLast = oldSize - lastBlock * l.blockSize;
+    int lastEntry = lastBlock < 0 || inLast >= l.blockSize ? Layer.UNALLOCATED : l.bat.get((int) lastBlock);
+    if (lastEntry == Layer.UNALLOCATED) {
+      return;
+    }
+    long stored = (lastEntry & 0xFFFFFFFFL) * SECTOR + l.bitmapBytes;
+    byte[] zeros = new byte[(int) Math.min(64 << 10, l.blockSize)];
+    for (long p = stored + inLast; p < stored + l.blockSize; ) {
+      int n = (int) Math.min(zeros.length, stored + l.blockSize - p);
+      t.storage.write(p, ByteBuffer.wrap(zeros), 0, n);
+      p += n;
+    }
     t.storage.force();
   }
 
@@ -364,29 +428,35 @@ public final class Maintenance {
         limit = Math.min(limit, loc.dataOffset());
       }
     }
-    for (int entry : l.bat) {
-      if (entry != Layer.UNALLOCATED) {
-        long b = (entry & 0xFFFFFFFFL) * SECTOR;
-        if (b >= from) {
-          limit = Math.min(limit, b);
-        }
+    int length = l.bat.length();
+    BlockTable.Scan scan = l.bat.scan();
+    for (int i = scan.next(0, length); i < length; i = scan.next(i + 1, length)) {
+      long b = (scan.entry(i) & 0xFFFFFFFFL) * SECTOR;
+      if (b >= from) {
+        limit = Math.min(limit, b);
       }
     }
     if (to > limit) {
       return false;
     }
-    byte[] pad = new byte[(int) (to - from)];
-    t.storage.read(from, ByteBuffer.wrap(pad), 0, pad.length);
+    ByteBuffer pad = ByteBuffer.allocate((int) Math.min(64 << 10, to - from));
     boolean ff = true;
     boolean zero = true;
-    for (byte x : pad) {
-      ff &= x == -1;
-      zero &= x == 0;
+    for (long p = from; p < to && (ff || zero); ) {
+      int n = (int) Math.min(pad.capacity(), to - p);
+      t.storage.read(p, pad, 0, n);
+      for (int i = 0; i < n; i++) {
+        byte x = pad.get(i);
+        ff &= x == -1;
+        zero &= x == 0;
+      }
+      p += n;
     }
     return ff || zero;
   }
 
-  private static void writeHeader(Target t, long tableOffset, long entries) throws IOException {
+  /** The dynamic header with another table offset (16) and length (28), its checksum (36) redone. */
+  private static byte[] header(Target t, long tableOffset, long entries) throws IOException {
     DynamicHeader h = t.layer.header;
     byte[] header = new byte[1024];
     t.storage.read(h.offset(), ByteBuffer.wrap(header), 0, header.length);
@@ -394,7 +464,7 @@ public final class Maintenance {
     b.putLong(16, tableOffset);
     b.putInt(28, (int) entries);
     b.putInt(36, (int) Codec.checksum(b, 1024, 36));
-    t.write(h.offset(), header);
+    return header;
   }
 
   /**
@@ -417,11 +487,11 @@ public final class Maintenance {
     }
   }
 
-  private static void truncate(Path path, long length) throws IOException {
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
-      ch.truncate(length);
-      ch.force(true);
-    }
+  /** Tells whether the file holds exactly {@code bytes} at {@code offset}. */
+  private static boolean holds(Storage s, long offset, byte[] bytes) throws IOException {
+    byte[] have = new byte[bytes.length];
+    s.read(offset, ByteBuffer.wrap(have), 0, have.length);
+    return Arrays.equals(have, bytes);
   }
 
   // -----------------------------------------------------------------------------------------
@@ -433,7 +503,8 @@ public final class Maintenance {
    * force, repoint, force) and the file is cut after the last block.
    *
    * @param path the dynamic image
-   * @param progress told about the blocks examined
+   * @param progress told, after each allocated block examined, the virtual bytes examined so far
+   *     (the unallocated blocks before it included)
    * @return the number of bytes the file shrank by
    * @throws IOException if the image is not a healthy dynamic disk or cannot be written
    */
@@ -459,76 +530,78 @@ public final class Maintenance {
             + " disk's zero blocks hide its parent's data)", l.resource, null);
       }
       long stride = l.bitmapBytes + l.blockSize;
-      int[] bat = l.bat;
-      long tableOffset = l.header.tableOffset();
-      // 1. Unallocate blocks whose data is all zeros.
+      BlockTable bat = l.bat;
+      int length = bat.length();
+      // 1. Unallocate blocks whose data is all zeros. Memory follows the blocks the file holds,
+      // not the table: a 100 GiB disk of 512-byte blocks has 209,715,200 entries.
       ByteBuffer buf = ByteBuffer.allocate((int) Math.min(l.blockSize, 4 << 20));
-      List<Long> free = new ArrayList<>();
+      long[] free = new long[16];
+      int freeCount = 0;
       ProgressCounter examined = new ProgressCounter(progress, l.virtualSize);
-      for (int b = 0; b < bat.length; b++) {
-        if (bat[b] != Layer.UNALLOCATED) {
-          long start = (bat[b] & 0xFFFFFFFFL) * SECTOR;
-          if (isZero(t.storage, start + l.bitmapBytes, l.blockSize, buf)) {
-            t.write(tableOffset + 4L * b, new byte[] {-1, -1, -1, -1});
-            bat[b] = Layer.UNALLOCATED;
-            free.add(start);
-          }
+      BlockTable.Scan scan = bat.scan();
+      int reported = 0;
+      for (int b = scan.next(0, length); b < length; b = scan.next(b + 1, length)) {
+        long start = (scan.entry(b) & 0xFFFFFFFFL) * SECTOR;
+        if (isZero(t.storage, start + l.bitmapBytes, l.blockSize, buf)) {
+          bat.set(b, Layer.UNALLOCATED);
+          free = append(free, freeCount++, start);
         }
-        examined.add(l.blockSize);
+        // The unallocated blocks before this one were examined too (by the scan).
+        examined.add((long) (b + 1 - reported) * l.blockSize);
+        reported = b + 1;
       }
       examined.finish();
       t.storage.force();
-      // 2. Move the blocks stored last into the lowest free places.
-      free.sort(null);
+      // 2. Move the blocks stored last into the lowest free places. A moved block's old place is
+      // never a target: it lies above every block still to move.
+      Arrays.sort(free, 0, freeCount);
       long[] owner = blocksByOffset(bat);
       int fi = 0;
-      for (int k = owner.length - 1; k >= 0 && fi < free.size(); k--) {
+      for (int k = owner.length - 1; k >= 0 && fi < freeCount; k--) {
         long start = owner[k] >>> 32 << 9;  // sector << 9
         int block = (int) (owner[k] & 0xFFFFFFFFL);
-        long target = free.get(fi);
+        long target = free[fi];
         if (target >= start) {
           break;
         }
         copy(t.storage, start, target, stride, buf);
         t.storage.force();
-        t.write(tableOffset + 4L * block, ByteBuffer.allocate(4).putInt(0, (int) (target / SECTOR)).array());
+        bat.set(block, (int) (target / SECTOR));
         t.storage.force();
-        bat[block] = (int) (target / SECTOR);
+        owner[k] = (target / SECTOR) << 32 | block;
         fi++;
-        free.add(start);
-        free.sort(null);
       }
       // 3. Cut the file after the last structure in use.
       long end = l.metadataEnd(l.footerOffset);
-      for (int entry : bat) {
-        if (entry != Layer.UNALLOCATED) {
-          end = Math.max(end, (entry & 0xFFFFFFFFL) * SECTOR + stride);
-        }
+      for (long o : owner) {
+        end = Math.max(end, (o >>> 32) * SECTOR + stride);
       }
       if (end < l.footerOffset) {
         t.write(end, t.footer);
         t.storage.force();
-        truncate(path, end + FOOTER);
+        t.storage.truncate(end + FOOTER);
+        t.storage.force();
       }
     }
     return before - java.nio.file.Files.size(path);
   }
 
+  private static long[] append(long[] a, int size, long v) {
+    long[] out = size < a.length ? a : Arrays.copyOf(a, 2 * a.length);
+    out[size] = v;
+    return out;
+  }
+
   /** The allocated blocks as (sector << 32 | block), sorted by file offset. */
-  private static long[] blocksByOffset(int[] bat) {
+  private static long[] blocksByOffset(BlockTable bat) throws IOException {
+    int length = bat.length();
+    long[] out = new long[16];
     int n = 0;
-    for (int e : bat) {
-      if (e != Layer.UNALLOCATED) {
-        n++;
-      }
+    BlockTable.Scan scan = bat.scan();
+    for (int b = scan.next(0, length); b < length; b = scan.next(b + 1, length)) {
+      out = append(out, n++, (scan.entry(b) & 0xFFFFFFFFL) << 32 | b);
     }
-    long[] out = new long[n];
-    int i = 0;
-    for (int b = 0; b < bat.length; b++) {
-      if (bat[b] != Layer.UNALLOCATED) {
-        out[i++] = (bat[b] & 0xFFFFFFFFL) << 32 | b;
-      }
-    }
+    out = Arrays.copyOf(out, n);
     Arrays.sort(out);
     return out;
   }

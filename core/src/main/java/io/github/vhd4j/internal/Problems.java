@@ -88,6 +88,24 @@ public final class Problems {
   }
 
   /**
+   * Counts {@code n} problems of a code that the caller found but did not build, as {@code n}
+   * calls of {@link #admit} would (for problems past the cap, which only the summary mentions).
+   *
+   * @param code the code
+   * @param severity its severity (used for the summary)
+   * @param n the number of problems
+   */
+  public void admitAll(ProblemCode code, Severity severity, int n) {
+    if (n <= 0) {
+      return;
+    }
+    counts[code.ordinal()] += n;
+    if (counts[code.ordinal()] > MAX_PER_CODE) {
+      suppressed.putIfAbsent(code, severity);
+    }
+  }
+
+  /**
    * Records a problem, unless its code is over the cap (unrecoverable errors are always kept).
    *
    * @param problem the problem

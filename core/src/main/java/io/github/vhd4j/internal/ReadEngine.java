@@ -64,7 +64,7 @@ final class ReadEngine {
   /** Dynamic layer: allocated blocks as stored, unallocated blocks as zeros. */
   private static void readDynamic(Layer l, long pos, ByteBuffer dst, int dstIndex, int length)
       throws IOException {
-    int[] bat = l.bat;
+    BlockTable bat = l.bat;
     long mask = l.blockSize - 1;
     long p = pos;
     int d = dstIndex;
@@ -73,11 +73,11 @@ final class ReadEngine {
       int block = (int) (p >>> l.blockShift);
       long inBlock = p & mask;
       int n = (int) Math.min(remaining, l.blockSize - inBlock);
-      int entry = bat[block];
+      int entry = bat.get(block);
       if (entry == Layer.UNALLOCATED) {
         zero(dst, d, n);
       } else {
-        l.checkReadable(block);
+        l.checkReadable(block, entry);
         l.storage.read((entry & 0xFFFFFFFFL) * 512 + l.bitmapBytes + inBlock, dst, d, n);
       }
       p += n;
@@ -131,7 +131,7 @@ final class ReadEngine {
    */
   private static int readDifferencing(Scratch s, int sp, int li, Layer l, long pos, ByteBuffer dst,
       int dstIndex, int length) throws IOException {
-    int[] bat = l.bat;
+    BlockTable bat = l.bat;
     long mask = l.blockSize - 1;
     // Pending parent range, merged while contiguous.
     long pendPos = -1;
@@ -144,7 +144,7 @@ final class ReadEngine {
       int block = (int) (p >>> l.blockShift);
       long inBlock = p & mask;
       int n = (int) Math.min(remaining, l.blockSize - inBlock);
-      int entry = bat[block];
+      int entry = bat.get(block);
       if (entry == Layer.UNALLOCATED) {
         if (pendLen > 0 && pendPos + pendLen == p) {
           pendLen += n;
@@ -155,7 +155,7 @@ final class ReadEngine {
           pendLen = n;
         }
       } else {
-        l.checkReadable(block);
+        l.checkReadable(block, entry);
         long blockStart = (entry & 0xFFFFFFFFL) * 512;
         int firstSector = (int) (inBlock >>> 9);
         int lastSector = (int) ((inBlock + n - 1) >>> 9);

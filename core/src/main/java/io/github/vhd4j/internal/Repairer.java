@@ -115,14 +115,17 @@ public final class Repairer {
       // Table entries outside the file: cleared, so the blocks read as zeros (or the parent)
       // instead of failing; their data is not in the file.
       // From the parser's per-block verdicts, not from the problem list, whose entries are
-      // capped and summarised for images with many bad entries.
-      int[] bat = l.bat;
-      byte[] bad = l.badBlocks;
-      for (int i = 0; bad != null && i < bat.length && i < bad.length; i++) {
-        if (bad[i] == Layer.BAD_OUTSIDE_FILE) {
-          plan.writeUnforced("bat", h.tableOffset() + 4L * i, new byte[] {-1, -1, -1, -1},
-              "clear the entry of block " + i + ", which points outside the file");
-          bat[i] = Layer.UNALLOCATED;
+      // capped and summarised for images with many bad entries. The table in memory keeps the
+      // old entries: those blocks count as damaged, so nothing below reads them.
+      DamagedBlocks damaged = l.damaged;
+      if (damaged != null) {
+        int length = l.bat.length();
+        BlockTable.Scan scan = l.bat.scan();
+        for (int i = scan.next(0, length); i < length; i = scan.next(i + 1, length)) {
+          if (damaged.reason(i, scan.entry(i)) == DamagedBlocks.OUTSIDE_FILE) {
+            plan.writeUnforced("bat", h.tableOffset() + 4L * i, new byte[] {-1, -1, -1, -1},
+                "clear the entry of block " + i + ", which points outside the file");
+          }
         }
       }
       plan.force();
@@ -162,13 +165,15 @@ public final class Repairer {
    * structures that lie inside the file: a locator that points past the end (lenient mode keeps
    * it, as a warning) must not make the repair write a footer terabytes away.
    */
-  private static long usedEnd(Layer l) {
+  private static long usedEnd(Layer l) throws IOException {
     long len = l.storage.size();
     long end = l.metadataEnd(len);
     long stride = l.bitmapBytes + l.blockSize;
-    for (int i = 0; i < l.bat.length; i++) {
-      int entry = l.bat[i];
-      if (entry != Layer.UNALLOCATED && !l.isBad(i)) {
+    int length = l.bat.length();
+    BlockTable.Scan scan = l.bat.scan();
+    for (int i = scan.next(0, length); i < length; i = scan.next(i + 1, length)) {
+      int entry = scan.entry(i);
+      if (!l.isBad(i, entry)) {
         end = within(end, (entry & 0xFFFFFFFFL) * FOOTER + stride, len);
       }
     }

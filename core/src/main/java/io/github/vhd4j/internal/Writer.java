@@ -6,8 +6,6 @@ import io.github.vhd4j.Extent;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.internal.storage.Storage;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -44,7 +42,6 @@ final class Writer {
   private static final int FIXED_REGION_SHIFT = 21;
   private static final int SECTOR = Vhd.SECTOR_SIZE;
   private static final int ALIGN = 4096;
-  private static final VarHandle BAT = MethodHandles.arrayElementVarHandle(int[].class);
   private static final ByteBuffer ZEROS = ByteBuffer.allocate(64 * 1024).asReadOnlyBuffer();
 
   private final Layer[] layers;
@@ -104,15 +101,14 @@ final class Writer {
    * padding beyond the last structure (header, table, locators), as in Hyper-V's empty disks;
    * a compact image whose first block happens to fall on a boundary stays compact.
    */
-  private static boolean isAligned(Layer l) {
-    int[] bat = l.bat;
+  private static boolean isAligned(Layer l) throws IOException {
+    int n = l.bat.length();
+    BlockTable.Scan scan = l.bat.scan();
     boolean any = false;
-    for (int entry : bat) {
-      if (entry != Layer.UNALLOCATED) {
-        any = true;
-        if (((entry & 0xFFFFFFFFL) * SECTOR + l.bitmapBytes) % ALIGN != 0) {
-          return false;
-        }
+    for (int i = scan.next(0, n); i < n; i = scan.next(i + 1, n)) {
+      any = true;
+      if (((scan.entry(i) & 0xFFFFFFFFL) * SECTOR + l.bitmapBytes) % ALIGN != 0) {
+        return false;
       }
     }
     if (any) {
@@ -209,7 +205,7 @@ final class Writer {
 
   /** Writes a range inside one block; the caller holds the block's lock. */
   private void writeBlock(int block, long inBlock, ByteBuffer src, int srcIndex, int length) throws IOException {
-    int entry = (int) BAT.getAcquire(top.bat, block);
+    int entry = top.bat.getAcquire(block);
     long vpos = ((long) block << top.blockShift) + inBlock;
     if (entry == Layer.UNALLOCATED) {
       // Writing zeros over a block that reads as zeros changes nothing; but in a differencing
@@ -220,7 +216,7 @@ final class Writer {
       allocate(block, inBlock, src, srcIndex, length);
       return;
     }
-    top.checkReadable(block);
+    top.checkReadable(block, entry);
     long blockStart = (entry & 0xFFFFFFFFL) * SECTOR;
     Pieces pieces = pieces(vpos, inBlock, src, srcIndex, length);
     long data = blockStart + top.bitmapBytes;
@@ -313,9 +309,8 @@ final class Writer {
       if (sync) {
         storage.force();
       }
-      // (4) The commit point: the table entry.
-      ByteBuffer e = ByteBuffer.allocate(4).putInt(0, (int) sector);
-      storage.write(top.header.tableOffset() + 4L * block, e, 0, 4);
+      // (4) The commit point: the table entry, in the file and then (release) for lookups.
+      top.bat.set(block, (int) sector);
       if (sync) {
         storage.force();
       }
@@ -323,7 +318,6 @@ final class Writer {
       failure = e;
       throw e;
     }
-    BAT.setRelease(top.bat, block, (int) sector);
   }
 
   /** Tells whether any ancestor stores data in a virtual range. */

@@ -37,7 +37,8 @@ final class CrashStorage implements Storage {
   /** The file as of the last completed force. */
   private byte[] durable;
   private final List<Long> pendingOffsets = new ArrayList<>();
-  private final List<byte[]> pendingBytes = new ArrayList<>();
+  /** Bytes of each pending write; null for a truncation to the pending offset. */
+  private final List<byte @org.jspecify.annotations.Nullable []> pendingBytes = new ArrayList<>();
 
   /**
    * Opens a file for reading and writing.
@@ -113,6 +114,16 @@ final class CrashStorage implements Storage {
     pendingBytes.add(bytes);
   }
 
+  /** Truncation counts as one operation; a power failure may lose it like an unforced write. */
+  @Override
+  public void truncate(long length) throws IOException {
+    step();
+    channel.truncate(length);
+    size = length;
+    pendingOffsets.add(length);
+    pendingBytes.add(null);
+  }
+
   @Override
   public void force() throws IOException {
     step();
@@ -144,6 +155,10 @@ final class CrashStorage implements Storage {
       }
       long off = pendingOffsets.get(i);
       byte[] b = pendingBytes.get(i);
+      if (b == null) {
+        file = Arrays.copyOf(file, (int) Math.min(off, file.length));
+        continue;
+      }
       if (off + b.length > file.length) {
         file = Arrays.copyOf(file, (int) (off + b.length));
       }

@@ -36,6 +36,7 @@ class MaintenanceCrashTest {
   private static final long BLOCK = 64 << 10;
   /** Interruption points exercised by the whole class, printed for the record. */
   private static final java.util.concurrent.atomic.AtomicInteger POINTS = new java.util.concurrent.atomic.AtomicInteger();
+  private static final byte[] COOKIE = "conectix".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   @TempDir Path dir;
 
   @org.junit.jupiter.api.AfterAll
@@ -46,12 +47,14 @@ class MaintenanceCrashTest {
   /** Makes the image an operation starts from; returns its content. */
   private static byte[] pristine(Path p, String op) throws IOException {
     Random r = new Random(op.hashCode());
-    CreateOptions o = op.equals("grow-fixed")
+    boolean fixed = op.endsWith("-fixed");
+    CreateOptions o = fixed
         ? CreateOptions.fixed(16 * BLOCK).withSizeMode(SizeMode.EXACT)
         : CreateOptions.dynamic(op.equals("grow-in-place") ? 8 * BLOCK : 64 * BLOCK).withBlockSize(BLOCK)
             .withSizeMode(SizeMode.EXACT);
     try (VhdImage img = Vhd.create(p, o)) {
-      int blocks = (int) (img.getSize() / BLOCK);
+      // The shrinks that cut blocks off keep their data in the part that stays.
+      int blocks = (int) (img.getSize() / BLOCK) / (op.equals("shrink-table") || op.equals("shrink-fixed") ? 2 : 1);
       for (int b = 0; b < blocks; b += 3) {
         byte[] d = new byte[4096];
         r.nextBytes(d);
@@ -77,13 +80,19 @@ class MaintenanceCrashTest {
       case "shrink":
         // Block 63 stores 4 KiB at 512: the cut keeps them and drops zeros only.
         return Maintenance.resize(p, 63 * BLOCK + 8192, SizeMode.EXACT, opener);
+      case "shrink-table":
+        // Blocks 32-63 store nothing: the table gets shorter, as 7-Zip needs it exact.
+        return Maintenance.resize(p, 31 * BLOCK + 8192, SizeMode.EXACT, opener);
+      case "shrink-fixed":
+        return Maintenance.resize(p, 9 * BLOCK, SizeMode.EXACT, opener);
       default:
         return Maintenance.compact(p, ProgressListener.none(), opener);
     }
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"grow-moves-table", "grow-in-place", "grow-fixed", "shrink", "compact"})
+  @ValueSource(strings = {"grow-moves-table", "grow-in-place", "grow-fixed", "shrink", "shrink-table", "shrink-fixed",
+      "compact"})
   void shouldLeaveAUsableImageWhereverItIsInterruptedAndFinishWhenRunAgain(String op) throws IOException {
     Path clean = dir.resolve("clean.vhd");
     byte[] content = pristine(clean, op);
@@ -103,7 +112,7 @@ class MaintenanceCrashTest {
         // The process "died" here.
       }
       String at = op + ", interrupted at operation " + n + " of " + total[0];
-      verify(p, content, at);
+      verify(p, content, at, true);
       run(op, p, path -> new CrashStorage(path, Integer.MAX_VALUE));
       byte[] after = read(p);
       if (op.equals("grow-fixed") && !Arrays.equals(done, after)) {
@@ -115,7 +124,7 @@ class MaintenanceCrashTest {
       } else {
         assertTrue(Arrays.equals(done, after), at + ": running it again gives another result");
       }
-      verify(p, content, at + ", run again");
+      verify(p, content, at + ", run again", false);
       POINTS.incrementAndGet();
     }
   }
@@ -130,8 +139,12 @@ class MaintenanceCrashTest {
     }
   }
 
-  /** The image opens from its tail footer, shows {@code content} then zeros, and checks clean. */
-  private static void verify(Path p, byte[] content, String at) throws IOException {
+  /**
+   * The image opens strictly from its tail footer, shows {@code content} then zeros, and checks
+   * clean; when {@code interrupted}, check may also report a footer copy that describes the other
+   * size (what QEMU and 7-Zip read then; the conformance tests check they open it).
+   */
+  private static void verify(Path p, byte[] content, String at, boolean interrupted) throws IOException {
     byte[] got;
     try (VhdImage img = Vhd.open(p)) {
       for (Problem w : img.getWarnings()) {
@@ -144,6 +157,14 @@ class MaintenanceCrashTest {
       throw new AssertionError(at + ": the image does not open", e);
     }
     int common = Math.min(got.length, content.length);
+    if (at.startsWith("shrink-fixed") && interrupted && got.length > 9 * BLOCK
+        && Arrays.equals(got, (int) (9 * BLOCK), (int) (9 * BLOCK) + 8, COOKIE, 0, 8)) {
+      // The new footer is written where the disk will end before the file is cut there: until
+      // the cut, the old size shows it in the space being cut (zeros before). Content up to the
+      // new size is intact.
+      got = got.clone();
+      Arrays.fill(got, (int) (9 * BLOCK), (int) (9 * BLOCK) + 512, (byte) 0);
+    }
     assertTrue(Arrays.equals(content, 0, common, got, 0, common), at + ": content changed");
     for (int i = common; i < got.length; i++) {
       if (got[i] != 0) {
@@ -161,7 +182,9 @@ class MaintenanceCrashTest {
       assertEquals(0, content[i], at + ": a shrink cut data");
     }
     for (Problem x : Vhd.check(p).problems()) {
-      if (x.severity() == Severity.ERROR) {
+      boolean otherSize = x.code() == ProblemCode.FOOTER_COPY_MISMATCH
+          && java.util.Set.of("originalSize", "currentSize", "geometry").contains(x.field());
+      if (x.severity() == Severity.ERROR && !(interrupted && otherSize)) {
         fail(at + ": check reports " + x);
       }
     }

@@ -194,7 +194,12 @@ final class Battery {
           && p.structure().equals("footer")
           && warnings.stream().anyMatch(w -> w.code() == ProblemCode.FOOTER_HEAD_COPY_USED
               && w.resource().equals(p.resource()));
-      assertTrue(tailFooterReplaced, "strict open succeeded but check reports an error: " + p);
+      // Open warns where check reports an error about the footer copy at offset 0, which QEMU and
+      // 7-Zip read: the same problem, at the same place, as a warning of the open.
+      boolean copyWarned = (p.code() == ProblemCode.FOOTER_COPY_INVALID || p.code() == ProblemCode.FOOTER_COPY_MISMATCH)
+          && warnings.stream().anyMatch(w -> w.code() == p.code() && w.severity() == Severity.WARNING
+              && w.offset() == p.offset() && w.resource().equals(p.resource()));
+      assertTrue(tailFooterReplaced || copyWarned, "strict open succeeded but check reports an error: " + p);
     }
   }
 

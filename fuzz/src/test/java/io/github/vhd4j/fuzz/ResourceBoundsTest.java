@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vhd4j.CheckOptions;
 import io.github.vhd4j.CreateOptions;
+import io.github.vhd4j.Durability;
 import io.github.vhd4j.Extent;
 import io.github.vhd4j.OpenOptions;
+import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.Severity;
@@ -41,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Resource bounds tested directly, not only by fuzzing: headers that claim huge tables, blocks and
- * locators, a 4,096-deep parent chain, and allocation that must stay linear in the file size.
+ * locators, a 4,096-deep parent chain, allocation that must stay linear in the file size, and
+ * tables of millions of 512-byte blocks, which every operation must handle in the same heap.
  * Surefire runs this class alone in a JVM with a 64 MiB heap (execution {@code resource-bounds}),
  * so any allocation driven by a header claim instead of the file size fails it with an
  * OutOfMemoryError. Chains are opened, read and checked on a thread with a 256 KiB stack: a walk
@@ -50,8 +53,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ResourceBoundsTest {
   /**
-   * Allocation allowed per byte of input. The table alone costs about 4 bytes per file byte (the
-   * raw read, the int[] and the sort keys); an interpreted table scan adds an iterator per entry.
+   * Allocation allowed per byte of input. A table kept in memory costs about its own size (read in
+   * chunks), and the validator's sort keys of a table not in file order up to twice that; an
+   * interpreted table scan adds an iterator per entry.
    */
   static final long PER_BYTE = 16;
   /** Allocation allowed whatever the input: per-code problem lists, 8 locators, deep-check buffer. */
@@ -401,6 +405,275 @@ class ResourceBoundsTest {
     }
   }
 
+  // -----------------------------------------------------------------------------------------------
+  // Tables of millions of 512-byte blocks
+
+  /** Where the 100 GiB test writes, and with which byte: the first block, the middle, the end. */
+  private static final long[][] SCATTERED = {
+      {0, 64 << 10, 0x11}, {(1L << 30) + 1536, 4096, 0x22}, {50L << 30, 512, 0x33},
+      {(100L << 30) - (64 << 10), 8192, 0x44}, {(100L << 30) - 512, 512, 0x55}};
+
+  private static byte[] read(VhdImage img, long at, int n) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(n);
+    img.readFully(at, b);
+    return b.array();
+  }
+
+  private static byte[] filled(int n, int value) {
+    byte[] b = new byte[n];
+    Arrays.fill(b, (byte) value);
+    return b;
+  }
+
+  /** Asserts the 100 GiB disk's content: each written range, zeros around it, zeros elsewhere. */
+  private static void assertScattered(VhdImage img, long size) throws IOException {
+    for (long[] w : SCATTERED) {
+      assertArrayEquals(filled((int) w[1], (int) w[2]), read(img, w[0], (int) w[1]), "data at " + w[0]);
+      if (w[0] >= 512) {
+        assertArrayEquals(new byte[512], read(img, w[0] - 512, 512), "before " + w[0]);
+      }
+      if (w[0] + w[1] + 512 <= size) {
+        assertArrayEquals(new byte[512], read(img, w[0] + w[1], 512), "after " + w[0]);
+      }
+    }
+    assertArrayEquals(new byte[1 << 20], read(img, 70L << 30, 1 << 20), "an unwritten MiB");
+  }
+
+  /** The data extents of a map, as {start, length} pairs. */
+  private static List<List<Long>> dataRuns(List<Extent> map) {
+    List<List<Long>> out = new ArrayList<>();
+    for (Extent e : map) {
+      if (!e.data()) {
+        continue;
+      }
+      List<Long> last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && last.get(0) + last.get(1) == e.start()) {
+        out.set(out.size() - 1, List.of(last.get(0), last.get(1) + e.length()));
+      } else {
+        out.add(List.of(e.start(), e.length()));
+      }
+    }
+    return out;
+  }
+
+  private static List<List<Long>> scatteredRuns() {
+    List<List<Long>> out = new ArrayList<>();
+    for (long[] w : SCATTERED) {
+      out.add(List.of(w[0], w[1]));
+    }
+    return out;
+  }
+
+  /**
+   * A 100 GiB dynamic disk of 512-byte blocks: 209,715,200 table entries, an 800 MiB table. Every
+   * operation runs here, in a 64 MiB heap, so none may hold the table (or a byte, a key or an
+   * object per entry); opening and mapping it must allocate a bounded amount, whatever the table's
+   * size. (Before tables were paged, vhd info took 3.3 GB and failed with -Xmx512m.)
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void shouldHandleA100GibDiskOf512ByteBlocksInASmallHeap() throws IOException {
+    Path sub = Files.createDirectories(dir.resolve("tiny-blocks"));
+    Path file = sub.resolve("100g.vhd");
+    long size = 100L << 30;
+    OpenOptions fast = OpenOptions.defaults().withDurability(Durability.NONE);
+    try (VhdImage img = Vhd.create(file, CreateOptions.dynamic(size).withBlockSize(512)
+        .withSizeMode(SizeMode.EXACT).withOpenOptions(fast))) {
+      assertEquals(209_715_200L, img.getDynamicHeader().maxTableEntries());
+      for (long[] w : SCATTERED) {
+        img.write(w[0], ByteBuffer.wrap(filled((int) w[1], (int) w[2])));
+      }
+    }
+    long blocks = Arrays.stream(SCATTERED).mapToLong(w -> w[1] / 512).sum();
+    assertEquals(1536 + 4 * 209_715_200L + blocks * 1024 + 512, Files.size(file), "a block per 512 bytes written");
+
+    Measured<VhdImage> opened = measure(() -> Vhd.open(file));
+    report("open 100 GiB, 512-byte blocks", Files.size(file), opened);
+    assertTrue(opened.outcome.ok(), "open: " + opened.outcome);
+    try (VhdImage img = opened.outcome.value()) {
+      assertTrue(opened.allocated < 16L << 20, "open allocated " + opened.allocated + " bytes");
+      assertScattered(img, size);
+      Measured<List<Extent>> mapped = measure(img::map);
+      report("map 100 GiB, 512-byte blocks", Files.size(file), mapped);
+      assertTrue(mapped.allocated < 32L << 20, "map allocated " + mapped.allocated + " bytes");
+      assertEquals(scatteredRuns(), dataRuns(mapped.outcome.value()));
+      assertTrue(mapped.outcome.value().size() < 1000, "an unallocated run is one extent: "
+          + mapped.outcome.value().size() + " extents");
+    }
+    for (boolean deep : new boolean[] {false, true}) {
+      ValidationReport r = Vhd.check(file, CheckOptions.defaults().withDeep(deep));
+      assertFalse(r.hasErrors(), "check " + (deep ? "--deep: " : ": ") + r.problems(Severity.ERROR));
+      assertTrue(r.problems(Severity.WARNING).isEmpty(), "warnings: " + r.problems(Severity.WARNING));
+    }
+    assertEquals(List.of(), Vhd.planRepair(file), "a healthy image needs no repair");
+
+    // Zeros over the block in the middle make it reclaimable; compact moves the last block into
+    // its place and cuts the file. Written again, the block goes to the end of the file.
+    OpenOptions writable = fast.withWritable(true);
+    try (VhdImage img = Vhd.open(file, writable)) {
+      img.write(50L << 30, ByteBuffer.wrap(new byte[512]));
+    }
+    long before = Files.size(file);
+    assertEquals(1024, Vhd.compact(file, ProgressListener.none()));
+    assertEquals(before - 1024, Files.size(file));
+    try (VhdImage img = Vhd.open(file, writable)) {
+      assertArrayEquals(new byte[512], read(img, 50L << 30, 512));
+      assertEquals(scatteredRuns().size() - 1, dataRuns(img.map()).size());
+      img.write(50L << 30, ByteBuffer.wrap(filled(512, 0x33)));
+      assertScattered(img, size);
+    }
+
+    // Shrinking over stored data is refused; growing writes a new 880 MiB table after the blocks,
+    // in chunks; shrinking back only shortens the table; growing again fits in the new table.
+    VhdException refused = org.junit.jupiter.api.Assertions.assertThrows(VhdException.class,
+        () -> Vhd.resize(file, 90L << 30, SizeMode.EXACT));
+    assertTrue(refused.getMessage().contains("stores data"), refused.getMessage());
+    for (long to : new long[] {110L << 30, size, 105L << 30, size}) {
+      assertEquals(to, Vhd.resize(file, to, SizeMode.EXACT));
+      try (VhdImage img = Vhd.open(file)) {
+        assertEquals(to, img.getSize());
+        assertEquals(to / 512, img.getDynamicHeader().maxTableEntries());
+        assertScattered(img, size);
+        if (to > size) {
+          assertArrayEquals(new byte[4096], read(img, to - 4096, 4096), "the new space at " + to);
+        }
+      }
+    }
+    assertFalse(Vhd.check(file).hasErrors());
+
+    try (VhdImage img = Vhd.open(file)) {
+      Path raw = sub.resolve("100g.raw");
+      Vhd.convertToRaw(img, raw, Durability.NONE, ProgressListener.none());
+      assertEquals(size, Files.size(raw));
+      try (var ch = java.nio.channels.FileChannel.open(raw)) {
+        for (long[] w : SCATTERED) {
+          // The range with a sector of zeros on each side, where the disk has them.
+          long from = Math.max(0, w[0] - 512);
+          long to = Math.min(size, w[0] + w[1] + 512);
+          ByteBuffer b = ByteBuffer.allocate((int) (to - from));
+          while (b.hasRemaining() && ch.read(b, from + b.position()) > 0) {
+            continue;
+          }
+          byte[] want = new byte[(int) (to - from)];
+          Arrays.fill(want, (int) (w[0] - from), (int) (w[0] - from + w[1]), (byte) w[2]);
+          assertArrayEquals(want, b.array(), "raw around " + w[0]);
+        }
+      }
+      Files.delete(raw);
+
+      Path dynamic = sub.resolve("100g-2m.vhd");
+      Vhd.convert(img, dynamic, CreateOptions.dynamic(0).withSizeMode(SizeMode.EXACT)
+          .withOpenOptions(fast), ProgressListener.none());
+      try (VhdImage copy = Vhd.open(dynamic)) {
+        assertEquals(size, copy.getSize());
+        assertEquals(2L << 20, copy.getBlockSize());
+        assertScattered(copy, size);
+        assertEquals(List.of(0L, 512L, 25_600L, 51_199L), copy.map().stream().filter(Extent::data)
+            .map(e -> e.start() >> 21).distinct().collect(java.util.stream.Collectors.toList()),
+            "the 2 MiB blocks that hold data");
+      }
+      Files.delete(dynamic);
+    }
+    Files.delete(file);
+  }
+
+  /** Where block {@code b} of {@code blocks} is stored: in table order, or scattered by a permutation. */
+  private static long slot(long b, long blocks, boolean unordered) {
+    // An odd multiplier permutes the residues modulo a power of two.
+    return unordered ? (b * 0x9E3779B1L) & (blocks - 1) : b;
+  }
+
+  /** The 512 bytes stamped into block {@code b} of the fully allocated fixture. */
+  private static byte[] stamp(long b) {
+    byte[] d = filled(512, (int) (b % 251) + 1);
+    ByteBuffer.wrap(d).putLong(0, b);
+    return d;
+  }
+
+  /**
+   * A 2 GiB dynamic disk of 512-byte blocks with all 4 Mi blocks allocated, written directly and
+   * sparsely: the header and footers from the test builder, the 16 MiB table in 1 MiB chunks, and
+   * blocks as holes (zeros, bitmaps clear) except every {@code every}-th, which holds
+   * {@link #stamp}. With {@code unordered}, blocks are stored in a scattered order.
+   */
+  private static Path fullyAllocated(String name, boolean unordered, long every) throws IOException {
+    long size = 2L << 30;
+    long blocks = size / 512;
+    TestImage t = TestImage.dynamic(size, 512);
+    t.uuid = UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    t.fileLength = 1536L;
+    byte[] head = t.toBytes();
+    long dataStart = 1536 + 4 * blocks;
+    Path file = dir.resolve(name);
+    try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(head), 0);
+      ByteBuffer table = ByteBuffer.allocate(1 << 20);
+      for (long b = 0; b < blocks; ) {
+        table.clear();
+        long first = b;
+        while (table.hasRemaining() && b < blocks) {
+          table.putInt((int) ((dataStart + 1024 * slot(b, blocks, unordered)) / 512));
+          b++;
+        }
+        table.flip();
+        ch.write(table, 1536 + 4 * first);
+      }
+      byte[] bitmap = new byte[512];
+      bitmap[0] = (byte) 0x80;
+      for (long b = 0; b < blocks; b += every) {
+        long at = dataStart + 1024 * slot(b, blocks, unordered);
+        ch.write(ByteBuffer.wrap(bitmap), at);
+        ch.write(ByteBuffer.wrap(stamp(b)), at + 512);
+      }
+      ch.write(ByteBuffer.wrap(t.footerBytes(t.headerOffset)), dataStart + 1024 * blocks);
+    }
+    return file;
+  }
+
+  /**
+   * A fully allocated disk of 4 Mi blocks (a 16 MiB table, 2 GiB of data in a 4 GiB file) opened,
+   * read, mapped and checked in a 64 MiB heap, with its blocks stored in table order and in a
+   * scattered order (which the validator sweeps in windows).
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void shouldReadAFullyAllocatedTableOf4MiEntriesInASmallHeap() throws IOException {
+    long every = 4093;
+    for (boolean unordered : new boolean[] {false, true}) {
+      Path file = fullyAllocated(unordered ? "full-4mi-unordered.vhd" : "full-4mi.vhd", unordered, every);
+      String what = "4 Mi allocated 512-byte blocks" + (unordered ? ", unordered" : "");
+      Vhd.open(file).close();
+      Measured<VhdImage> opened = measure(() -> Vhd.open(file));
+      report("open " + what, Files.size(file), opened);
+      assertTrue(opened.outcome.ok(), "open: " + opened.outcome);
+      assertTrue(opened.allocated < (unordered ? 24L << 20 : 8L << 20), "open allocated " + opened.allocated);
+      try (VhdImage img = opened.outcome.value()) {
+        assertEquals(4L << 20, img.getDynamicHeader().maxTableEntries());
+        List<Problem> infos = img.getWarnings();
+        assertEquals(unordered, infos.stream().anyMatch(x -> x.code() == ProblemCode.BAT_BLOCKS_UNORDERED), "" + infos);
+        // Each stamped block with its neighbours (holes, zeros), in one read across 8 blocks.
+        for (long b = every; b < 4L << 20; b += every) {
+          byte[] got = read(img, (b - 3) * 512, 8 * 512);
+          byte[] want = new byte[8 * 512];
+          System.arraycopy(stamp(b), 0, want, 3 * 512, 512);
+          assertArrayEquals(want, got, "blocks around " + b);
+        }
+        assertArrayEquals(stamp(0), read(img, 0, 512));
+        long[] data = new long[2];
+        img.forEachExtent(0, img.getSize(), e -> {
+          data[0] += e.data() ? 1 : 0;
+          data[1] += e.data() ? e.length() : 0;
+        });
+        assertEquals(4L << 20, data[0], "one extent per block: no two blocks are contiguous in the file");
+        assertEquals(2L << 30, data[1]);
+      }
+      ValidationReport r = Vhd.check(file);
+      assertFalse(r.hasErrors(), "" + r.problems(Severity.ERROR));
+      Files.delete(file);
+    }
+  }
+
   /**
    * A stream converted into a dynamic image of 512-byte blocks: a GiB of zeros after one non-zero
    * sector must cost a constant (a piece buffer, a chunk of the table being written), not memory per
@@ -461,3 +734,4 @@ class ResourceBoundsTest {
     };
   }
 }
+

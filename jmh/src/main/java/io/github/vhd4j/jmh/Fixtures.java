@@ -30,6 +30,10 @@ import java.util.SplittableRandom;
  *       top with every fourth block allocated.
  *   <li>{@code huge.vhd}: 2040 GiB dynamic, every table entry allocated, blocks left as holes of
  *       a sparse file.
+ *   <li>{@code tiny100g.vhd}: 100 GiB dynamic of 512-byte blocks, nothing allocated: 209,715,200
+ *       table entries, an 800 MiB table (above the 2^20 entries kept in memory).
+ *   <li>{@code tiny2g.vhd}: 2 GiB dynamic of 512-byte blocks, all 4 Mi table entries allocated,
+ *       in order, blocks left as holes.
  * </ul>
  */
 public final class Fixtures {
@@ -39,6 +43,8 @@ public final class Fixtures {
   public static final int BLOCK = 2 << 20;
   /** Virtual size of the open fixture: the largest dynamic disk, 0xFF000000 sectors. */
   public static final long HUGE = 0xFF000000L * 512;
+  /** Virtual size of the empty fixture of 512-byte blocks. */
+  public static final long TINY_BLOCKS_EMPTY = 100L << 30;
 
   private static final int VERSION = 1;
 
@@ -48,7 +54,7 @@ public final class Fixtures {
    * Returns the path of a fixture, building it first when needed.
    *
    * @param name one of {@code raw}, {@code dynamic}, {@code dynamic4k}, {@code fixed},
-   *     {@code chain3}, {@code huge}
+   *     {@code chain3}, {@code huge}, {@code tiny100g}, {@code tiny2g}
    * @return the image (the top of the chain for {@code chain3})
    */
   public static synchronized Path path(String name) {
@@ -70,6 +76,10 @@ public final class Fixtures {
           return build(dir.resolve("chain/top.vhd"), Fixtures::writeChain);
         case "huge":
           return build(dir.resolve("huge.vhd"), Fixtures::writeHuge);
+        case "tiny100g":
+          return build(dir.resolve("tiny100g.vhd"), target -> writeTinyBlocks(target, TINY_BLOCKS_EMPTY, false));
+        case "tiny2g":
+          return build(dir.resolve("tiny2g.vhd"), target -> writeTinyBlocks(target, SIZE, true));
         default:
           throw new IllegalArgumentException("unknown fixture " + name);
       }
@@ -154,6 +164,34 @@ public final class Fixtures {
 
   private static void writeHuge(Path target) throws IOException {
     writeSparse(target, dynamicSpec(HUGE), 1, null, 0, true, false);
+  }
+
+  /**
+   * Writes a dynamic image of 512-byte blocks without holding its table: the builder's footer copy
+   * and header, the table in 1 MiB chunks (every entry unallocated, or every block allocated in
+   * order and left as a hole), then the footer.
+   */
+  private static void writeTinyBlocks(Path target, long size, boolean allocated) throws IOException {
+    TestImage spec = TestImage.dynamic(size, 512);
+    spec.creatorApp = "jmh ";
+    spec.fileLength = spec.tableOffset;
+    long entries = spec.entries();
+    long dataStart = spec.tableOffset + (4 * entries + 511) / 512 * 512;
+    try (FileChannel ch = create(target)) {
+      writeFully(ch, ByteBuffer.wrap(spec.toBytes()), 0);
+      ByteBuffer table = ByteBuffer.allocate(1 << 20);
+      for (long i = 0; i < entries; ) {
+        table.clear();
+        long first = i;
+        for (; table.hasRemaining() && i < entries; i++) {
+          table.putInt(allocated ? (int) ((dataStart + 1024 * i) / 512) : -1);
+        }
+        table.flip();
+        writeFully(ch, table, spec.tableOffset + 4 * first);
+      }
+      long end = allocated ? dataStart + 1024 * entries : dataStart;
+      writeFully(ch, ByteBuffer.wrap(spec.footerBytes(spec.headerOffset)), end);
+    }
   }
 
   private static void writeChain(Path top) throws IOException {

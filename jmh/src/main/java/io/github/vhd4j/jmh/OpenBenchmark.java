@@ -21,9 +21,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Opening (and closing) the largest dynamic disk, 2040 GiB with all 1,044,480 table entries
- * allocated, as a sparse file: the table is read in one read and every entry validated. Run with
- * {@code -prof gc} to see the bytes allocated per open (O(table)).
+ * Opening (and closing) images with large block tables, every entry validated: the largest
+ * dynamic disk, 2040 GiB with all 1,044,480 table entries allocated (kept in memory), and two
+ * disks of 512-byte blocks whose tables stay in the file: 100 GiB with nothing allocated (an
+ * 800 MiB table) and 2 GiB with all 4 Mi entries allocated. All are sparse files. Run with
+ * {@code -prof gc} to see the bytes allocated per open (O(table) in memory, bounded when paged).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -37,20 +39,40 @@ public class OpenBenchmark {
   public String storage;
 
   Path huge;
+  Path tinyEmpty;
+  Path tinyFull;
   OpenOptions options;
 
-  /** Builds (once) and locates the fixture. */
+  /** Builds (once) and locates the fixtures. */
   @Setup(Level.Trial)
   public void setUp() {
     huge = Fixtures.path("huge");
+    tinyEmpty = Fixtures.path("tiny100g");
+    tinyFull = Fixtures.path("tiny2g");
     options = OpenOptions.defaults().withStorage(StorageMode.valueOf(storage));
+  }
+
+  private long open(Path image) throws IOException {
+    try (VhdImage img = Vhd.open(image, options)) {
+      return img.getSize();
+    }
   }
 
   /** Opens and closes the 2040 GiB image. */
   @Benchmark
   public long open2040GiB() throws IOException {
-    try (VhdImage img = Vhd.open(huge, options)) {
-      return img.getSize();
-    }
+    return open(huge);
+  }
+
+  /** Opens and closes the empty 100 GiB image of 512-byte blocks (209,715,200 entries). */
+  @Benchmark
+  public long open100GiBOf512ByteBlocks() throws IOException {
+    return open(tinyEmpty);
+  }
+
+  /** Opens and closes the fully allocated 2 GiB image of 512-byte blocks (4 Mi entries). */
+  @Benchmark
+  public long open2GiBAllocatedOf512ByteBlocks() throws IOException {
+    return open(tinyFull);
   }
 }

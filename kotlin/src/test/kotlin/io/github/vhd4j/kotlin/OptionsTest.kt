@@ -57,9 +57,10 @@ internal class OptionsTest {
       .withMapChunkSize(4096)
       .withWritable(true)
       .withDurability(Durability.ON_FLUSH)
+      .withLocking(false)
     val expected =
       OpenOptions(true, SizePolicy.CURRENT_SIZE, false, 3, listOf(dir), resolver, false, StorageMode.MAPPED, 4096,
-        true, Durability.ON_FLUSH)
+        true, Durability.ON_FLUSH, false)
     assertEquals(expected, changed)
     assertSame(resolver, changed.parentResolver)
     assertEquals(listOf(dir), changed.parentDirectories)
@@ -67,6 +68,8 @@ internal class OptionsTest {
     assertEquals(defaults.withWritable(true), OpenOptions.forWriting())
     assertTrue(OpenOptions.forWriting().writable)
     assertEquals(Durability.NONE, OpenOptions.forWriting().withDurability(Durability.NONE).durability)
+    assertTrue(OpenOptions.defaults().locking, "locks are taken by default")
+    assertFalse(changed.locking)
   }
 
   @Test

@@ -120,6 +120,18 @@ public final class FileChannelStorage implements Storage {
   }
 
   @Override
+  public void truncate(long length) throws IOException {
+    if (!writable) {
+      throw new NonWritableChannelException();
+    }
+    if (length < 0 || length > size.get()) {
+      throw new IllegalArgumentException("cannot truncate a " + size.get() + "-byte file to " + length);
+    }
+    channel.truncate(length);
+    size.set(length);
+  }
+
+  @Override
   public void force() throws IOException {
     if (!writable) {
       throw new NonWritableChannelException();

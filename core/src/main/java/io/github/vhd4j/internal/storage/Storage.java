@@ -48,6 +48,18 @@ public interface Storage extends Closeable {
   }
 
   /**
+   * Cuts the file to {@code length} bytes, through this storage's own descriptor: opening a second
+   * one to truncate would, on closing, drop every lock this process holds on the file.
+   *
+   * @param length the new length, at most {@link #size()}
+   * @throws IOException if the file cannot be truncated
+   * @throws java.nio.channels.NonWritableChannelException if the storage is read-only
+   */
+  default void truncate(long length) throws IOException {
+    throw new java.nio.channels.NonWritableChannelException();
+  }
+
+  /**
    * Makes every completed write durable (data and file length), like {@link
    * java.nio.channels.FileChannel#force(boolean) force(true)}.
    *
