@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * device or pipe is written through (raw) or refused (VHD), never replaced; a symbolic link is
  * followed, and its final target replaced while the link stays a link.
  */
+// A separate thread: a tool that blocked opening a FIFO (as earlier versions did) fails the test
+// instead of hanging it.
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ConvertOutputsTest {
   private static final long MIB = Images.MIB;
 

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,6 +32,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code convert -f raw} from standard input ({@code -}), a FIFO or a character device: the disk is
  * as long as what was read, and the same as converting a file with the same bytes.
  */
+// A separate thread: a tool that blocked opening a FIFO (as earlier versions did) fails the test
+// instead of hanging it.
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StreamInputTest {
   private static final int MIB = 1 << 20;
 
