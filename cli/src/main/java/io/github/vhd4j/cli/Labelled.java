@@ -2,6 +2,7 @@ package io.github.vhd4j.cli;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
@@ -48,11 +49,7 @@ final class Labelled {
 
       @Override
       public void close() throws CliException {
-        try {
-          ch.close();
-        } catch (IOException e) {
-          throw new CliException(label, e);
-        }
+        Labelled.close(ch, label);
       }
     };
   }
@@ -82,12 +79,16 @@ final class Labelled {
 
       @Override
       public void close() throws CliException {
-        try {
-          ch.close();
-        } catch (IOException e) {
-          throw new CliException(label, e);
-        }
+        Labelled.close(ch, label);
       }
     };
+  }
+
+  private static void close(Channel ch, String label) throws CliException {
+    try {
+      ch.close();
+    } catch (IOException e) {
+      throw new CliException(label, e);
+    }
   }
 }

@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
+import io.github.vhd4j.testing.Fifos;
 import io.github.vhd4j.testing.TestImage;
 import io.github.vhd4j.testing.VhdAssertions;
-import java.io.ByteArrayOutputStream;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -27,7 +25,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -94,9 +91,9 @@ class ConvertOutputsTest {
   void shouldWriteEveryByteIntoAFifoInOrder() throws Exception {
     TestImage t = Images.smallDynamic();
     Path in = t.writeTo(dir.resolve("d.vhd"));
-    Path fifo = SpecialFiles.fifo(dir.resolve("pipe"));
+    Path fifo = Fifos.make(dir.resolve("pipe"));
     // The reader opens the FIFO (waiting for the writer) and reads to its end.
-    CompletableFuture<byte[]> reader = readAll(fifo);
+    CompletableFuture<byte[]> reader = Fifos.readAll(fifo);
 
     Cli.Result r = Cli.run("convert", "-O", "raw", in.toString(), fifo.toString());
 
@@ -113,8 +110,8 @@ class ConvertOutputsTest {
     new java.util.Random(4).nextBytes(raw);
     Path in = Files.write(dir.resolve("in.raw"), raw);
     Path nul = SpecialFiles.charDevice(dir.resolve("null"), 3);
-    Path fifo = SpecialFiles.fifo(dir.resolve("pipe"));
-    CompletableFuture<byte[]> reader = readAll(fifo);
+    Path fifo = Fifos.make(dir.resolve("pipe"));
+    CompletableFuture<byte[]> reader = Fifos.readAll(fifo);
 
     Cli.Result file = Cli.run("convert", "-O", "raw", in.toString(), fifo.toString());
     Cli.Result stream = Cli.runWithInput(raw, "convert", "-f", "raw", "-", nul.toString());
@@ -125,35 +122,11 @@ class ConvertOutputsTest {
     assertEquals(FileKind.CHARACTER_DEVICE, FileKind.of(nul));
   }
 
-  /**
-   * Reads a FIFO to its end on another thread (opening it waits for the writer). Not with
-   * readAllBytes: JDK 17's FileInputStream.readAllBytes asks for the position, which fails on a
-   * pipe ("Illegal seek").
-   */
-  static CompletableFuture<byte[]> readAll(Path fifo) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (InputStream s = new FileInputStream(fifo.toFile())) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        byte[] buf = new byte[1 << 16];
-        for (int n; (n = s.read(buf)) > 0; ) {
-          b.write(buf, 0, n);
-        }
-        return b.toByteArray();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }, Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "fifo-reader");
-      t.setDaemon(true);
-      return t;
-    }));
-  }
-
   @Test
   void shouldRefuseVhdOutputToDevicesAndPipes() throws Exception {
     Path in = Images.smallDynamic().writeTo(dir.resolve("d.vhd"));
     Path nul = SpecialFiles.charDevice(dir.resolve("null"), 3);
-    Path fifo = SpecialFiles.fifo(dir.resolve("pipe"));
+    Path fifo = Fifos.make(dir.resolve("pipe"));
 
     Cli.Result dev = Cli.run("convert", "-O", "dynamic", in.toString(), nul.toString());
     Cli.Result pipe = Cli.run("convert", "-O", "fixed", in.toString(), fifo.toString());

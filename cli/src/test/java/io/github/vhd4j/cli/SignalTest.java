@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.vhd4j.testing.Fifos;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -86,7 +87,7 @@ class SignalTest {
   @CsvSource({"INT, 2, dynamic", "TERM, 15, raw", "HUP, 1, fixed"})
   @Timeout(120)
   void shouldRemoveTheTemporaryFileAndKeepOut(String signal, int number, String format) throws Exception {
-    Path fifo = SpecialFiles.fifo(dir.resolve("in.fifo"));
+    Path fifo = Fifos.make(dir.resolve("in.fifo"));
     byte[] old = "the old content".getBytes(StandardCharsets.US_ASCII);
     Path out = Files.write(dir.resolve("out.img"), old);
     Process child = ChildVhd.of("convert", "-f", "raw", "-O", format, fifo.toString(), out.toString())
@@ -140,7 +141,7 @@ class SignalTest {
   @Timeout(120)
   void shouldLeaveADeviceOrPipeItWritesThrough() throws Exception {
     Path in = Images.smallDynamic().writeTo(dir.resolve("d.vhd"));
-    Path fifo = SpecialFiles.fifo(dir.resolve("out.fifo"));
+    Path fifo = Fifos.make(dir.resolve("out.fifo"));
     Process child = ChildVhd.of("convert", "-O", "raw", in.toString(), fifo.toString())
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     // A reader that takes a little and then stops reading: the writer blocks on a full pipe.

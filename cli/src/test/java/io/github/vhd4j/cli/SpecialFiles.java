@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Devices, pipes and loop devices for the tests of outputs and inputs that are not regular files.
+ * Devices and loop devices for the tests of outputs and inputs that are not regular files.
  * Device nodes are made in the test's own directory (never the system's {@code /dev/null}, which a
  * broken build must not be able to replace); a test that cannot make one (not root, no mknod, no
  * free loop device) is skipped with the reason.
@@ -38,13 +38,6 @@ final class SpecialFiles {
   static Path charDevice(Path p, int minor) throws IOException {
     String ok = run("mknod", p.toString(), "c", "1", Integer.toString(minor));
     assumeTrue(ok != null, "cannot make device nodes here (mknod needs root)");
-    return p;
-  }
-
-  /** A FIFO (named pipe). */
-  static Path fifo(Path p) throws IOException {
-    String ok = run("mkfifo", p.toString());
-    assumeTrue(ok != null, "mkfifo is not available");
     return p;
   }
 

@@ -8,10 +8,9 @@ import io.github.vhd4j.DiskType;
 import io.github.vhd4j.Extent;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
+import io.github.vhd4j.testing.Fifos;
 import io.github.vhd4j.testing.VhdAssertions;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -93,16 +92,8 @@ class StreamInputTest {
   @Test
   void shouldReadAFifoAsItIsWritten() throws Exception {
     byte[] raw = content();
-    Path fifo = SpecialFiles.fifo(dir.resolve("in.fifo"));
-    CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-      try (OutputStream o = new FileOutputStream(fifo.toFile())) {
-        for (int p = 0; p < raw.length; p += 100_000) {
-          o.write(raw, p, Math.min(100_000, raw.length - p));
-        }
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    Path fifo = Fifos.make(dir.resolve("in.fifo"));
+    CompletableFuture<Void> writer = Fifos.write(fifo, raw);
     Path out = dir.resolve("out.vhd");
 
     Cli.Result r = Cli.run("convert", "-f", "raw", "-O", "dynamic", "-p", fifo.toString(), out.toString());
@@ -134,7 +125,7 @@ class StreamInputTest {
 
   @Test
   void shouldRequireRawForAStreamAndRefuseItInCompare() throws Exception {
-    Path fifo = SpecialFiles.fifo(dir.resolve("in.fifo"));
+    Path fifo = Fifos.make(dir.resolve("in.fifo"));
     Path out = dir.resolve("o.vhd");
     Path file = Files.write(dir.resolve("f.raw"), new byte[512]);
 

@@ -9,13 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
+import io.github.vhd4j.testing.Fifos;
 import io.github.vhd4j.testing.TestImage;
-import java.io.ByteArrayOutputStream;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -23,10 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,24 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
 @RequiresPeers({Peers.QEMU_IMG})
 class OutputKindsDivergenceTest {
   private static final long MIB = 1 << 20;
-  /** Threads blocked opening a FIFO that nobody opens must not keep the JVM alive. */
-  private static final ExecutorService FIFO_THREADS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "fifo-end");
-    t.setDaemon(true);
-    return t;
-  });
-
   @TempDir
   Path dir;
 
   @BeforeAll
   static void requirePeers() {
     Peers.require(Peers.QEMU_IMG);
-  }
-
-  @AfterAll
-  static void stopThreads() {
-    FIFO_THREADS.shutdownNow();
   }
 
   private Path image() throws IOException {
@@ -74,49 +55,18 @@ class OutputKindsDivergenceTest {
     }
   }
 
-  /** Reads a FIFO to its end on another thread (a loop: JDK 17's readAllBytes seeks, which a pipe refuses). */
-  private static CompletableFuture<byte[]> reader(Path fifo) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (InputStream s = new FileInputStream(fifo.toFile())) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        byte[] buf = new byte[1 << 16];
-        for (int n; (n = s.read(buf)) > 0; ) {
-          b.write(buf, 0, n);
-        }
-        return b.toByteArray();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }, FIFO_THREADS);
-  }
-
-  /** Opens and closes the other end of a FIFO, so that a thread waiting to open it goes on. */
-  private static void release(Path fifo, boolean asWriter) {
-    CompletableFuture.runAsync(() -> {
-      try {
-        if (asWriter) {
-          new FileOutputStream(fifo.toFile()).close();
-        } else {
-          new FileInputStream(fifo.toFile()).close();
-        }
-      } catch (IOException e) {
-        // Nothing to release.
-      }
-    }, FIFO_THREADS);
-  }
-
   @Test
   void shouldWriteRawThroughAFifoWhereQemuImgFails() throws Exception {
     Path img = image();
     Path qemuFifo = dir.resolve("q.fifo");
     Path vhdFifo = dir.resolve("v.fifo");
     Peers.exec("mkfifo", qemuFifo.toString(), vhdFifo.toString());
-    CompletableFuture<byte[]> qemuReader = reader(qemuFifo);
-    CompletableFuture<byte[]> vhdReader = reader(vhdFifo);
+    CompletableFuture<byte[]> qemuReader = Fifos.readAll(qemuFifo);
+    CompletableFuture<byte[]> vhdReader = Fifos.readAll(vhdFifo);
 
     Peers.Result qemu = Peers.run(List.of(Peers.QEMU_IMG, "convert", "-f", "vpc", "-O", "raw", img.toString(),
         qemuFifo.toString()), 60);
-    release(qemuFifo, true);
+    Fifos.release(qemuFifo, true);
     VhdCli.Result vhd = VhdCli.run("convert", "-O", "raw", img.toString(), vhdFifo.toString());
 
     assertAll(
@@ -125,17 +75,6 @@ class OutputKindsDivergenceTest {
         () -> assertEquals(0, qemuReader.get(30, TimeUnit.SECONDS).length, "qemu-img wrote nothing"),
         () -> assertEquals(0, vhd.code(), vhd::describe),
         () -> assertArrayEquals(expected(img), vhdReader.get(30, TimeUnit.SECONDS), "vhd: every byte, in order"));
-  }
-
-  /** Writes {@code raw} into a FIFO on another thread; a reader that goes away early ends it quietly. */
-  private static CompletableFuture<Void> writer(Path fifo, byte[] raw) {
-    return CompletableFuture.runAsync(() -> {
-      try (OutputStream o = new FileOutputStream(fifo.toFile())) {
-        o.write(raw);
-      } catch (IOException e) {
-        // Broken pipe: the reader refused the rest.
-      }
-    }, FIFO_THREADS);
   }
 
   @Test
@@ -148,12 +87,12 @@ class OutputKindsDivergenceTest {
     Path qemuOut = dir.resolve("q.vhd");
     Path vhdOut = dir.resolve("v.vhd");
     // qemu-img opens the FIFO (waiting for a writer) before it refuses it.
-    writer(qemuFifo, raw);
-    CompletableFuture<Void> vhdWriter = writer(vhdFifo, raw);
+    Fifos.write(qemuFifo, raw);
+    CompletableFuture<Void> vhdWriter = Fifos.write(vhdFifo, raw);
 
     Peers.Result qemu = Peers.run(List.of(Peers.QEMU_IMG, "convert", "-f", "raw", "-O", "vpc", qemuFifo.toString(),
         qemuOut.toString()), 60);
-    release(qemuFifo, false);
+    Fifos.release(qemuFifo, false);
     VhdCli.Result vhd = VhdCli.run("convert", "-f", "raw", "-O", "dynamic", vhdFifo.toString(), vhdOut.toString());
     vhdWriter.get(30, TimeUnit.SECONDS);
 

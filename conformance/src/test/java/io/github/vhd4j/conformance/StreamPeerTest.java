@@ -9,10 +9,9 @@ import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
+import io.github.vhd4j.testing.Fifos;
 import java.io.ByteArrayInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
@@ -68,17 +67,8 @@ class StreamPeerTest {
 
   /** {@code vhd convert -f raw} from a FIFO that another thread writes. */
   private static void cli(byte[] raw, Path out, CreateOptions target, Path d) throws IOException {
-    Path fifo = d.resolve("in.fifo");
-    Peers.exec("mkfifo", fifo.toString());
-    CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-      try (OutputStream o = new FileOutputStream(fifo.toFile())) {
-        for (int p = 0; p < raw.length; p += 100_000) {
-          o.write(raw, p, Math.min(100_000, raw.length - p));
-        }
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    Path fifo = Fifos.make(d.resolve("in.fifo"));
+    CompletableFuture<Void> writer = Fifos.write(fifo, raw);
     List<String> args = new ArrayList<>(List.of("convert", "-f", "raw", "-O",
         target.diskType().name().toLowerCase(java.util.Locale.ROOT), "--size-mode",
         target.sizeMode().name().toLowerCase(java.util.Locale.ROOT)));

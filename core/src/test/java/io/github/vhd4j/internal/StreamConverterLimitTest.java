@@ -13,6 +13,7 @@ import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
 import io.github.vhd4j.VhdLimitException;
+import io.github.vhd4j.testing.TestChannels;
 import io.github.vhd4j.testing.VhdAssertions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -47,23 +48,12 @@ class StreamConverterLimitTest {
     Path out = dir.resolve("o.vhd");
     long[] read = {0};
     // An endless input: it must be cut at the limit, not read to an end it never reaches.
-    ReadableByteChannel endless = new ReadableByteChannel() {
-      @Override
-      public int read(ByteBuffer dst) {
-        int n = dst.remaining();
-        dst.put(new byte[n]).put(dst.position() - 1, (byte) 1);
-        read[0] += n;
-        return n;
-      }
-
-      @Override
-      public boolean isOpen() {
-        return true;
-      }
-
-      @Override
-      public void close() {}
-    };
+    ReadableByteChannel endless = TestChannels.readable(dst -> {
+      int n = dst.remaining();
+      dst.put(new byte[n]).put(dst.position() - 1, (byte) 1);
+      read[0] += n;
+      return n;
+    });
 
     VhdLimitException e = assertThrows(VhdLimitException.class, () -> StreamConverter.toVhd(endless, out,
         CreateOptions.dynamic(0).withSizeMode(SizeMode.EXACT), ProgressListener.none(), 5L * MIB));

@@ -18,7 +18,9 @@ import io.github.vhd4j.Severity;
 import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
+import io.github.vhd4j.testing.MemoryChannel;
 import io.github.vhd4j.testing.SparseFiles;
+import io.github.vhd4j.testing.TestChannels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
@@ -61,34 +63,9 @@ class StreamConvertTest {
     return b;
   }
 
-  /** A channel that hands out {@code data} in reads of random sizes, as a pipe does. */
+  /** A channel that hands out {@code data} in short reads, as a pipe does. */
   static ReadableByteChannel trickle(byte[] data, long seed) {
-    Random r = new Random(seed);
-    return new ReadableByteChannel() {
-      private int pos;
-      private boolean open = true;
-
-      @Override
-      public int read(ByteBuffer dst) {
-        if (pos == data.length) {
-          return -1;
-        }
-        int n = Math.min(Math.min(dst.remaining(), data.length - pos), 1 + r.nextInt(300_000));
-        dst.put(data, pos, n);
-        pos += n;
-        return n;
-      }
-
-      @Override
-      public boolean isOpen() {
-        return open;
-      }
-
-      @Override
-      public void close() {
-        open = false;
-      }
-    };
+    return new MemoryChannel(data, 1 + new Random(seed).nextInt(300_000));
   }
 
   private static void assertClean(Path p) throws IOException {
@@ -266,27 +243,15 @@ class StreamConvertTest {
   void shouldRemoveTheOutputWhenTheStreamFailsAndRefuseAnExistingOne() throws IOException {
     byte[] raw = content();
     ReadableByteChannel ok = trickle(raw, 4);
-    ReadableByteChannel failing = new ReadableByteChannel() {
-      private long read;
-
-      @Override
-      public int read(ByteBuffer dst) throws IOException {
-        if (read > 5 * MIB) {
-          throw new IOException("the pipe broke");
-        }
-        int n = ok.read(dst);
-        read += n;
-        return n;
+    long[] read = {0};
+    ReadableByteChannel failing = TestChannels.readable(dst -> {
+      if (read[0] > 5 * MIB) {
+        throw new IOException("the pipe broke");
       }
-
-      @Override
-      public boolean isOpen() {
-        return true;
-      }
-
-      @Override
-      public void close() {}
-    };
+      int n = ok.read(dst);
+      read[0] += n;
+      return n;
+    });
     Path out = dir.resolve("o.vhd");
     Path existing = Files.write(dir.resolve("e.vhd"), new byte[] {3});
 

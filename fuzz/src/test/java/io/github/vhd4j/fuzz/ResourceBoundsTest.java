@@ -22,6 +22,7 @@ import io.github.vhd4j.VhdException;
 import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.VhdImage;
 import io.github.vhd4j.VhdLimitException;
+import io.github.vhd4j.testing.TestChannels;
 import io.github.vhd4j.testing.TestImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -703,35 +704,23 @@ class ResourceBoundsTest {
 
   /** {@code length} bytes: one sector of 0x01, then zeros, handed out without filling the buffer. */
   private static ReadableByteChannel zerosAfterOneSector(long length) {
-    return new ReadableByteChannel() {
-      private long pos;
-
-      @Override
-      public int read(ByteBuffer dst) {
-        if (pos >= length) {
-          return -1;
-        }
-        int n = (int) Math.min(dst.remaining(), length - pos);
-        int at = dst.position();
-        // Only the first sector of the stream is not zero. The converter reuses one buffer, so the
-        // first bytes of every read are written (the sector's ones once, zeros after it); the rest
-        // of the buffer stays the zeros it was allocated with, and a GiB costs no copying here.
-        for (int i = 0; i < Math.min(n, 512); i++) {
-          dst.put(at + i, pos + i < 512 ? (byte) 1 : 0);
-        }
-        dst.position(at + n);
-        pos += n;
-        return n;
+    long[] pos = {0};
+    return TestChannels.readable(dst -> {
+      if (pos[0] >= length) {
+        return -1;
       }
-
-      @Override
-      public boolean isOpen() {
-        return true;
+      int n = (int) Math.min(dst.remaining(), length - pos[0]);
+      int at = dst.position();
+      // Only the first sector of the stream is not zero. The converter reuses one buffer, so the
+      // first bytes of every read are written (the sector's ones once, zeros after it); the rest
+      // of the buffer stays the zeros it was allocated with, and a GiB costs no copying here.
+      for (int i = 0; i < Math.min(n, 512); i++) {
+        dst.put(at + i, pos[0] + i < 512 ? (byte) 1 : 0);
       }
-
-      @Override
-      public void close() {}
-    };
+      dst.position(at + n);
+      pos[0] += n;
+      return n;
+    });
   }
 }
 
