@@ -46,7 +46,10 @@ public enum ProblemCode {
   FOOTER_COPY_INVALID,
   /** The footer copy at offset 0 differs from the footer at the end of the file. */
   FOOTER_COPY_MISMATCH,
-  /** The virtual size of a dynamic or differencing disk exceeds 2040 GiB (0xFF000000 sectors). */
+  /**
+   * The virtual size of a dynamic or differencing disk exceeds 2040 GiB (0xFF000000 sectors); or a
+   * stream being converted holds more than the new image can ({@code input.length}).
+   */
   SIZE_LIMIT,
   /** The CHS size and the current size disagree; reports which one the size policy chose. */
   SIZE_SOURCES_DIFFER,

@@ -2,10 +2,12 @@ package io.github.vhd4j;
 
 /**
  * Receives the progress of a long operation ({@link Vhd#convert}, {@link Vhd#convertRaw},
- * {@link Vhd#convertToRaw}, {@link Vhd#compact}, {@link Vhd#commit}, a deep
+ * {@link Vhd#convertToRaw}, {@link Vhd#copyTo}, {@link Vhd#compact}, {@link Vhd#commit}, a deep
  * {@link Vhd#check(java.nio.file.Path, CheckOptions, ProgressListener) check}), in bytes processed. Calls
  * are made one at a time, possibly from different threads, with {@code done} never decreasing;
- * the last call has {@code done == total}. A listener must be quick: the operation waits for it.
+ * the last call has {@code done == total}. Reading a stream, whose length is known only at its
+ * end, reports a total of -1 until that last call. A listener must be quick: the operation waits
+ * for it.
  */
 @FunctionalInterface
 public interface ProgressListener {
@@ -13,7 +15,7 @@ public interface ProgressListener {
    * Reports progress.
    *
    * @param done bytes of the virtual disk processed so far
-   * @param total bytes to process
+   * @param total bytes to process, or -1 while unknown (a stream that has not ended)
    */
   void progress(long done, long total);
 

@@ -5,6 +5,8 @@ import io.github.vhd4j.internal.Converter;
 import io.github.vhd4j.internal.Creator;
 import io.github.vhd4j.internal.Maintenance;
 import io.github.vhd4j.internal.Repairer;
+import io.github.vhd4j.internal.SequentialCopy;
+import io.github.vhd4j.internal.StreamConverter;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
 import io.github.vhd4j.internal.storage.SeekableChannelStorage;
 import io.github.vhd4j.internal.storage.Storage;
@@ -12,7 +14,9 @@ import io.github.vhd4j.internal.storage.Storages;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -413,6 +417,90 @@ public final class Vhd {
     try (FileChannel ch = FileChannel.open(raw, java.nio.file.StandardOpenOption.READ)) {
       Converter.toRaw(Converter.of(ch), out, durability != Durability.NONE, progress, Converter.SEGMENT);
     }
+  }
+
+  /**
+   * Converts raw guest bytes read from a stream (a pipe, standard input, a character device: any
+   * channel that can only be read forward) into a new fixed or dynamic image. The disk's size is
+   * the number of bytes read, rounded up to a whole sector ({@link SizeMode#EXACT}) or to a CHS
+   * geometry ({@link SizeMode#CHS}). The input is read once, in order, and never sought; the new
+   * file is: all-zero blocks stay unallocated (dynamic) or holes (fixed), a dynamic image's blocks
+   * are stored in the order they arrive, and its block table is written after the last one when
+   * the input ends (the header points to it, as the format allows). Memory grows with the blocks
+   * stored, never with the input's length. The result holds the same guest bytes as
+   * {@link #convertRaw(Path, Path, CreateOptions, ProgressListener)} of a file with the same bytes.
+   *
+   * @param raw the guest bytes, from the channel's position to its end; a blocking channel, not
+   *     closed
+   * @param out the new file; it must not exist, and is removed if the conversion fails
+   * @param target the new image's type, block size, size mode and layout ({@code size} is ignored);
+   *     {@code target.openOptions().durability()} other than {@link Durability#NONE} forces the
+   *     finished file once
+   * @param progress told the bytes read so far, with a total of -1 until the input ends; the last
+   *     call reports the length as both
+   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
+   * @throws IllegalArgumentException if {@code target} is a differencing disk, or {@code raw} is a
+   *     non-blocking channel
+   * @throws VhdLimitException if the input holds more than the target type can: 2040 GiB for a
+   *     dynamic disk (less with blocks under 8 KiB: {@link #MAX_TABLE_ENTRIES} blocks),
+   *     {@link CreateOptions#MAX_FIXED_SIZE} for a fixed one
+   * @throws IOException if reading or writing fails
+   */
+  public static void convertRaw(ReadableByteChannel raw, Path out, CreateOptions target, ProgressListener progress)
+      throws IOException {
+    Objects.requireNonNull(raw, "raw");
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(progress, "progress");
+    StreamConverter.toVhd(raw, out, target, progress);
+  }
+
+  /**
+   * Copies raw guest bytes read from a stream into a new sparse raw file, as
+   * {@link #convertRawToRaw(Path, Path, Durability, ProgressListener)} does for a file: 64 KiB
+   * chunks of zeros become holes. The input is read once, in order.
+   *
+   * @param raw the guest bytes, from the channel's position to its end; a blocking channel, not
+   *     closed
+   * @param out the new file; it must not exist, and is removed if the copy fails
+   * @param durability {@link Durability#NONE} to never force the file, anything else to force it
+   *     once when complete
+   * @param progress told the bytes read so far, with a total of -1 until the input ends; the last
+   *     call reports the length as both
+   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
+   * @throws IllegalArgumentException if {@code raw} is a non-blocking channel
+   * @throws IOException if reading or writing fails
+   */
+  public static void convertRawToRaw(ReadableByteChannel raw, Path out, Durability durability,
+      ProgressListener progress) throws IOException {
+    Objects.requireNonNull(raw, "raw");
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(progress, "progress");
+    StreamConverter.toRaw(raw, out, durability != Durability.NONE, progress);
+  }
+
+  /**
+   * Writes a range of an image's guest bytes to a channel, in order and every byte, zeros
+   * included: what a pipe, a terminal or a device needs ({@code vhd cat} and {@code vhd convert
+   * -O raw} onto a device use it). A differencing chain reads flattened. The range is cut at the
+   * end of the disk. A failure of {@code out} is thrown as {@code out} threw it.
+   *
+   * @param source the image
+   * @param offset the first virtual byte, not negative
+   * @param length the number of bytes, not negative
+   * @param out where the bytes go; not closed
+   * @param progress told the bytes written so far and the number to write
+   * @return the number of bytes written
+   * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
+   * @throws IOException if the image cannot be read or {@code out} cannot be written
+   */
+  public static long copyTo(VhdImage source, long offset, long length, WritableByteChannel out,
+      ProgressListener progress) throws IOException {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(progress, "progress");
+    return SequentialCopy.copy(source, offset, length, out, progress);
   }
 
   /**

@@ -42,6 +42,11 @@ abstract class BaseCommand implements Callable<Integer> {
     } catch (Throwable t) {
       // Catch everything, Errors included: the contract is one line on stderr, never a trace.
       io.out.flush();
+      if (SignalCleanup.stopping()) {
+        // A signal is ending the process, which exits with 128 + its number: what failed since
+        // (a temporary file removed under the conversion) is its doing, not an error to report.
+        return Errors.FAILURE;
+      }
       return Errors.report(io.err, subject(), t, common.debug);
     }
   }

@@ -2,8 +2,6 @@ package io.github.vhd4j.cli;
 
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -25,7 +23,7 @@ final class CatCommand extends ImageCommand {
   /** Exit status after the reader closed the pipe: 128 + SIGPIPE, like a shell reports it. */
   static final int BROKEN_PIPE = 141;
 
-  /** Large enough to amortise system calls, small enough to stay in cache-friendly territory. */
+  /** Bytes read and written at a time by the commands that copy through buffers of their own. */
   static final int BUFFER_SIZE = 4 << 20;
 
   @Option(names = "--offset", paramLabel = "N", converter = Converters.Size.class,
@@ -46,17 +44,23 @@ final class CatCommand extends ImageCommand {
   @Override
   int execute() throws Exception {
     try (VhdImage img = Vhd.open(image, common.openOptions())) {
+      Warnings.print(io, img.getWarnings());
       long size = img.getSize();
       long start = Math.min(offset, size);
-      long end = length == null ? size : start + Math.min(length, size - start);
-      WritableByteChannel out = io.binaryOut();
-      Progress bar = new Progress(io.err, end - start, progress);
+      long n = length == null ? size - start : Math.min(length, size - start);
+      WritableByteChannel out = Labelled.writes(io.binaryOut(), Errors.STDOUT, Long.MAX_VALUE);
+      Progress bar = new Progress(io.err, n, progress);
       boolean done = false;
       try {
-        if (!copy(img, start, end, out, bar)) {
+        Vhd.copyTo(img, start, n, out, (written, total) -> bar.update(written));
+        done = true;
+      } catch (CliException e) {
+        if (e.file().equals(Errors.STDOUT) && String.valueOf(e.getMessage()).contains("Broken pipe")) {
+          // The reader went away (vhd cat ... | head): end quietly, with the status a process
+          // killed by SIGPIPE has, as cat(1) does.
           return BROKEN_PIPE;
         }
-        done = true;
+        throw e;
       } finally {
         if (!done) {
           bar.abort();
@@ -65,38 +69,5 @@ final class CatCommand extends ImageCommand {
       bar.finish();
     }
     return 0;
-  }
-
-  /**
-   * Copies {@code [start, end)} of the guest bytes to {@code out}.
-   *
-   * @return false when the reader closed the pipe before the end
-   */
-  private static boolean copy(VhdImage img, long start, long end, WritableByteChannel out, Progress bar)
-      throws IOException {
-    // One direct buffer for the whole run: reads fill it without a copy, and a FileChannel
-    // writes it to descriptor 1 without a copy either.
-    ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(BUFFER_SIZE, Math.max(end - start, 1)));
-    for (long pos = start; pos < end; ) {
-      int n = (int) Math.min(buf.capacity(), end - pos);
-      buf.clear().limit(n);
-      img.readFully(pos, buf);
-      buf.flip();
-      try {
-        while (buf.hasRemaining()) {
-          out.write(buf);
-        }
-      } catch (IOException e) {
-        if (String.valueOf(e.getMessage()).contains("Broken pipe")) {
-          // The reader went away (vhd cat ... | head): end quietly, with the status a process
-          // killed by SIGPIPE has, as cat(1) does.
-          return false;
-        }
-        throw new CliException("stdout", e);
-      }
-      pos += n;
-      bar.update(pos - start);
-    }
-    return true;
   }
 }

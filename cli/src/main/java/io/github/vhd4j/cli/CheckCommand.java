@@ -46,6 +46,9 @@ final class CheckCommand extends ImageCommand {
         .withOpenOptions(common.openOptions());
     Progress.Bar bar = new Progress.Bar(io.err, progress);
     ValidationReport report = bar.around(() -> Vhd.check(image, options, bar));
+    // The errors are this command's answer, listed below; only the warning that another process
+    // writes the image goes to standard error as every read-only command prints it.
+    Warnings.print(io, report.problems(), false);
     int errors = report.problems(Severity.ERROR).size();
     int warnings = report.problems(Severity.WARNING).size();
     if (json) {

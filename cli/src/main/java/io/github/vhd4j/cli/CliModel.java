@@ -106,7 +106,7 @@ final class CliModel {
     s.name("vhd");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Inspect, check, read, convert and create Microsoft VHD disk images; resize, compact and repair them, and commit differencing disks into their parents."});
-    s.usageMessage().exitCodeList(map("0", "Success; check found no errors, compare found the images identical, repair found nothing left to repair.", "1", "A negative answer: check found errors, compare found a difference, repair has changes pending (--dry-run) or left errors it cannot fix.", "2", "Failure: a file could not be read or written, or a usage error. One line on standard error says why.", "141", "cat only: the program reading its output closed the pipe (as for a process killed by SIGPIPE)."));
+    s.usageMessage().exitCodeList(map("0", "Success; check found no errors, compare found the images identical, repair found nothing left to repair.", "1", "A negative answer: check found errors, compare found a difference, repair has changes pending (--dry-run) or left errors it cannot fix.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why.", "141", "cat only: the program reading its output closed the pipe (as for a process killed by SIGPIPE).", "128+N", "Stopped by signal N: 130 for SIGINT (Ctrl-C), 143 for SIGTERM, 129 for SIGHUP. convert and create remove what they had not finished."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd info disk.vhd", "  vhd check --json disk.vhd", "  vhd convert -p -O raw disk.vhd disk.raw", "  vhd create --size 8G disk.vhd", "  vhd repair --dry-run disk.vhd", "", "Run 'vhd COMMAND --help' for a command's options, examples and exit codes. Shell completion for bash and zsh: source <(vhd generate-completion)"});
     s.usageMessage().footerHeading("%nExamples:%n");
@@ -162,7 +162,7 @@ final class CliModel {
     s.name("info");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Show the metadata of a VHD image: type, sizes, geometry, creator, parent chain and every warning found while opening it.", "The disk size / actual-size is the file length: Java cannot see which blocks of a sparse file are allocated, so it can be larger than what qemu-img reports."});
-    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file could not be read or written, or a usage error. One line on standard error says why."));
+    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd info disk.vhd", "  vhd info --json child.vhd | jq '.\"backing-chain\"'", "  vhd info --lenient --size-policy current damaged.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
@@ -191,7 +191,7 @@ final class CliModel {
     s.name("check");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Validate a VHD image and its parent chain and list every problem found: errors, warnings and notes (info), each with the structure, field and file offset it is about."});
-    s.usageMessage().exitCodeList(map("0", "No errors were found (warnings and notes may be listed).", "1", "Errors were found.", "2", "Failure: a file could not be read or written, or a usage error. One line on standard error says why."));
+    s.usageMessage().exitCodeList(map("0", "No errors were found (warnings and notes may be listed).", "1", "Errors were found.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd check disk.vhd", "  vhd check --deep --json disk.vhd", "  vhd check -p --deep big.vhd", "  vhd check --azure upload.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
@@ -241,7 +241,7 @@ final class CliModel {
     s.name("map");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Print which ranges of the virtual disk hold data and where (which image of the chain, which file offset), and which read as zeros.", "The human format lists data runs only; --json lists every run, like qemu-img map --output=json."});
-    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file could not be read or written, or a usage error. One line on standard error says why."));
+    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd map disk.vhd", "  vhd map --json child.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
@@ -270,7 +270,7 @@ final class CliModel {
     s.name("cat");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Write the guest bytes of a VHD image (the whole disk, or a range) to standard output.", "A range that passes the end of the disk is cut at the end. The output is raw bytes, so cat has no --json; -p draws its bar on standard error, never into the bytes."});
-    s.usageMessage().exitCodeList(map("0", "Every byte of the range was written.", "2", "Failure: a file could not be read or written, or a usage error. One line on standard error says why.", "141", "The program reading the output closed the pipe first (vhd cat disk.vhd | head), as for a process killed by SIGPIPE."));
+    s.usageMessage().exitCodeList(map("0", "Every byte of the range was written.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why.", "141", "The program reading the output closed the pipe first (vhd cat disk.vhd | head), as for a process killed by SIGPIPE."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd cat --offset 1M --length 512 disk.vhd | xxd", "  vhd cat -p disk.vhd | gzip > disk.img.gz", "  vhd cat child.vhd | sha256sum"});
     s.usageMessage().footerHeading("%nExamples:%n");
@@ -314,15 +314,15 @@ final class CliModel {
     CommandSpec s = CommandSpec.wrapWithoutInspection(o);
     s.name("convert");
     s.versionProvider(new VersionProvider());
-    s.usageMessage().description(new String[] {"Convert an image to another format. The output is written to a temporary file next to OUT and renamed over OUT only when complete, so a failure never leaves a partial OUT.", "Raw output is sparse: unallocated ranges and 64 KiB chunks of zeros are left as holes. VHD output keeps all-zero blocks unallocated (dynamic) or as holes (fixed); a differencing chain becomes one flat image."});
-    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file could not be read or written, or a usage error. One line on standard error says why."));
+    s.usageMessage().description(new String[] {"Convert an image to another format: VHD or raw in, raw, fixed VHD or dynamic VHD out.", "A file OUT (existing or new) is written under a temporary name beside it and renamed over it only when complete, so a failure or a signal never leaves a partial OUT; a symbolic link is followed, its target replaced and the link kept. Raw output to a device or a pipe (/dev/null, a disk, a FIFO) is written through, every byte in order; a VHD is written only to a file.", "With -f raw, IN may be a pipe, a character device or - (standard input): it is read once, in order, and the disk is as long as what was read.", "Raw output is sparse: unallocated ranges and 64 KiB chunks of zeros are left as holes. VHD output keeps all-zero blocks unallocated (dynamic) or as holes (fixed); a differencing chain becomes one flat image."});
+    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why.", "128+N", "Stopped by signal N: 130 for SIGINT (Ctrl-C), 143 for SIGTERM, 129 for SIGHUP. The temporary file is removed; OUT is as it was (a device or pipe keeps what was written)."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
-    s.usageMessage().footer(new String[] {"  vhd convert -p -O raw disk.vhd disk.raw", "  vhd convert -O dynamic disk.raw disk.vhd", "  vhd convert -O dynamic child.vhd flat.vhd"});
+    s.usageMessage().footer(new String[] {"  vhd convert -p -O raw disk.vhd disk.raw", "  vhd convert -O dynamic disk.raw disk.vhd", "  vhd convert -O dynamic child.vhd flat.vhd", "  xz -dc disk.raw.xz | vhd convert -f raw -O dynamic - disk.vhd", "  vhd convert -p -O raw disk.vhd /dev/sdX"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
     s.addOption(bind(OptionSpec.builder("-f"), o, 16)
         .type(ImageFormat.class).auxiliaryTypes(ImageFormat.class).initialValue(o.inputFormat)
-        .description(new String[] {"Input format. Default: detected (VHD when a footer cookie is found, else raw)."})
+        .description(new String[] {"Input format. Default: detected (VHD when a footer cookie is found, else raw); a pipe or standard input needs -f raw."})
         .descriptionKey("")
         .paramLabel("vhd|raw")
         .converters(new ITypeConverter<?>[] {new Converters.Format()})
@@ -371,7 +371,7 @@ final class CliModel {
         .withToString("field boolean io.github.vhd4j.cli.ConvertCommand.progress").build());
     s.addPositional(bind(PositionalParamSpec.builder(), o, 22)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.in)
-        .description(new String[] {"The input image."})
+        .description(new String[] {"The input image; - for standard input (with -f raw)."})
         .descriptionKey("")
         .paramLabel("IN")
         .required(true)
@@ -379,7 +379,7 @@ final class CliModel {
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ConvertCommand.in").build());
     s.addPositional(bind(PositionalParamSpec.builder(), o, 23)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.out)
-        .description(new String[] {"The output file (replaced if it exists)."})
+        .description(new String[] {"The output: a file (replaced if it exists), or a device or pipe (raw output only)."})
         .descriptionKey("")
         .paramLabel("OUT")
         .required(true)
@@ -395,7 +395,7 @@ final class CliModel {
     s.name("compare");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Compare the guest content of two images (VHD or raw, in any combination).", "Images of different sizes are identical when the larger one holds only zeros past the end of the smaller one, unless --strict is given.", "The first differing byte is reported (qemu-img rounds it down to a sector)."});
-    s.usageMessage().exitCodeList(map("0", "The images are identical.", "1", "They differ: in content, or in size with --strict.", "2", "Failure: a file could not be read or written, or a usage error. One line on standard error says why."));
+    s.usageMessage().exitCodeList(map("0", "The images are identical.", "1", "They differ: in content, or in size with --strict.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd compare disk.vhd disk.raw", "  vhd compare -p --strict old.vhd new.vhd", "  vhd compare --json child.vhd flat.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
@@ -464,8 +464,8 @@ final class CliModel {
     CommandSpec s = CommandSpec.wrapWithoutInspection(o);
     s.name("create");
     s.versionProvider(new VersionProvider());
-    s.usageMessage().description(new String[] {"Create a new, empty VHD image: fixed (all space reserved; a sparse file until written), dynamic (blocks allocated as they are written) or differencing (only the changes over a parent).", "OUT is never overwritten: an existing file is an error.", "vhd looks for the parent of a differencing disk only in the disk's own directory, so keep both in the same one."});
-    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file could not be read or written, or a usage error. One line on standard error says why."));
+    s.usageMessage().description(new String[] {"Create a new, empty VHD image: fixed (all space reserved; a sparse file until written), dynamic (blocks allocated as they are written) or differencing (only the changes over a parent).", "OUT is never overwritten: an existing file (or device, pipe or link) is an error. The image is made under a temporary name beside OUT and takes its name only when complete, so a failure or a signal leaves no partial OUT.", "vhd looks for the parent of a differencing disk only in the disk's own directory, so keep both in the same one."});
+    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why.", "128+N", "Stopped by signal N: 130 for SIGINT (Ctrl-C), 143 for SIGTERM, 129 for SIGHUP. Nothing is left: no OUT, no temporary file."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd create --size 8G disk.vhd", "  vhd create -t differencing --parent base.vhd child.vhd", "  vhd create --azure --size 30G upload.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
@@ -542,7 +542,7 @@ final class CliModel {
     s.name("commit");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Commit a differencing disk into its parent: write every sector the child stores into the parent.", "The parent is grown first when the child is larger. The child is left unchanged and still valid over the changed parent, so an interrupted commit can be run again; delete the child afterwards if it is no longer needed.", "Other differencing disks over the same parent see the committed data too. No other program may have the parent open. The chain is opened with the options below (--lenient, --size-policy); vhd looks for the parent only in the child's directory."});
-    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file could not be read or written, or a usage error. One line on standard error says why."));
+    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd commit -p child.vhd", "  vhd commit child.vhd && rm child.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
@@ -571,7 +571,7 @@ final class CliModel {
     s.name("resize");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Change the virtual size of an image in place.", "Growing adds space that reads as zeros: a fixed disk moves its footer (the file stays sparse), a dynamic or differencing disk extends its block table. Shrinking is allowed only over space that stores nothing (zeros in a fixed disk, no stored data in the others); otherwise it is refused and the image is left unchanged. The original-size field is set to the new size too, because libvhdi takes it as the disk's size.", "No other program may have the image open. The image must be free of errors (vhd check, vhd repair) and not in a saved state; --lenient does not change that. A differencing disk's parent must be found, as for every other command: vhd looks for it only in the disk's directory."});
-    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file could not be read or written, or a usage error. One line on standard error says why."));
+    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd resize disk.vhd 16G", "  vhd resize --size-mode chs disk.vhd 64M"});
     s.usageMessage().footerHeading("%nExamples:%n");
@@ -612,7 +612,7 @@ final class CliModel {
     s.name("compact");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Compact a dynamic disk: give the space of its all-zero blocks back to the file system.", "Blocks that hold only zeros are unallocated, the blocks stored last are moved into the freed places, and the file is cut after the last block. The content does not change. Each block move is forced to disk before the table points at the new place, so an interrupted compaction leaves a valid image and can be run again.", "No other program may have the image open. The image must be free of errors (vhd check, vhd repair) and not in a saved state; --lenient does not change that. Fixed disks have no blocks to drop, and a differencing disk's zero blocks hide its parent's data, so both are refused."});
-    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file could not be read or written, or a usage error. One line on standard error says why."));
+    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd compact -p disk.vhd", "  vhd check disk.vhd && vhd compact disk.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
@@ -641,7 +641,7 @@ final class CliModel {
     s.name("repair");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Repair the damage that can be repaired without guessing, or list it with --dry-run.", "Repaired are: a lost or damaged footer at the end of the file (rewritten from the copy at offset 0), a damaged copy (rewritten from the footer), a 511-byte footer, wrong footer and header checksums whose fields are valid, and block table entries that point outside the file (cleared: their data is not there). Each change is forced to disk before the next, so an interrupted repair can be run again.", "The image is always read leniently; its parents are not opened. Prints one line per change (\"would ...\" with --dry-run), or \"nothing to repair\". Afterwards the image is checked: errors that remain are reported on standard error."});
-    s.usageMessage().exitCodeList(map("0", "Nothing needed repair, or everything was repaired.", "1", "Repairs are pending (--dry-run), or errors remain that repair cannot fix (see vhd check).", "2", "Failure: a file could not be read or written, or a usage error. One line on standard error says why."));
+    s.usageMessage().exitCodeList(map("0", "Nothing needed repair, or everything was repaired.", "1", "Repairs are pending (--dry-run), or errors remain that repair cannot fix (see vhd check).", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd repair --dry-run disk.vhd", "  vhd repair disk.vhd", "  vhd repair --json disk.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
@@ -677,7 +677,7 @@ final class CliModel {
     s.name("generate-completion");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Print a completion script for bash and zsh: it completes vhd's commands, their options, the values of options such as -O and --size-policy, and file names.", "The script completes the command 'vhd', so vhd must be on the PATH under that name (for example a symbolic link to bin/vhd)."});
-    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file could not be read or written, or a usage error. One line on standard error says why."));
+    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  source <(vhd generate-completion)", "  vhd generate-completion > ~/.local/share/bash-completion/completions/vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");

@@ -1,6 +1,7 @@
 package io.github.vhd4j.cli;
 
 import io.github.vhd4j.Vhd;
+import io.github.vhd4j.VhdImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -57,6 +58,13 @@ final class CommitCommand extends BaseCommand {
   @Override
   int execute() throws IOException {
     String label = child.toString();
+    if (common.lenient) {
+      // The library's commit does not report what lenient opening tolerated in the chain; an
+      // open of its own, read-only, shows it first.
+      try (VhdImage chain = Vhd.open(child, common.openOptions())) {
+        Warnings.print(io, chain.getWarnings());
+      }
+    }
     Progress.Bar bar = new Progress.Bar(io.err, progress);
     Path parent;
     try {

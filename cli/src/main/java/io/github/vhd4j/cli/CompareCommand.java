@@ -60,8 +60,10 @@ final class CompareCommand extends BaseCommand {
 
   @Override
   int execute() throws Exception {
-    try (Source sa = Source.open(a, formatA, common.openOptions());
-        Source sb = Source.open(b, formatB, common.openOptions())) {
+    try (Source.Seekable sa = Source.open(a, formatA, common.openOptions());
+        Source.Seekable sb = Source.open(b, formatB, common.openOptions())) {
+      Warnings.print(io, sa.warnings());
+      Warnings.print(io, sb.warnings());
       long sizeA = sa.size();
       long sizeB = sb.size();
       long mismatch = -1;
@@ -89,7 +91,7 @@ final class CompareCommand extends BaseCommand {
   }
 
   /** Compares the content, drawing the bar if asked; returns the first differing offset or -1. */
-  private long compare(Source sa, Source sb, long sizeA, long sizeB) throws CliException {
+  private long compare(Source.Seekable sa, Source.Seekable sb, long sizeA, long sizeB) throws CliException {
     long shared = Math.min(sizeA, sizeB);
     long larger = Math.max(sizeA, sizeB);
     Progress bar = new Progress(io.err, larger, progress);
@@ -111,7 +113,7 @@ final class CompareCommand extends BaseCommand {
     return mismatch;
   }
 
-  private void writeJson(Source sa, Source sb, boolean identical, long mismatch) throws IOException {
+  private void writeJson(Source.Seekable sa, Source.Seekable sb, boolean identical, long mismatch) throws IOException {
     try (JsonGenerator g = Json.pretty(io.out)) {
       g.writeStartObject();
       g.writeStringField("filename-a", a.toString());
@@ -157,7 +159,7 @@ final class CompareCommand extends BaseCommand {
      *
      * @return the first differing offset, or -1
      */
-    long compare(Source sa, Source sb, long end) throws CliException {
+    long compare(Source.Seekable sa, Source.Seekable sb, long end) throws CliException {
       Source.Runs ra = sa.runs(0, end);
       Source.Runs rb = sb.runs(0, end);
       long pos = 0;
@@ -191,7 +193,7 @@ final class CompareCommand extends BaseCommand {
     }
 
     /** Checks that {@code [start, end)} of {@code s} reads as zeros; returns the first non-zero offset or -1. */
-    long checkZero(Source s, long start, long end) throws CliException {
+    long checkZero(Source.Seekable s, long start, long end) throws CliException {
       Source.Runs r = s.runs(start, end);
       while (r.next()) {
         if (r.data) {
@@ -205,7 +207,7 @@ final class CompareCommand extends BaseCommand {
       return -1;
     }
 
-    private static boolean advance(Source.Runs r, long pos, Source s) throws CliException {
+    private static boolean advance(Source.Runs r, long pos, Source.Seekable s) throws CliException {
       while (r.next()) {
         if (r.end > pos) {
           return true;
@@ -215,7 +217,7 @@ final class CompareCommand extends BaseCommand {
       throw new CliException(s.label, "allocation map ends before offset " + pos);
     }
 
-    private long differ(Source sa, Source sb, long start, long end) throws CliException {
+    private long differ(Source.Seekable sa, Source.Seekable sb, long start, long end) throws CliException {
       for (long pos = start; pos < end; ) {
         int n = (int) Math.min(bufA.capacity(), end - pos);
         bufA.clear().limit(n);
@@ -234,7 +236,7 @@ final class CompareCommand extends BaseCommand {
       return -1;
     }
 
-    private long nonZero(Source s, long start, long end) throws CliException {
+    private long nonZero(Source.Seekable s, long start, long end) throws CliException {
       for (long pos = start; pos < end; ) {
         int n = (int) Math.min(bufA.capacity(), end - pos);
         bufA.clear().limit(n);

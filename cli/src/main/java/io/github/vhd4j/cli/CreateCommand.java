@@ -2,14 +2,17 @@ package io.github.vhd4j.cli;
 
 import io.github.vhd4j.CreateOptions;
 import io.github.vhd4j.DiskType;
+import io.github.vhd4j.Problem;
 import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -20,11 +23,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "create", versionProvider = VersionProvider.class,
     description = {"Create a new, empty VHD image: fixed (all space reserved; a sparse file until written),"
         + " dynamic (blocks allocated as they are written) or differencing (only the changes over a parent).",
-        "OUT is never overwritten: an existing file is an error.",
+        "OUT is never overwritten: an existing file (or device, pipe or link) is an error. The image is"
+            + " made under a temporary name beside OUT and takes its name only when complete, so a failure or"
+            + " a signal leaves no partial OUT.",
         "vhd looks for the parent of a differencing disk only in the disk's own directory, so keep both"
             + " in the same one."},
     exitCodeListHeading = Help.EXIT_CODES,
-    exitCodeList = {Help.OK, Help.FAILED},
+    exitCodeList = {Help.OK, Help.FAILED, Help.SIGNALLED + " Nothing is left: no OUT, no temporary file."},
     footerHeading = Help.EXAMPLES,
     footer = {"  vhd create --size 8G disk.vhd", "  vhd create -t differencing --parent base.vhd child.vhd",
         "  vhd create --azure --size 30G upload.vhd"})
@@ -104,9 +109,13 @@ final class CreateCommand extends BaseCommand {
     String label = out.toString();
     CreateOptions options = options(label);
     if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
-      // NOTE: NOFOLLOW_LINKS, so that a dangling symbolic link counts as existing: the library's
-      // exclusive create refuses it too, and its target is not ours to make.
-      throw new CliException(label, Files.isDirectory(out) ? "is a directory" : EXISTS);
+      // NOTE: NOFOLLOW_LINKS, so that a dangling symbolic link counts as existing: its target is
+      // not ours to make.
+      FileKind kind = FileKind.of(out);
+      throw new CliException(label, kind == FileKind.DIRECTORY ? "is a directory"
+          : kind.writesThrough() || kind == FileKind.SOCKET
+              ? "is " + kind.describe() + "; create makes a new regular file and never writes over anything"
+              : EXISTS);
     }
     Path dir = out.toAbsolutePath().getParent();
     if (dir == null || !Files.isDirectory(dir)) {
@@ -116,17 +125,35 @@ final class CreateCommand extends BaseCommand {
       // Opening it would fail with a bare "Is a directory" that does not say which file is meant.
       throw new CliException(label, "the parent is a directory: " + parent);
     }
+    // Made under a temporary name beside OUT and linked to OUT only when complete: an
+    // interrupted create (a signal, a crash) never leaves a partial OUT, which would block the
+    // next attempt as "already exists".
+    Path target = out.toAbsolutePath();
+    TempFiles.removeStale(target);
+    Path tmp = TempFiles.name(target);
+    SignalCleanup.register(tmp);
     String made;
-    try (VhdImage img = Vhd.create(out, options)) {
-      made = describe(img);
-    } catch (FileAlreadyExistsException e) {
-      // Someone else made OUT after the check above; the library left it alone.
-      throw new CliException(label, EXISTS);
-    } catch (IllegalArgumentException e) {
-      // The library's word on impossible options (block size, Azure size, too many blocks): made
-      // for users, and OUT was not created.
-      throw new CliException(label, String.valueOf(e.getMessage()));
+    List<Problem> warnings;
+    try {
+      try (VhdImage img = Vhd.create(tmp, options)) {
+        made = describe(img);
+        warnings = img.getWarnings();
+      } catch (IllegalArgumentException e) {
+        // The library's word on impossible options (block size, Azure size, too many blocks): made
+        // for users, and OUT was not created.
+        throw new CliException(label, String.valueOf(e.getMessage()));
+      } catch (IOException e) {
+        throw Errors.aboutOutput(e, tmp, label);
+      }
+      SignalCleanup.commit(tmp, () -> publish(tmp, target, label));
+    } finally {
+      try {
+        Files.deleteIfExists(tmp);
+      } finally {
+        SignalCleanup.release(tmp);
+      }
     }
+    Warnings.print(io, warnings);
     io.out.println(made);
     if (parent != null && !sameDirectory(parent, out)) {
       io.err.println("vhd: " + Errors.oneLine(label) + ": warning: the parent is in another directory;"
@@ -192,6 +219,25 @@ final class CreateCommand extends BaseCommand {
       return o.withAligned(aligned).withOpenOptions(common.openOptions());
     } catch (IllegalArgumentException e) {
       throw new CliException(label, String.valueOf(e.getMessage()));
+    }
+  }
+
+  /**
+   * Gives the finished image its name without ever replacing a file: a hard link fails when OUT
+   * exists (someone made it since the check). Where the file system has no hard links, a rename
+   * that refuses an existing OUT, checked just before, is the fallback.
+   */
+  private static void publish(Path tmp, Path target, String label) throws IOException {
+    try {
+      Files.createLink(target, tmp);
+    } catch (FileAlreadyExistsException e) {
+      throw new CliException(label, EXISTS);
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      try {
+        Files.move(tmp, target);
+      } catch (FileAlreadyExistsException x) {
+        throw new CliException(label, EXISTS);
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,9 @@ import java.util.Objects;
 final class Errors {
   /** Exit code for every failure to run a command (and for usage errors). */
   static final int FAILURE = 2;
+
+  /** How error lines name standard output. */
+  static final String STDOUT = "stdout";
 
   private Errors() {}
 
@@ -163,6 +167,28 @@ final class Errors {
    */
   static CliException refusal(String label, IllegalArgumentException e) {
     return addCause(new CliException(label, String.valueOf(e.getMessage())), e);
+  }
+
+  /**
+   * Names OUT instead of the temporary file a command writes under another name (convert,
+   * create): the user never named that file. Other failures pass unchanged.
+   *
+   * @param e the failure
+   * @param tmp the temporary file
+   * @param label OUT as the user wrote it
+   * @return what to throw
+   */
+  static IOException aboutOutput(IOException e, Path tmp, String label) {
+    String name = tmp.toString();
+    if (e instanceof VhdException && ((VhdException) e).getResource().equals(name)) {
+      String detail = e instanceof VhdFormatException ? ((VhdFormatException) e).getDetail() : withoutFile(
+          String.valueOf(e.getMessage()), name);
+      return addCause(new CliException(label, detail), e);
+    }
+    if (e instanceof FileSystemException && name.equals(((FileSystemException) e).getFile())) {
+      return addCause(new CliException(label, message(e, name)), e);
+    }
+    return e;
   }
 
   /** Keeps the original failure for {@code --debug}'s stack trace without changing the error line. */

@@ -16,8 +16,15 @@ final class Help {
   static final String OK = "0:Success.";
 
   /** Exit code 2, the same for every command. */
-  static final String FAILED = "2:Failure: a file could not be read or written, or a usage error. One line on"
-      + " standard error says why.";
+  static final String FAILED = "2:Failure: a file (or standard output) could not be read or written, or a usage"
+      + " error. One line on standard error says why.";
+
+  /**
+   * The exit status of a command a signal stopped, as a shell reports it (the JVM exits so after
+   * running its shutdown hooks).
+   */
+  static final String SIGNALLED = "128+N:Stopped by signal N: 130 for SIGINT (Ctrl-C), 143 for SIGTERM, 129 for"
+      + " SIGHUP.";
 
   private Help() {}
 }

@@ -42,6 +42,9 @@ final class InfoCommand extends ImageCommand {
   @Override
   int execute() throws Exception {
     try (VhdImage img = Vhd.open(image, common.openOptions())) {
+      // On standard error as every command prints them; the report below lists them too, with
+      // the notes and warnings that need no attention.
+      Warnings.print(io, img.getWarnings());
       long fileLength = Files.size(image);
       if (json) {
         writeJson(img, fileLength);

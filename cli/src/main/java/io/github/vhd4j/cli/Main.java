@@ -1,5 +1,6 @@
 package io.github.vhd4j.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.channels.WritableByteChannel;
@@ -37,7 +38,10 @@ public final class Main {
     if (System.getProperty("picocli.converters.excludes") == null) {
       System.setProperty("picocli.converters.excludes", "java\\.time\\..*,java\\.sql\\..*");
     }
-    System.exit(run(args, System.out, System.err));
+    // Standard output that records why a write failed: PrintStream alone only keeps a flag.
+    Stdout stdout = Stdout.open();
+    System.setOut(stdout);
+    System.exit(run(args, stdout, System.err));
   }
 
   /**
@@ -65,16 +69,33 @@ public final class Main {
    * @return the exit code: 0, 1 or 2
    */
   public static int run(String[] args, PrintStream out, PrintStream err, @Nullable WritableByteChannel binaryOut) {
+    return run(args, new Io(out, err, binaryOut));
+  }
+
+  /**
+   * Runs one command in-process with the given streams. A failure to write standard output
+   * (into {@code /dev/full}, a closed pipe, a closed descriptor), which {@link PrintStream} would
+   * swallow, makes any command, {@code --help} and {@code --version} included, exit with 2 and one
+   * error line, unless the command has already failed and said why.
+   *
+   * @param args the command line, without the program name
+   * @param io the streams
+   * @return the exit code
+   */
+  static int run(String[] args, Io io) {
     try {
-      Io io = new Io(out, err, binaryOut);
       CommandLine cl = commandLine(io, args);
       int code = cl.execute(args);
-      out.flush();
-      err.flush();
+      cl.getOut().flush();
+      io.err.flush();
+      IOException failed = Stdout.failure(io.out);
+      if (failed != null && code != Errors.FAILURE) {
+        return Errors.report(io.err, Errors.STDOUT, failed, false);
+      }
       return code;
     } catch (Throwable t) {
       // Only reachable through a bug in option handling; still one line, never a trace.
-      return Errors.report(err, "vhd", t, false);
+      return Errors.report(io.err, "vhd", t, false);
     }
   }
 
@@ -169,7 +190,8 @@ public final class Main {
               + " (--dry-run) or left errors it cannot fix.",
           Help.FAILED,
           "141:cat only: the program reading its output closed the pipe (as for a process killed by"
-              + " SIGPIPE)."},
+              + " SIGPIPE).",
+          Help.SIGNALLED + " convert and create remove what they had not finished."},
       footerHeading = Help.EXAMPLES,
       footer = {"  vhd info disk.vhd", "  vhd check --json disk.vhd", "  vhd convert -p -O raw disk.vhd disk.raw",
           "  vhd create --size 8G disk.vhd", "  vhd repair --dry-run disk.vhd",

@@ -32,6 +32,7 @@ final class MapCommand extends ImageCommand {
   @Override
   int execute() throws Exception {
     try (VhdImage img = Vhd.open(image, common.openOptions())) {
+      Warnings.print(io, img.getWarnings());
       try {
         if (json) {
           writeJson(img);
@@ -62,6 +63,7 @@ final class MapCommand extends ImageCommand {
       // Streamed: a 2 TiB differencing disk can have millions of runs.
       img.forEachExtent(0, img.getSize(), e -> {
         try {
+          io.checkStdout();
           g.writeStartObject();
           g.writeNumberField("start", e.start());
           g.writeNumberField("length", e.length());
@@ -86,6 +88,11 @@ final class MapCommand extends ImageCommand {
     List<VhdImage> chain = img.getChain();
     io.out.printf("%-16s%-16s%-16s%s%n", "Offset", "Length", "Mapped to", "File");
     img.forEachExtent(0, img.getSize(), e -> {
+      try {
+        io.checkStdout();
+      } catch (CliException x) {
+        throw new UncheckedIOException(x);
+      }
       if (e.data()) {
         io.out.printf("%-16s%-16s%-16s%s%n", Sizes.hex(e.start()), Sizes.hex(e.length()),
             Sizes.hex(e.fileOffset()), Errors.oneLine(layerName(chain, e)));

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A progress bar on standard error, {@code [#####     ]  50%}, redrawn in place at most ten times
- * a second and only when the percentage changes.
+ * a second and only when the percentage changes. When the total is unknown (a stream, whose length
+ * is known at its end), it shows the bytes done instead: {@code 12.5 MiB}.
  */
 final class Progress {
   private static final long INTERVAL_NANOS = 100_000_000L;
@@ -18,13 +19,14 @@ final class Progress {
   private final boolean enabled;
   private long lastDraw = Long.MIN_VALUE;
   private int lastPercent = -1;
+  private String lastText = "";
   private boolean drawn;
 
   /**
    * Creates a bar.
    *
    * @param err where to draw
-   * @param total the amount of work, in bytes
+   * @param total the amount of work, in bytes; negative when unknown
    * @param enabled false to draw nothing at all
    */
   Progress(PrintStream err, long total, boolean enabled) {
@@ -46,6 +48,11 @@ final class Progress {
     if (drawn && now - lastDraw < INTERVAL_NANOS) {
       return;
     }
+    if (total < 0) {
+      drawCount(done);
+      lastDraw = now;
+      return;
+    }
     int percent = total <= 0 ? 100 : (int) Math.min(100, done * 100.0 / total);
     if (percent == lastPercent) {
       return;
@@ -56,10 +63,23 @@ final class Progress {
 
   /** Draws 100% and ends the line. */
   synchronized void finish() {
+    finish(total);
+  }
+
+  /**
+   * Draws 100% (or, when the total was unknown, {@code done}) and ends the line.
+   *
+   * @param done the work done, shown when the total was unknown
+   */
+  synchronized void finish(long done) {
     if (!enabled) {
       return;
     }
-    draw(100);
+    if (total < 0) {
+      drawCount(done);
+    } else {
+      draw(100);
+    }
     err.println();
     err.flush();
   }
@@ -70,6 +90,18 @@ final class Progress {
       err.println();
       err.flush();
     }
+  }
+
+  /** Shows the bytes done, padded so that a shorter text covers a longer one. */
+  private void drawCount(long done) {
+    String text = Sizes.human(Math.max(0, done));
+    if (text.equals(lastText)) {
+      return;
+    }
+    err.print("\r" + String.format("%-12s", text));
+    err.flush();
+    lastText = text;
+    drawn = true;
   }
 
   private void draw(int percent) {

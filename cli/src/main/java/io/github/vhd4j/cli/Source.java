@@ -4,6 +4,7 @@ import io.github.vhd4j.CreateOptions;
 import io.github.vhd4j.Durability;
 import io.github.vhd4j.Extent;
 import io.github.vhd4j.OpenOptions;
+import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
@@ -12,6 +13,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -20,12 +23,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The guest bytes {@code convert} and {@code compare} read: a VHD image or a raw file, with its
- * allocation runs. Failures are wrapped in {@link CliException} naming the file.
+ * allocation runs ({@link Seekable}), or, for {@code convert} only, raw bytes from a pipe, standard
+ * input or a character device, read once in order. Failures are wrapped in {@link CliException}
+ * naming the file.
  */
 abstract class Source implements Closeable {
   /** Virtual bytes mapped per query, which bounds the runs held at once (a window of 64 MiB of
    *  sector-granular differencing runs is at most 128 Ki runs). */
   private static final long MAP_WINDOW = 64L << 20;
+
+  /** What {@code -} stands for, as an input. */
+  static final String STDIN = "-";
 
   final String label;
 
@@ -34,7 +42,8 @@ abstract class Source implements Closeable {
   }
 
   /**
-   * Opens a source, detecting the format when {@code forced} is null.
+   * Opens a source that can be read at any offset, detecting the format when {@code forced} is
+   * null. A pipe or a character device is refused: it can be read only once, in order.
    *
    * @param path the file
    * @param forced the format, or null to detect it
@@ -42,7 +51,74 @@ abstract class Source implements Closeable {
    * @return the open source
    * @throws CliException if the file cannot be opened or is not a valid image
    */
-  static Source open(Path path, @Nullable ImageFormat forced, OpenOptions options) throws CliException {
+  static Seekable open(Path path, @Nullable ImageFormat forced, OpenOptions options) throws CliException {
+    String label = path.toString();
+    FileKind kind = kind(path);
+    if (kind.streams()) {
+      throw new CliException(label, "is " + kind.describe() + ", which can be read only once, in order; compare"
+          + " reads its inputs at any offset, so it needs files or block devices");
+    }
+    return seekable(path, forced, options);
+  }
+
+  /**
+   * Opens the input of {@code convert}: as {@link #open}, and also a stream ({@code -} for
+   * standard input, a pipe, a character device), which only {@code -f raw} may read: its format
+   * cannot be detected, since detection looks at the end of the input, and a VHD cannot be read in
+   * order.
+   *
+   * @param path the file, or {@code -}
+   * @param forced the format, or null to detect it
+   * @param options how to open a VHD
+   * @param io the run's streams, whose standard input {@code -} reads
+   * @return the open source
+   * @throws CliException if the file cannot be opened, is not a valid image, or is a stream not
+   *     given as {@code -f raw}
+   */
+  static Source openForConvert(Path path, @Nullable ImageFormat forced, OpenOptions options, Io io)
+      throws CliException {
+    String label = path.toString();
+    boolean stdin = label.equals(STDIN);
+    FileKind kind = stdin ? FileKind.FIFO : kind(path);
+    if (!kind.streams()) {
+      return seekable(path, forced, options);
+    }
+    String what = stdin ? "is standard input" : "is " + kind.describe();
+    if (forced == null) {
+      throw new CliException(label, what + ": its format cannot be detected without reading it twice; -f raw"
+          + " converts it as raw bytes (a VHD must be a file)");
+    }
+    if (forced == ImageFormat.VHD) {
+      throw new CliException(label, what + ": a VHD is read from its end first, so it must be a file; -f raw"
+          + " converts a stream as raw bytes");
+    }
+    if (stdin) {
+      return new StreamSource(label, io.stdin(), null, false);
+    }
+    try {
+      // Opening a FIFO waits for its writer, as reading one from a shell does.
+      return new StreamSource(label, FileChannel.open(path, StandardOpenOption.READ), path, true);
+    } catch (IOException | RuntimeException e) {
+      throw new CliException(label, e);
+    }
+  }
+
+  private static FileKind kind(Path path) throws CliException {
+    String label = path.toString();
+    FileKind kind;
+    try {
+      kind = FileKind.of(path);
+    } catch (IOException e) {
+      throw new CliException(label, e);
+    }
+    if (kind == FileKind.SOCKET || kind == FileKind.OTHER) {
+      throw new CliException(label, "is " + kind.describe() + ", not a disk image");
+    }
+    return kind;
+  }
+
+  private static Seekable seekable(Path path, @Nullable ImageFormat forced, OpenOptions options)
+      throws CliException {
     String label = path.toString();
     try {
       ImageFormat format = forced != null ? forced : detect(path);
@@ -68,7 +144,7 @@ abstract class Source implements Closeable {
     return Vhd.hasFooterCookie(path) ? ImageFormat.VHD : ImageFormat.RAW;
   }
 
-  /** Returns the number of guest bytes. */
+  /** Returns the number of guest bytes, or -1 for a stream, whose length is known at its end. */
   abstract long size();
 
   /** Returns the format the source was opened as (detected or forced). */
@@ -95,13 +171,15 @@ abstract class Source implements Closeable {
   abstract void convertToRaw(Path out, Durability durability, ProgressListener progress) throws IOException;
 
   /**
-   * Fills {@code dst} with guest bytes from {@code position}.
+   * Writes every guest byte, in order, to a channel that cannot seek or keep holes: a device or a
+   * pipe. Failures of {@code out} are its own (the caller labels it); failures to read name this
+   * source.
    *
-   * @param position the virtual offset
-   * @param dst the buffer to fill from its position to its limit
-   * @throws CliException if the bytes cannot be read
+   * @param out where the bytes go
+   * @param progress told about the bytes written
+   * @throws IOException if reading or writing fails
    */
-  abstract void readFully(long position, ByteBuffer dst) throws CliException;
+  abstract void writeTo(WritableByteChannel out, ProgressListener progress) throws IOException;
 
   /**
    * Returns the files this source reads (an image and its parents), to refuse overwriting one.
@@ -111,17 +189,43 @@ abstract class Source implements Closeable {
   abstract List<Path> files();
 
   /**
-   * Returns a cursor over the allocation runs of {@code [start, end)}; zero runs read as zeros
-   * and need not be read.
+   * Returns the problems the image opened despite (lenient mode's errors, another process
+   * writing it), its parents' included, for {@link Warnings}.
    *
-   * @param from the first virtual offset
-   * @param to the end, at most {@link #size()}
-   * @return the cursor
+   * @return the problems; none for raw data
    */
-  abstract Runs runs(long from, long to);
+  List<Problem> warnings() {
+    return List.of();
+  }
 
   @Override
   public abstract void close() throws CliException;
+
+  /** A source that can be read at any offset: an image, a raw file, a block device. */
+  abstract static class Seekable extends Source {
+    private Seekable(String label) {
+      super(label);
+    }
+
+    /**
+     * Fills {@code dst} with guest bytes from {@code position}.
+     *
+     * @param position the virtual offset
+     * @param dst the buffer to fill from its position to its limit
+     * @throws CliException if the bytes cannot be read
+     */
+    abstract void readFully(long position, ByteBuffer dst) throws CliException;
+
+    /**
+     * Returns a cursor over the allocation runs of {@code [start, end)}; zero runs read as zeros
+     * and need not be read.
+     *
+     * @param from the first virtual offset
+     * @param to the end, at most {@link #size()}
+     * @return the cursor
+     */
+    abstract Runs runs(long from, long to);
+  }
 
   /** A cursor over allocation runs: after {@link #next()} returns true, the current run. */
   abstract static class Runs {
@@ -139,7 +243,7 @@ abstract class Source implements Closeable {
   }
 
   /** A VHD image read through the library. */
-  private static final class VhdSource extends Source {
+  private static final class VhdSource extends Seekable {
     private final VhdImage image;
 
     VhdSource(String label, VhdImage image) {
@@ -165,6 +269,16 @@ abstract class Source implements Closeable {
     @Override
     void convertToRaw(Path out, Durability durability, ProgressListener progress) throws IOException {
       Vhd.convertToRaw(image, out, durability, progress);
+    }
+
+    @Override
+    void writeTo(WritableByteChannel out, ProgressListener progress) throws IOException {
+      Vhd.copyTo(image, 0, image.getSize(), out, progress);
+    }
+
+    @Override
+    List<Problem> warnings() {
+      return image.getWarnings();
     }
 
     @Override
@@ -230,8 +344,11 @@ abstract class Source implements Closeable {
     }
   }
 
-  /** A raw file: every byte is data. */
-  private static final class RawSource extends Source {
+  /** A raw file (or block device): every byte is data. */
+  private static final class RawSource extends Seekable {
+    /** Bytes handed to the kernel per transfer: progress is reported between them. */
+    private static final long TRANSFER = 64L << 20;
+
     private final Path path;
     private final FileChannel channel;
     private final long size;
@@ -261,6 +378,25 @@ abstract class Source implements Closeable {
     @Override
     void convertToRaw(Path out, Durability durability, ProgressListener progress) throws IOException {
       Vhd.convertRawToRaw(path, out, durability, progress);
+    }
+
+    @Override
+    void writeTo(WritableByteChannel out, ProgressListener progress) throws IOException {
+      for (long pos = 0; pos < size; ) {
+        long n;
+        try {
+          n = channel.transferTo(pos, Math.min(TRANSFER, size - pos), out);
+        } catch (CliException e) {
+          throw e;
+        } catch (IOException e) {
+          throw new CliException(label, e);
+        }
+        if (n <= 0) {
+          throw new CliException(label, "the file ended at " + pos + " (it was " + size + " bytes when opened)");
+        }
+        pos += n;
+        progress.progress(pos, size);
+      }
     }
 
     @Override
@@ -309,6 +445,83 @@ abstract class Source implements Closeable {
         channel.close();
       } catch (IOException e) {
         throw new CliException(label, e);
+      }
+    }
+  }
+
+  /** Raw bytes read once, in order: standard input, a pipe, a character device. */
+  private static final class StreamSource extends Source {
+    private final ReadableByteChannel channel;
+    private final @Nullable Path path;
+    private final boolean owned;
+
+    /**
+     * Wraps an open stream.
+     *
+     * @param label the file as the user named it ({@code -} for standard input)
+     * @param channel the stream
+     * @param path its path, to refuse writing into it; null for standard input
+     * @param owned whether closing the source closes the channel (never standard input)
+     */
+    StreamSource(String label, ReadableByteChannel channel, @Nullable Path path, boolean owned) {
+      super(label);
+      this.channel = Labelled.reads(channel, label);
+      this.path = path;
+      this.owned = owned;
+    }
+
+    @Override
+    ImageFormat format() {
+      return ImageFormat.RAW;
+    }
+
+    @Override
+    long size() {
+      return -1;
+    }
+
+    @Override
+    void convertTo(Path out, CreateOptions target, ProgressListener progress) throws IOException {
+      Vhd.convertRaw(channel, out, target, progress);
+    }
+
+    @Override
+    void convertToRaw(Path out, Durability durability, ProgressListener progress) throws IOException {
+      Vhd.convertRawToRaw(channel, out, durability, progress);
+    }
+
+    @Override
+    void writeTo(WritableByteChannel out, ProgressListener progress) throws IOException {
+      ByteBuffer buf = ByteBuffer.allocateDirect(CatCommand.BUFFER_SIZE);
+      long done = 0;
+      for (boolean end = false; !end; ) {
+        buf.clear();
+        while (buf.hasRemaining() && !end) {
+          end = channel.read(buf) < 0;
+        }
+        buf.flip();
+        done += buf.remaining();
+        while (buf.hasRemaining()) {
+          out.write(buf);
+        }
+        progress.progress(done, -1);
+      }
+      progress.progress(done, done);
+    }
+
+    @Override
+    List<Path> files() {
+      return path == null ? List.of() : List.of(path);
+    }
+
+    @Override
+    public void close() throws CliException {
+      if (owned) {
+        try {
+          channel.close();
+        } catch (IOException e) {
+          throw new CliException(label, e);
+        }
       }
     }
   }

@@ -3,9 +3,11 @@ package io.github.vhd4j.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +54,18 @@ final class Cli {
     PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
     int code = Main.run(args, o, e);
+    o.flush();
+    e.flush();
+    return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Runs the tool with {@code stdin} as its standard input ({@code -}), read as a stream. */
+  static Result runWithInput(byte[] stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+    int code = Main.run(args, new Io(o, e, null, Channels.newChannel(new ByteArrayInputStream(stdin))));
     o.flush();
     e.flush();
     return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));

@@ -36,7 +36,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Converter {
   /** Guest bytes a worker takes at a time. */
   public static final long SEGMENT = 64L << 20;
-  private static final int PIECE = 2 << 20;
+  /** Bytes read and written at a time. */
+  static final int PIECE = 2 << 20;
   /** Zero-detection granularity: a hole smaller than this is not worth a separate write. */
   public static final int ZERO_CHUNK = 64 << 10;
   private static final int MAX_WORKERS = 4;
@@ -308,7 +309,7 @@ public final class Converter {
           buf.clear().limit(n);
           in.read(pos, buf);
           // The zero scan runs before taking the turn, so that it overlaps the other's write.
-          int count = skipZeros ? nonZeroSpans(buf, n, pos, zeros, spans) : 0;
+          int count = skipZeros ? nonZeroSpans(buf, 0, n, pos, zeros, spans) : 0;
           turn.lock();
           try {
             if (skipZeros) {
@@ -329,18 +330,23 @@ public final class Converter {
   }
 
   /**
-   * Finds the runs of {@code buf[0, n)} (guest bytes from {@code pos}) that are not all zeros, in
-   * chunks aligned to {@link #ZERO_CHUNK} on the virtual disk, merged where adjacent.
+   * Finds the runs of {@code buf[from, to)} ({@code buf[0]} is the guest byte at {@code pos}) that
+   * are not all zeros, in chunks aligned to {@link #ZERO_CHUNK} on the virtual disk, merged where
+   * adjacent. Leaves the position and limit of {@code buf} and {@code zeros} anywhere.
    *
    * @return the number of ints written to {@code spans}: start and end pairs
    */
-  private static int nonZeroSpans(ByteBuffer buf, int n, long pos, ByteBuffer zeros, int[] spans) {
+  static int nonZeroSpans(ByteBuffer buf, int from, int to, long pos, ByteBuffer zeros, int[] spans) {
     int count = 0;
-    int i = 0;
-    while (i < n) {
-      int end = (int) Math.min(n, ((pos + i) / ZERO_CHUNK + 1) * ZERO_CHUNK - pos);
-      // mismatch compares eight or more bytes at a time, even without the C2 compiler.
-      boolean zero = buf.slice(i, end - i).mismatch(zeros.slice(0, end - i)) < 0;
+    int i = from;
+    while (i < to) {
+      int end = (int) Math.min(to, ((pos + i) / ZERO_CHUNK + 1) * ZERO_CHUNK - pos);
+      // mismatch compares eight or more bytes at a time, even without the C2 compiler. Positions
+      // and limits rather than slices: no garbage per chunk (a stream of 512-byte blocks makes
+      // two million calls a GiB).
+      buf.limit(end).position(i);
+      zeros.limit(end - i).position(0);
+      boolean zero = buf.mismatch(zeros) < 0;
       if (!zero) {
         if (count > 0 && spans[count - 1] == i) {
           spans[count - 1] = end;

@@ -38,8 +38,9 @@ public final class Creator {
   private static final int FOOTER = 512;
   private static final int HEADER = 1024;
   /** Table offset of the layouts written here: right after the footer copy and the header. */
-  private static final long TABLE_OFFSET = FOOTER + HEADER;
-  private static final int ALIGN = 4096;
+  static final long TABLE_OFFSET = FOOTER + HEADER;
+  /** The alignment of block data in Hyper-V's layout. */
+  static final int ALIGN = 4096;
 
   private Creator() {}
 
@@ -72,6 +73,15 @@ public final class Creator {
     return new Sizing(sectors * Vhd.SECTOR_SIZE, g.sectors() == sectors ? g : max);
   }
 
+  /**
+   * Returns the footer time stamp for now (offset 24): seconds since 2000-01-01 UTC.
+   *
+   * @return the time stamp, an unsigned 32-bit value
+   */
+  static long timestamp() {
+    return Math.max(0, Instant.now().getEpochSecond() - Footer.VHD_EPOCH_SECONDS) & 0xFFFF_FFFFL;
+  }
+
   /** What a differencing disk records about its parent. */
   record ParentInfo(Path path, UUID uniqueId, long footerTimestamp, long virtualSize) {}
 
@@ -85,7 +95,7 @@ public final class Creator {
    * @throws IOException if the file exists or cannot be written
    */
   public static long create(Path path, CreateOptions o, @Nullable VhdImage parent) throws IOException {
-    long timestamp = Math.max(0, Instant.now().getEpochSecond() - Footer.VHD_EPOCH_SECONDS) & 0xFFFF_FFFFL;
+    long timestamp = timestamp();
     UUID uuid = o.uniqueId() != null ? o.uniqueId() : UUID.randomUUID();
     Sizing sizing;
     if (o.diskType() == DiskType.DIFFERENCING) {
@@ -180,10 +190,45 @@ public final class Creator {
     // on a 4 KiB boundary, as Hyper-V does.
     long footerAt = o.aligned() ? roundUp(at + bitmapBytes, ALIGN) - bitmapBytes : at;
 
+    byte[] h = header(TABLE_OFFSET, entries, blockSize, parentUuid, parentTimestamp, parentName, platforms,
+        payloads, locOffsets);
+
+    write(ch, 0, footer);
+    write(ch, FOOTER, h);
+    // The table: all entries unallocated, padded with 0xFF to its area's end.
+    byte[] ff = new byte[(int) Math.min(1 << 20, Math.max(batEnd - TABLE_OFFSET, 0))];
+    Arrays.fill(ff, (byte) 0xFF);
+    for (long p = TABLE_OFFSET; p < batEnd; ) {
+      int n = (int) Math.min(ff.length, batEnd - p);
+      write(ch, p, ff, n);
+      p += n;
+    }
+    for (int i = 0; i < payloads.size(); i++) {
+      write(ch, locOffsets[i], payloads.get(i));
+    }
+    write(ch, footerAt, footer);
+  }
+
+  /**
+   * Encodes a dynamic header (its checksum included).
+   *
+   * @param tableOffset where the block allocation table starts (header offset 16)
+   * @param entries the table's entry count (offset 28)
+   * @param blockSize bytes per block (offset 32)
+   * @param parentUuid the parent's unique id, zero without a parent (offset 40)
+   * @param parentTimestamp the parent's footer time stamp, 0 without a parent (offset 56)
+   * @param parentName the parent's file name, empty without a parent (offset 64)
+   * @param platforms the locators' platform codes, in entry order (offset 576)
+   * @param payloads the locators' data
+   * @param locOffsets where each locator's data lies in the file
+   * @return 1024 bytes
+   */
+  static byte[] header(long tableOffset, long entries, long blockSize, UUID parentUuid, long parentTimestamp,
+      String parentName, List<Platform> platforms, List<byte[]> payloads, long[] locOffsets) {
     ByteBuffer h = ByteBuffer.allocate(HEADER);
     h.put(0, Codec.HEADER_COOKIE);
     h.putLong(8, -1L);                      // data offset: unused, all ones (as Microsoft's tools expect)
-    h.putLong(16, TABLE_OFFSET);            // table offset
+    h.putLong(16, tableOffset);             // table offset
     h.putInt(24, (int) Codec.VERSION_1_0);  // header version
     h.putInt(28, (int) entries);            // max table entries
     h.putInt(32, (int) blockSize);          // block size
@@ -201,21 +246,7 @@ public final class Creator {
       h.putLong(e + 16, locOffsets[i]);
     }
     h.putInt(36, (int) Codec.checksum(h, HEADER, 36));
-
-    write(ch, 0, footer);
-    write(ch, FOOTER, h.array());
-    // The table: all entries unallocated, padded with 0xFF to its area's end.
-    byte[] ff = new byte[(int) Math.min(1 << 20, Math.max(batEnd - TABLE_OFFSET, 0))];
-    Arrays.fill(ff, (byte) 0xFF);
-    for (long p = TABLE_OFFSET; p < batEnd; ) {
-      int n = (int) Math.min(ff.length, batEnd - p);
-      write(ch, p, ff, n);
-      p += n;
-    }
-    for (int i = 0; i < payloads.size(); i++) {
-      write(ch, locOffsets[i], payloads.get(i));
-    }
-    write(ch, footerAt, footer);
+    return h.array();
   }
 
   /** Relative Windows path from the child's directory, as {@code .\name} or {@code ..\dir\name}. */
@@ -280,11 +311,11 @@ public final class Creator {
     return (v + unit - 1) / unit * unit;
   }
 
-  private static void write(FileChannel ch, long pos, byte[] b) throws IOException {
+  static void write(FileChannel ch, long pos, byte[] b) throws IOException {
     write(ch, pos, b, b.length);
   }
 
-  private static void write(FileChannel ch, long pos, byte[] b, int n) throws IOException {
+  static void write(FileChannel ch, long pos, byte[] b, int n) throws IOException {
     ByteBuffer buf = ByteBuffer.wrap(b, 0, n);
     long p = pos;
     while (buf.hasRemaining()) {

@@ -22,10 +22,12 @@ import io.github.vhd4j.VhdException;
 import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.VhdImage;
 import io.github.vhd4j.VhdLimitException;
+import io.github.vhd4j.testing.TestChannels;
 import io.github.vhd4j.testing.TestImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -671,6 +673,54 @@ class ResourceBoundsTest {
       assertFalse(r.hasErrors(), "" + r.problems(Severity.ERROR));
       Files.delete(file);
     }
+  }
+
+  /**
+   * A stream converted into a dynamic image of 512-byte blocks: a GiB of zeros after one non-zero
+   * sector must cost a constant (a piece buffer, a chunk of the table being written), not memory per
+   * block of input: memory follows the blocks stored, which the output holds.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void shouldConvertAStreamInMemoryThatFollowsTheOutputNotTheInput() throws IOException {
+    long length = 1L << 30;
+    Path out = dir.resolve("stream.vhd");
+    Measured<Long> m = measure(() -> {
+      Vhd.convertRaw(zerosAfterOneSector(length), out, CreateOptions.dynamic(0).withBlockSize(512)
+          .withSizeMode(SizeMode.EXACT), ProgressListener.none());
+      return Files.size(out);
+    });
+    assertTrue(m.outcome.ok(), "convert: " + m.outcome);
+    long n = Files.size(out);
+    assertBounded("stream of 1 GiB into 512-byte blocks", n, m);
+    // Stricter than the bound by file size, which the 8 MiB table written at the end dominates.
+    assertTrue(m.allocated < CONSTANT, "allocated " + m.allocated + " bytes for one stored block");
+    try (VhdImage img = Vhd.open(out)) {
+      assertTrue(img.getSize() == length, "size " + img.getSize());
+      assertTrue(img.map().stream().filter(Extent::data).mapToLong(Extent::length).sum() == 512,
+          "one block stored");
+    }
+  }
+
+  /** {@code length} bytes: one sector of 0x01, then zeros, handed out without filling the buffer. */
+  private static ReadableByteChannel zerosAfterOneSector(long length) {
+    long[] pos = {0};
+    return TestChannels.readable(dst -> {
+      if (pos[0] >= length) {
+        return -1;
+      }
+      int n = (int) Math.min(dst.remaining(), length - pos[0]);
+      int at = dst.position();
+      // Only the first sector of the stream is not zero. The converter reuses one buffer, so the
+      // first bytes of every read are written (the sector's ones once, zeros after it); the rest
+      // of the buffer stays the zeros it was allocated with, and a GiB costs no copying here.
+      for (int i = 0; i < Math.min(n, 512); i++) {
+        dst.put(at + i, pos[0] + i < 512 ? (byte) 1 : 0);
+      }
+      dst.position(at + n);
+      pos[0] += n;
+      return n;
+    });
   }
 }
 

@@ -14,7 +14,10 @@ import io.github.vhd4j.UnsupportedVhdFeatureException
 import io.github.vhd4j.Vhd
 import io.github.vhd4j.VhdFormatException
 import io.github.vhd4j.testing.TestImage
+import java.io.ByteArrayInputStream
+import java.io.ByteArrayOutputStream
 import java.nio.ByteBuffer
+import java.nio.channels.Channels
 import java.nio.file.Files
 import java.nio.file.Path
 import kotlin.random.Random
@@ -94,6 +97,40 @@ internal class MaintenanceTest {
       }
     }
     assertFalse(Files.exists(dir.resolve("child.vhd")))
+  }
+
+  @Test
+  fun shouldStreamRawBytesInAndCopyGuestBytesOutInOrder() {
+    val bytes = ByteArray((5 * block + 100).toInt()).also { Random(2).nextBytes(it, 70_000, 140_000) }
+    // A stream: read once, in order, its length unknown until it ends.
+    val dynamic = dir.resolve("piped.vhd")
+    val progress = mutableListOf<Pair<Long, Long>>()
+    Channels.newChannel(ByteArrayInputStream(bytes)).use { pipe ->
+      Vhd.convertRaw(pipe, dynamic, CreateOptions.dynamic(0).withBlockSize(block).withSizeMode(SizeMode.EXACT)) {
+          done, total -> progress += done to total
+      }
+    }
+    assertEquals(bytes.size.toLong() to bytes.size.toLong(), progress.last())
+    assertTrue(progress.dropLast(1).all { it.second == -1L }, "the total is unknown until the end: $progress")
+    Vhd.open(dynamic).use { image ->
+      assertEquals(5 * block + 512, image.size, "the length read, rounded up to a sector")
+      assertEquals(listOf(block to 2 * block, 2 * block to 3 * block),
+        image.map().filter { it.data }.map { it.start to it.end() },
+        "only blocks 1 and 2 are stored")
+      // Every byte, zeros included, in order: what a pipe or a device needs.
+      val out = ByteArrayOutputStream()
+      val written = Channels.newChannel(out).use { sink ->
+        Vhd.copyTo(image, 1000, image.size, sink) { done, total -> check(done <= total) }
+      }
+      assertEquals(image.size - 1000, written, "the range is cut at the end of the disk")
+      assertContentEquals(bytes.copyOfRange(1000, bytes.size), out.toByteArray().copyOf(bytes.size - 1000))
+    }
+
+    val raw = dir.resolve("piped.raw")
+    Channels.newChannel(ByteArrayInputStream(bytes)).use { pipe ->
+      Vhd.convertRawToRaw(pipe, raw, Durability.NONE, ProgressListener.none())
+    }
+    assertContentEquals(bytes, Files.readAllBytes(raw))
   }
 
   @Test

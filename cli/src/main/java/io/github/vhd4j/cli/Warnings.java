@@ -1,0 +1,60 @@
+package io.github.vhd4j.cli;
+
+import io.github.vhd4j.Problem;
+import io.github.vhd4j.ProblemCode;
+import io.github.vhd4j.Severity;
+import java.util.List;
+
+/**
+ * Prints, on standard error, the problems a command goes on despite: each error that
+ * {@code --lenient} let an image (or one of its parents) open with, and the warning that another
+ * process has an image open for writing ({@link ProblemCode#IMAGE_IN_USE}, lenient or not). One
+ * line each, {@code vhd: FILE: warning: structure.field at offset D (0xH): message [CODE]}, where
+ * FILE is the file the problem is in. Standard output stays the command's own.
+ */
+final class Warnings {
+  private Warnings() {}
+
+  /**
+   * Prints the problems of an opened image (its {@code getWarnings()}, which include its
+   * parents'): every error there was downgraded by lenient opening.
+   *
+   * @param io where to print
+   * @param problems the image's warnings
+   */
+  static void print(Io io, List<Problem> problems) {
+    print(io, problems, true);
+  }
+
+  /**
+   * Prints the problems that warrant a warning line.
+   *
+   * @param io where to print
+   * @param problems what was found
+   * @param errorsDowngraded whether the errors among them were tolerated (an open) rather than
+   *     reported as the command's answer (a check, whose output lists them)
+   */
+  static void print(Io io, List<Problem> problems, boolean errorsDowngraded) {
+    boolean any = false;
+    for (Problem p : problems) {
+      if (errorsDowngraded && p.severity() == Severity.ERROR || p.code() == ProblemCode.IMAGE_IN_USE) {
+        io.err.println(line(p));
+        any = true;
+      }
+    }
+    if (any) {
+      io.err.flush();
+    }
+  }
+
+  /**
+   * Formats one problem as its warning line.
+   *
+   * @param p the problem
+   * @return {@code vhd: FILE: warning: ...}, control characters escaped
+   */
+  static String line(Problem p) {
+    return "vhd: " + Errors.oneLine(p.resource()) + ": warning: " + Errors.oneLine(p.describe()) + " ["
+        + p.code().name() + "]";
+  }
+}
