@@ -67,6 +67,15 @@ public interface VhdImage extends AutoCloseable {
   long getSize();
 
   /**
+   * Returns the length of the image's file: for a block device the device's size (its
+   * {@code st_size} is 0), for a channel or buffer the bytes it holds. It is the length when the
+   * image was opened, or for a writable image the length its writes have grown it to.
+   *
+   * @return the length in bytes
+   */
+  long getFileSize();
+
+  /**
    * Returns every size the footer records and which one was chosen.
    *
    * @return the sizes

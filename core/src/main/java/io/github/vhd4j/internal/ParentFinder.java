@@ -143,11 +143,10 @@ final class ParentFinder {
         continue;
       }
       Storage storage;
-      String fallback;
+      Storages.Opened opened;
       try {
-        Storages.Opened opened = Storages.open(real, options);
+        opened = Storages.open(real, options);
         storage = opened.storage();
-        fallback = opened.fallbackReason();
       } catch (IOException e) {
         tried.add(new ParentCandidate(path, s.source(), Outcome.UNREADABLE, String.valueOf(e.getMessage())));
         firstCause = firstCause == null ? e : firstCause;
@@ -185,9 +184,7 @@ final class ParentFinder {
         tried.add(new ParentCandidate(path, s.source(), Outcome.ACCEPTED, ""));
         keep = true;
         List<Problem> problems = new ArrayList<>(parsed.problems());
-        if (fallback != null) {
-          problems.add(Storages.fallbackProblem(path.toString(), fallback));
-        }
+        problems.addAll(opened.warnings(path.toString()));
         return new Found(parent, problems, tried, path, s.source(), null);
       } finally {
         if (!keep) {

@@ -122,6 +122,21 @@ final class CrashStorage implements Storage {
     pendingBytes.clear();
   }
 
+  /** Cuts the file as the real storage does; not an operation that can crash (a metadata change). */
+  @Override
+  public void truncate(long length) throws IOException {
+    if (crashed) {
+      throw new Crash(ops);
+    }
+    channel.truncate(length);
+    channel.force(true);
+    size = Math.min(size, length);
+    // The force made every earlier write durable as well.
+    durable = Files.readAllBytes(path);
+    pendingOffsets.clear();
+    pendingBytes.clear();
+  }
+
   @Override
   public void close() throws IOException {
     channel.close();

@@ -1,6 +1,7 @@
 package io.github.vhd4j.kotlin
 
 import io.github.vhd4j.CheckOptions
+import io.github.vhd4j.ImageInUseException
 import io.github.vhd4j.OpenOptions
 import io.github.vhd4j.ParentCandidate
 import io.github.vhd4j.ParentCycleException
@@ -148,6 +149,7 @@ internal class ErrorsTest {
     is ParentMismatchException -> "mismatch ${e.candidates.map { it.outcome }}"
     is ParentNotFoundException -> "no parent ${e.parentUuid}"
     is UnsupportedVhdFeatureException -> "unsupported in ${e.resource}"
+    is ImageInUseException -> "in use: ${e.resource}"
     is VhdException -> "other in ${e.resource}"
     else -> "not vhd4j: ${e.javaClass.simpleName}"
   }
@@ -171,6 +173,7 @@ internal class ErrorsTest {
       ParentMismatchException("not the parent", "a.vhd", uuid, tried, null) to "mismatch [UUID_MISMATCH]",
       missing to "no parent $uuid",
       unsupported to "unsupported in a.vhd",
+      ImageInUseException("another process is using it (a.vhd)", "a.vhd", null) to "in use: a.vhd",
       VhdException("something else", "a.vhd", null) to "other in a.vhd",
       IOException("plain") to "not vhd4j: IOException",
     )

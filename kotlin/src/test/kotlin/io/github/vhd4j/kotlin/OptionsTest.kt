@@ -43,6 +43,7 @@ internal class OptionsTest {
     assertEquals(OpenOptions.DEFAULT_MAP_CHUNK_SIZE, defaults.mapChunkSize)
     assertFalse(defaults.writable)
     assertEquals(Durability.SYNC_ALLOCATIONS, defaults.durability)
+    assertTrue(defaults.locking)
 
     val resolver = ParentResolver { listOf(it.suggestedPaths.first()) }
     val changed = defaults
@@ -57,9 +58,10 @@ internal class OptionsTest {
       .withMapChunkSize(4096)
       .withWritable(true)
       .withDurability(Durability.ON_FLUSH)
+      .withLocking(false)
     val expected =
       OpenOptions(true, SizePolicy.CURRENT_SIZE, false, 3, listOf(dir), resolver, false, StorageMode.MAPPED, 4096,
-        true, Durability.ON_FLUSH)
+        true, Durability.ON_FLUSH, false)
     assertEquals(expected, changed)
     assertSame(resolver, changed.parentResolver)
     assertEquals(listOf(dir), changed.parentDirectories)

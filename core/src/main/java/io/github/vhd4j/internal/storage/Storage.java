@@ -16,7 +16,7 @@ public interface Storage extends Closeable {
 
   /**
    * Returns the length of the underlying file: fixed when the storage was opened, or for writable
-   * storage the largest end written since (the image never shrinks its file).
+   * storage the largest end written since, or the length it was cut to by {@link #truncate}.
    *
    * @return the length in bytes
    */
@@ -29,6 +29,29 @@ public interface Storage extends Closeable {
    */
   default boolean isWritable() {
     return false;
+  }
+
+  /**
+   * Tells whether the file's length cannot change: a block device, which can be neither extended
+   * nor cut.
+   *
+   * @return true for a block device
+   */
+  default boolean isFixedLength() {
+    return false;
+  }
+
+  /**
+   * Cuts the file to {@code length} bytes and makes that durable. Files are cut through the
+   * storage, never through a second descriptor, whose close would drop the process's locks.
+   *
+   * @param length the new length, at most {@link #size()}
+   * @throws IOException if the file cannot be cut (a block device cannot)
+   * @throws java.nio.channels.NonWritableChannelException if the storage is read-only or not a
+   *     file this library opened
+   */
+  default void truncate(long length) throws IOException {
+    throw new java.nio.channels.NonWritableChannelException();
   }
 
   /**
