@@ -116,6 +116,25 @@ class LockingTest {
   }
 
   @Test
+  void shouldHoldTheParentsOfAWritableImageAsAReaderDoes() throws IOException {
+    Path one = dir.resolve("one.vhd");
+    Path two = dir.resolve("two.vhd");
+    Vhd.create(one, CreateOptions.differencing(img)).close();
+    Vhd.create(two, CreateOptions.differencing(img)).close();
+    // Two children of one base, both written by this process: the base is only read.
+    try (VhdImage a = Vhd.open(one, OpenOptions.forWriting()); VhdImage b = Vhd.open(two, OpenOptions.forWriting())) {
+      a.write(0, ByteBuffer.wrap(new byte[512]).put(0, (byte) 4));
+      b.write(0, ByteBuffer.wrap(new byte[512]).put(0, (byte) 5));
+      try (OtherProcess other = OtherProcess.open("read", img)) {
+        assertEquals("ready", other.answer(), "the base is not being written");
+      }
+      try (OtherProcess other = OtherProcess.open("write", img)) {
+        assertTrue(other.answer().startsWith("refused " + IN_USE), "the base must not change: " + other.answer());
+      }
+    }
+  }
+
+  @Test
   void shouldRefuseWritersWhileAnotherProcessReadsAndLetReadersShareIt() throws IOException {
     try (OtherProcess other = OtherProcess.open("read", img)) {
       assertEquals("ready", other.answer());

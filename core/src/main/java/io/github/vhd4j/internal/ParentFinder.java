@@ -145,7 +145,9 @@ final class ParentFinder {
       Storage storage;
       Storages.Opened opened;
       try {
-        opened = Storages.open(real, options);
+        // Parents are only read, whatever the top image is opened for: a writer's lock on them
+        // would keep every other reader of a shared base image out.
+        opened = Storages.open(real, options.withWritable(false));
         storage = opened.storage();
       } catch (IOException e) {
         tried.add(new ParentCandidate(path, s.source(), Outcome.UNREADABLE, String.valueOf(e.getMessage())));

@@ -3,6 +3,7 @@ package io.github.vhd4j.testing;
 import io.github.vhd4j.ImageInUseException;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.Problem;
+import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
 import java.io.BufferedReader;
@@ -11,8 +12,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * locks never conflict within one process, so only a second process can see them.
  *
  * <p>As a program: {@code OtherProcess read|write IMAGE} opens the image read-only or for writing,
- * prints {@code ready} and the codes of its warnings, or {@code refused MESSAGE} when the open
+ * prints {@code ready}, followed by {@code IMAGE_IN_USE} when it was warned that another process
+ * writes the image, or {@code refused MESSAGE} when the open
  * throws {@link ImageInUseException}, and holds the image until its standard input closes.
  */
 public final class OtherProcess implements AutoCloseable {
@@ -54,7 +54,7 @@ public final class OtherProcess implements AutoCloseable {
   }
 
   /**
-   * Returns what the process answered: {@code ready} followed by its warnings' codes, or
+   * Returns what the process answered: {@code ready}, {@code ready IMAGE_IN_USE}, or
    * {@code refused} and the message.
    *
    * @return the first line it printed
@@ -108,11 +108,11 @@ public final class OtherProcess implements AutoCloseable {
       return;
     }
     try (held) {
-      List<String> codes = new ArrayList<>();
+      boolean inUse = false;
       for (Problem w : held.getWarnings()) {
-        codes.add(w.code().name());
+        inUse |= w.code() == ProblemCode.IMAGE_IN_USE;
       }
-      System.out.println(("ready " + String.join(" ", codes)).trim());
+      System.out.println(inUse ? "ready IMAGE_IN_USE" : "ready");
       System.out.flush();
       System.in.read();
     }
