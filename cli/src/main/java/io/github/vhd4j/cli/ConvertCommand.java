@@ -4,7 +4,9 @@ import io.github.vhd4j.CreateOptions;
 import io.github.vhd4j.Durability;
 import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.StorageMode;
+import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -119,7 +121,11 @@ final class ConvertCommand extends BaseCommand {
       Progress bar = new Progress(io.err, src.size(), progress);
       Path tmp = createTemp(dir, target);
       boolean done = false;
+      Closeable hold = null;
       try {
+        // A file another program uses (QEMU writing it) must not be replaced under it: held as a
+        // writer until it is replaced, or refused before anything is written.
+        hold = replacing && Files.isRegularFile(target) ? Vhd.holdForWriting(out, common.openOptions()) : null;
         Durability durability = replacing ? Durability.ON_FLUSH : Durability.NONE;
         write(src, tmp, vhd == null ? null : vhd.withOpenOptions(vhd.openOptions().withDurability(durability)),
             durability, bar, outLabel);
@@ -131,6 +137,9 @@ final class ConvertCommand extends BaseCommand {
         }
         done = true;
       } finally {
+        if (hold != null) {
+          hold.close();
+        }
         if (!done) {
           bar.abort();
           try {
