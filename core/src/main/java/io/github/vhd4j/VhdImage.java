@@ -184,7 +184,9 @@ public interface VhdImage extends AutoCloseable {
    * {@link StorageMode#MAPPED}, or an in-memory image). The view shares the file's memory: no bytes
    * are copied. It is valid until the image is closed; after that, reading it either still works
    * or throws {@link IllegalStateException} (depending on the JDK), but never touches unmapped
-   * memory.
+   * memory. The view is read by the caller's code, outside vhd4j: if another program cuts the file
+   * shorter, reading the part of the view that is gone raises the JVM's {@link InternalError}
+   * there, which vhd4j cannot turn into an exception as its own reads do.
    *
    * @param position the virtual offset
    * @param length the number of bytes
