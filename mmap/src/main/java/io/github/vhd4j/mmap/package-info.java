@@ -58,8 +58,8 @@
  * read that needs the missing pages fail with a {@link io.github.vhd4j.VhdException} naming the file
  * and its new length, on whatever thread reads it; the image still closes. The JVM reports such a
  * page as an {@link InternalError} raised at the thread's next return from the VM rather than at
- * the copy, so every mapped read makes one such return before it completes, and turns the error
- * into that exception. Views ({@code VhdImage.view}) are read by the caller's code, where vhd4j
+ * the copy, so a mapped read whose copy may have faulted makes one such return before it
+ * completes, and turns the error into that exception. Views ({@code VhdImage.view}) are read by the caller's code, where vhd4j
  * cannot catch it: a view of a page that was cut away raises the {@code InternalError} there.
  *
  * <h2>Closing and threads</h2>
