@@ -8,6 +8,7 @@ import io.github.vhd4j.ParentReference;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.VhdException;
+import io.github.vhd4j.internal.storage.ProcLocks;
 import io.github.vhd4j.internal.storage.Storage;
 import io.github.vhd4j.internal.storage.Storages;
 import java.io.IOException;
@@ -59,6 +60,8 @@ final class ParentFinder {
   static final class ChainMemory {
     final Set<Path> realPaths = new HashSet<>();
     final Set<UUID> uuids = new HashSet<>();
+    /** The kernel's lock table, read once for all the parents (reading it costs more than an open). */
+    final ProcLocks locks = ProcLocks.lazy();
 
     void remember(Layer l) {
       uuids.add(l.footer.uniqueId());
@@ -147,7 +150,7 @@ final class ParentFinder {
       try {
         // Parents are only read, whatever the top image is opened for: a writer's lock on them
         // would keep every other reader of a shared base image out.
-        opened = Storages.open(real, options.withWritable(false));
+        opened = Storages.open(real, options.withWritable(false), memory.locks);
         storage = opened.storage();
       } catch (IOException e) {
         tried.add(new ParentCandidate(path, s.source(), Outcome.UNREADABLE, String.valueOf(e.getMessage())));

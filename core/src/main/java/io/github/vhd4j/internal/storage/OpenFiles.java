@@ -47,6 +47,13 @@ public final class OpenFiles {
   private static final boolean WINDOWS =
       System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
+  /**
+   * Files this process may hold before readers stop looking for QEMU writers in the kernel's lock
+   * table: the table lists this process's own locks too, and reading it costs more than the open
+   * once it holds thousands of them. vhd4j writers are still seen (their locks refuse ours).
+   */
+  static final int DETECTION_LIMIT = 512;
+
   private static final Object LOCK = new Object();
   private static final Map<Object, Entry> ENTRIES = new HashMap<>();
 
@@ -79,6 +86,22 @@ public final class OpenFiles {
    * @throws IOException if the file cannot be opened
    */
   public static Lease open(Path path, Access access, boolean locking) throws IOException {
+    return open(path, access, locking, null);
+  }
+
+  /**
+   * Opens a file as {@link #open(Path, Access, boolean)} does, looking for writers elsewhere in a
+   * lock table read once for a series of opens.
+   *
+   * @param path the file
+   * @param access what the lease does
+   * @param locking take and respect locks
+   * @param table the kernel's lock table as read for the series, or null to read it for this open
+   * @return the lease; close it when done
+   * @throws IOException as for {@link #open(Path, Access, boolean)}
+   */
+  public static Lease open(Path path, Access access, boolean locking, @Nullable ProcLocks table)
+      throws IOException {
     FileChannel created = null;
     if (access == Access.CREATE) {
       // CREATE_NEW (O_EXCL) never follows a link planted under the name and never touches an
@@ -120,7 +143,7 @@ public final class OpenFiles {
           if (write) {
             e.lockForWriter(lease.resource);
           } else {
-            lease.inUse = e.lockForReader(lease.resource);
+            lease.inUse = e.lockForReader(lease.resource, table);
           }
         }
         ok = true;
@@ -228,13 +251,14 @@ public final class OpenFiles {
 
     /**
      * Takes the reader's locks unless this process writes the file, and tells whether another
-     * process has it open for writing: a QEMU writer (seen in the kernel's lock table) or a
-     * vhd4j writer (whose exclusive locks refuse ours). With a writer present only byte 100 is
-     * held, so that nothing of ours stands in the way once it is gone.
+     * process has it open for writing: a QEMU writer (seen in the kernel's lock table, unless this
+     * process holds more than {@link #DETECTION_LIMIT} files) or a vhd4j writer (whose exclusive
+     * locks refuse ours). With a writer present only byte 100 is held, so that nothing of ours
+     * stands in the way once it is gone.
      *
      * @return why the content may change while it is read, or null
      */
-    @Nullable String lockForReader(String resource) throws IOException {
+    @Nullable String lockForReader(String resource, @Nullable ProcLocks table) throws IOException {
       readers++;
       if (writer || readShared201 != null) {
         return null;
@@ -244,7 +268,8 @@ public final class OpenFiles {
         if (perm == null) {
           perm = ch.tryLock(PERM, 1, true);
         }
-        boolean other = ProcLocks.heldByOthers(id.dev(), id.inode(), PERM + WRITE, PERM + RESIZE);
+        boolean other = ENTRIES.size() <= DETECTION_LIMIT
+            && (table != null ? table : ProcLocks.lazy()).writerOn(id.dev(), id.inode());
         if (!other) {
           other = !takeReaderShared();
         }

@@ -5,78 +5,115 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Reads Linux's table of file locks, {@code /proc/locks}, to see the byte-range locks other
- * processes hold on a file. A shared lock cannot reveal a QEMU writer (QEMU holds only shared
- * locks, and shared locks do not conflict), but the table lists it.
+ * Linux's table of file locks, {@code /proc/locks}, read for the files on which another process
+ * holds a writer's lock. A shared lock cannot reveal a QEMU writer (QEMU holds only shared locks,
+ * and shared locks do not conflict), but the table lists it.
  *
  * <p>Each line reads {@code N: CLASS ADVISORY|MANDATORY READ|WRITE PID MAJOR:MINOR:INODE START END},
  * the device numbers in hex, the inode and the range in decimal, {@code END} being inclusive or
  * {@code EOF}; a line with {@code ->} after the number is a waiter, not a holder. POSIX locks carry
  * their owner's pid; OFD locks (QEMU's) show -1 and are never this process's, since it takes none.
+ *
+ * <p>The kernel writes the whole table, this process's own locks included, on every read, and the
+ * cost grows faster than the table: one read is kept for the opens of a chain
+ * ({@link #lazy()}), and callers skip it when this process holds many files.
  */
-final class ProcLocks {
+public final class ProcLocks {
   private static final Path TABLE = Path.of("/proc/locks");
+  /** The bytes of the write and resize permissions: held by a writer. */
+  private static final long[] WRITER_BYTES = {101, 103};
+
+  /** Files (major, minor, inode) with another process's lock on a writer's byte; null: unknown. */
+  private @Nullable Set<List<Long>> writers;
+  private boolean read;
 
   private ProcLocks() {}
 
   /**
-   * Tells whether another process holds a lock covering any of {@code bytes} on a file.
+   * Returns a table read at its first question and then kept: for a series of opens that may see
+   * the same state (the parents of one chain).
+   *
+   * @return the unread table
+   */
+  public static ProcLocks lazy() {
+    return new ProcLocks();
+  }
+
+  /**
+   * Tells whether another process holds a lock on byte 101 or 103 of a file: QEMU's write or
+   * resize permission, or a vhd4j writer's exclusive range.
    *
    * @param dev the file's {@code st_dev}
    * @param inode its inode
-   * @param bytes the byte offsets of interest
-   * @return true when one is held by another process; false also when the table is unreadable
-   *     (not Linux), which leaves detection to the locks themselves
+   * @return true when one is held; false also when the table cannot be read (not Linux), which
+   *     leaves detection to the locks themselves
    */
-  static boolean heldByOthers(long dev, long inode, long... bytes) {
-    if (dev < 0 || inode < 0 || !Files.isReadable(TABLE)) {
-      return false;
+  boolean writerOn(long dev, long inode) {
+    if (!read) {
+      read = true;
+      writers = readTable();
+    }
+    Set<List<Long>> w = writers;
+    return w != null && dev >= 0 && inode >= 0 && w.contains(List.of(major(dev), minor(dev), inode));
+  }
+
+  private static @Nullable Set<List<Long>> readTable() {
+    if (!Files.isReadable(TABLE)) {
+      return null;
     }
     String self = Long.toString(ProcessHandle.current().pid());
-    long[] file = {major(dev), minor(dev), inode};
+    Set<List<Long>> out = new HashSet<>();
     // A line read, not Files.readString: /proc files report size 0.
     try (BufferedReader r = Files.newBufferedReader(TABLE, StandardCharsets.US_ASCII)) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
-        if (holds(line.trim().split("\\s+"), file, self, bytes)) {
-          return true;
+        List<Long> file = writerFile(line.trim().split("\\s+"), self);
+        if (file != null) {
+          out.add(file);
         }
       }
     } catch (IOException e) {
       // An unreadable table detects nothing; the locks still keep writers out.
-      return false;
+      return null;
     }
-    return false;
+    return out;
   }
 
   /**
-   * Tells whether one line of the table is a lock another process holds on {@code file} (major,
-   * minor, inode) over one of {@code bytes}; a line that does not parse is none.
+   * Returns the file (major, minor, inode) of one line of the table when it is a lock another
+   * process holds over a writer's byte; null for any other line, or one that does not parse.
+   *
+   * @param f the line's fields
+   * @param self this process's pid
+   * @return the file, or null
    */
-  static boolean holds(String[] f, long[] file, String self, long[] bytes) {
+  static @Nullable List<Long> writerFile(String[] f, String self) {
     // f[0] "N:", f[1] class, f[2] advisory, f[3] type, f[4] pid, f[5] dev:inode, f[6] start, f[7] end.
     if (f.length < 8 || !(f[1].equals("POSIX") || f[1].equals("OFDLCK"))
         || (f[1].equals("POSIX") && f[4].equals(self))) {
-      return false;
+      return null;
     }
     String[] id = f[5].split(":");
     try {
-      if (id.length != 3 || Long.parseLong(id[0], 16) != file[0] || Long.parseLong(id[1], 16) != file[1]
-          || Long.parseLong(id[2]) != file[2]) {
-        return false;
+      if (id.length != 3) {
+        return null;
       }
       long start = Long.parseLong(f[6]);
       long end = f[7].equals("EOF") ? Long.MAX_VALUE : Long.parseLong(f[7]);
-      for (long b : bytes) {
+      for (long b : WRITER_BYTES) {
         if (b >= start && b <= end) {
-          return true;
+          return List.of(Long.parseLong(id[0], 16), Long.parseLong(id[1], 16), Long.parseLong(id[2]));
         }
       }
     } catch (NumberFormatException e) {
-      return false;
+      return null;
     }
-    return false;
+    return null;
   }
 
   /**

@@ -76,8 +76,22 @@ public final class Storages {
    * @throws IOException if the file cannot be opened
    */
   public static Opened open(Path path, OpenOptions options) throws IOException {
+    return open(path, options, null);
+  }
+
+  /**
+   * Opens a file as {@link #open(Path, OpenOptions)} does, looking for writers elsewhere in a lock
+   * table read once for a series of opens (the parents of a chain).
+   *
+   * @param path the file
+   * @param options the storage mode, chunk size, writability and locking
+   * @param table the kernel's lock table as read for the series, or null to read it for this open
+   * @return the storage and any warnings about it
+   * @throws IOException as for {@link #open(Path, OpenOptions)}
+   */
+  public static Opened open(Path path, OpenOptions options, @Nullable ProcLocks table) throws IOException {
     OpenFiles.Lease lease = OpenFiles.open(path, options.writable() ? OpenFiles.Access.WRITE
-        : OpenFiles.Access.READ, options.locking());
+        : OpenFiles.Access.READ, options.locking(), table);
     boolean keep = false;
     try {
       if (options.writable()) {

@@ -2,6 +2,7 @@ package io.github.vhd4j.internal.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import io.github.vhd4j.Vhd;
 import io.github.vhd4j.testing.OtherProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -136,26 +138,46 @@ class OpenFilesTest {
 
   @Test
   void shouldReadQemusLocksFromTheKernelTable() {
-    long[] file = {0xfe, 0, 2146912};
     String self = "4242";
-    long[] writeBytes = {101, 103};
+    List<Long> file = List.of(0xfeL, 0L, 2146912L);
     // QEMU's writer: OFD locks, pid -1, adjacent bytes merged by the kernel.
-    assertTrue(ProcLocks.holds(split("4: OFDLCK ADVISORY  READ -1 fe:00:2146912 100 101"), file, self, writeBytes));
-    assertTrue(ProcLocks.holds(split("3: OFDLCK ADVISORY  READ -1 fe:00:2146912 103 103"), file, self, writeBytes));
+    assertEquals(file, ProcLocks.writerFile(split("4: OFDLCK ADVISORY  READ -1 fe:00:2146912 100 101"), self));
+    assertEquals(file, ProcLocks.writerFile(split("3: OFDLCK ADVISORY  READ -1 fe:00:2146912 103 103"), self));
+    assertEquals(List.of(0x103L, 0x10L, 7L),
+        ProcLocks.writerFile(split("3: OFDLCK ADVISORY  READ -1 103:10:7 103 103"), self));
     // A reader's bytes are no writer.
-    assertFalse(ProcLocks.holds(split("1: OFDLCK ADVISORY  READ -1 fe:00:2146912 201 201"), file, self, writeBytes));
-    assertFalse(ProcLocks.holds(split("4: OFDLCK ADVISORY  READ -1 fe:00:2146912 100 100"), file, self, writeBytes));
+    assertNull(ProcLocks.writerFile(split("1: OFDLCK ADVISORY  READ -1 fe:00:2146912 201 201"), self));
+    assertNull(ProcLocks.writerFile(split("4: OFDLCK ADVISORY  READ -1 fe:00:2146912 100 100"), self));
     // Another process's POSIX lock to the end of the file counts; this process's own never does.
-    assertTrue(ProcLocks.holds(split("7: POSIX  ADVISORY  WRITE 999 fe:00:2146912 0 EOF"), file, self, writeBytes));
-    assertFalse(ProcLocks.holds(split("7: POSIX  ADVISORY  WRITE 4242 fe:00:2146912 0 EOF"), file, self, writeBytes));
-    // Another file, a waiter, a lease and a malformed line are none.
-    assertFalse(ProcLocks.holds(split("4: OFDLCK ADVISORY  READ -1 fe:00:2146913 100 101"), file, self, writeBytes));
-    assertFalse(ProcLocks.holds(split("4: OFDLCK ADVISORY  READ -1 fe:01:2146912 100 101"), file, self, writeBytes));
-    assertFalse(ProcLocks.holds(split("5: -> POSIX  ADVISORY  WRITE 999 fe:00:2146912 0 EOF"), file, self,
-        writeBytes));
-    assertFalse(ProcLocks.holds(split("6: LEASE  ACTIVE    READ 999 fe:00:2146912 0 EOF"), file, self, writeBytes));
-    assertFalse(ProcLocks.holds(split("8: OFDLCK ADVISORY READ -1 fe:zz:2146912 100 101"), file, self, writeBytes));
-    assertFalse(ProcLocks.holds(split("8: OFDLCK ADVISORY"), file, self, writeBytes));
+    assertEquals(file, ProcLocks.writerFile(split("7: POSIX  ADVISORY  WRITE 999 fe:00:2146912 0 EOF"), self));
+    assertNull(ProcLocks.writerFile(split("7: POSIX  ADVISORY  WRITE 4242 fe:00:2146912 0 EOF"), self));
+    // A waiter, a lease and malformed lines are none.
+    assertNull(ProcLocks.writerFile(split("5: -> POSIX  ADVISORY  WRITE 999 fe:00:2146912 0 EOF"), self));
+    assertNull(ProcLocks.writerFile(split("6: LEASE  ACTIVE    READ 999 fe:00:2146912 0 EOF"), self));
+    assertNull(ProcLocks.writerFile(split("8: OFDLCK ADVISORY READ -1 fe:zz:2146912 100 101"), self));
+    assertNull(ProcLocks.writerFile(split("8: OFDLCK ADVISORY READ -1 fe:00 100 101"), self));
+    assertNull(ProcLocks.writerFile(split("8: OFDLCK ADVISORY"), self));
+  }
+
+  @Test
+  void shouldSeeAnotherProcesssWriterInTheKernelTableReadOnce() throws IOException {
+    assumeLinux();
+    Path f = dir.resolve("image.vhd");
+    Vhd.create(f, CreateOptions.fixed(1 << 20)).close();
+    long dev = (Long) Files.getAttribute(f, "unix:dev");
+    long ino = (Long) Files.getAttribute(f, "unix:ino");
+    ProcLocks before = ProcLocks.lazy();
+    assertFalse(before.writerOn(dev, ino));
+    try (OtherProcess other = OtherProcess.open("write", f)) {
+      assertEquals("ready", other.answer());
+      assertFalse(before.writerOn(dev, ino), "a table is read once, and kept");
+      assertTrue(ProcLocks.lazy().writerOn(dev, ino));
+      // A vhd4j writer is seen by its locks as well, whatever the table says.
+      try (OpenFiles.Lease reader = OpenFiles.open(f, OpenFiles.Access.READ, true, before)) {
+        assertTrue(reader.inUse().startsWith("another process has " + f + " open for writing"), reader.inUse());
+        assertEquals(Set.of("READ 100-100"), ourLocks(f), "the writer's exclusive bytes refused the rest");
+      }
+    }
   }
 
   @Test
