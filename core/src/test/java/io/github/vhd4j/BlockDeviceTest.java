@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.vhd4j.testing.LoopDevice;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -26,31 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 class BlockDeviceTest {
   private static final long BLOCK = 512 << 10;
   @TempDir Path dir;
-
-  /** A loop device over a file, detached on close. */
-  private record Loop(Path device) implements AutoCloseable {
-    static Loop attach(Path file) throws IOException, InterruptedException {
-      Process p;
-      try {
-        p = new ProcessBuilder("losetup", "-f", "--show", file.toString()).redirectErrorStream(true).start();
-      } catch (IOException e) {
-        assumeTrue(false, "losetup is not available: " + e.getMessage());
-        throw e;
-      }
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      assumeTrue(p.waitFor() == 0 && out.startsWith("/dev/"), "cannot attach a loop device: " + out);
-      return new Loop(Path.of(out));
-    }
-
-    @Override
-    public void close() throws IOException {
-      try {
-        new ProcessBuilder("losetup", "-d", device.toString()).inheritIO().start().waitFor();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
 
   private Path image(CreateOptions o, long seed) throws IOException {
     Path p = dir.resolve("disk-" + seed + ".vhd");
@@ -70,7 +44,7 @@ class BlockDeviceTest {
     try (VhdImage img = Vhd.open(file)) {
       content = readAll(img);
     }
-    try (Loop loop = Loop.attach(file)) {
+    try (LoopDevice loop = LoopDevice.attach(file)) {
       Path dev = loop.device();
       assertEquals(0, Files.size(dev), "stat says nothing of a device's size");
       assertTrue(Vhd.probe(dev));
@@ -101,7 +75,7 @@ class BlockDeviceTest {
     Path fixed = image(CreateOptions.fixed(4 * BLOCK).withSizeMode(SizeMode.EXACT), 3);
     byte[] dynamicBefore = Files.readAllBytes(dynamic);
     byte[] fixedBefore = Files.readAllBytes(fixed);
-    try (Loop d = Loop.attach(dynamic); Loop f = Loop.attach(fixed)) {
+    try (LoopDevice d = LoopDevice.attach(dynamic); LoopDevice f = LoopDevice.attach(fixed)) {
       UnsupportedVhdFeatureException compact = assertThrows(UnsupportedVhdFeatureException.class,
           () -> Vhd.compact(d.device(), ProgressListener.none()));
       assertTrue(compact.getMessage().contains("block device cannot be compacted"), compact.getMessage());

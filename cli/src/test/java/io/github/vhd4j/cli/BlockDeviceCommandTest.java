@@ -3,12 +3,10 @@ package io.github.vhd4j.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.vhd4j.cli.testing.JsonTree;
+import io.github.vhd4j.testing.LoopDevice;
 import io.github.vhd4j.testing.TestImage;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,30 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 class BlockDeviceCommandTest {
   @TempDir Path dir;
 
-  private static Path attach(Path file) throws Exception {
-    Process p;
-    try {
-      p = new ProcessBuilder("losetup", "-f", "--show", file.toString()).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      assumeTrue(false, "losetup is not available: " + e.getMessage());
-      throw e;
-    }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assumeTrue(p.waitFor() == 0 && out.startsWith("/dev/"), "cannot attach a loop device: " + out);
-    return Path.of(out);
-  }
-
-  private static void detach(Path dev) throws Exception {
-    new ProcessBuilder("losetup", "-d", dev.toString()).inheritIO().start().waitFor();
-  }
-
   @Test
   void shouldReadAnImageOnALoopDeviceAndRefuseWhatTheDeviceCannotTake() throws Exception {
     TestImage t = Images.smallDynamic();
     Path file = t.writeTo(dir.resolve("d.vhd"));
     long length = Files.size(file);
-    Path dev = attach(file);
-    try {
+    try (LoopDevice loop = LoopDevice.attach(file)) {
+      Path dev = loop.device();
       Cli.Result info = Cli.run("info", dev.toString());
       assertEquals(0, info.code(), info.err());
       assertTrue(info.outLines().contains("disk size: " + Sizes.humanExact(length)), info.out());
@@ -71,8 +52,6 @@ class BlockDeviceCommandTest {
       Cli.Result grow = Cli.run("resize", dev.toString(), "1G");
       assertEquals(2, grow.code(), grow.out());
       assertArrayEquals(before, Files.readAllBytes(file), "the device changed");
-    } finally {
-      detach(dev);
     }
   }
 }
