@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
@@ -115,6 +116,7 @@ public final class OpenFiles {
       try {
         id = FileIdentity.of(path);
       } catch (IOException | RuntimeException e) {
+        // Not removed: what the name holds now may not be the file this open made.
         closeQuietly(created);
         throw e;
       }
@@ -152,8 +154,21 @@ public final class OpenFiles {
         if (!ok) {
           e.users--;
           e.closeIfUnused();
+          if (created != null) {
+            // The file is ours (CREATE_NEW, and the name still named it) and empty: a failed
+            // create leaves none.
+            deleteQuietly(path);
+          }
         }
       }
+    }
+  }
+
+  private static void deleteQuietly(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      // Already failing; the original exception matters more.
     }
   }
 
