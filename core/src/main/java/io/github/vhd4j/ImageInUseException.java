@@ -5,7 +5,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * An image cannot be opened for writing (or resized, compacted, committed into or repaired)
  * because another process is using it: QEMU or another vhd4j holds a lock on it that excludes
- * writers. Nothing was changed. See {@link OpenOptions#locking()}.
+ * writers; or because another writer of this process has it open. Nothing was changed. See
+ * {@link OpenOptions#locking()}.
  */
 public final class ImageInUseException extends VhdException {
   private static final long serialVersionUID = 1L;

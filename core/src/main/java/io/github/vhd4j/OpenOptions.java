@@ -38,10 +38,12 @@ import org.jspecify.annotations.Nullable;
  *     resize, compact, commit or repair, is held exclusively, and opening it fails with
  *     {@link ImageInUseException} while another process uses it; a read-only open holds a shared
  *     lock and, when another process has the image open for writing, goes on with an
- *     {@link ProblemCode#IMAGE_IN_USE} warning. On by default. Turn it off only for file systems
- *     that do not support locks (some network file systems): nothing then keeps another program
- *     from writing the image while vhd4j changes it, which can corrupt it, and reads may see a
- *     half-written state
+ *     {@link ProblemCode#IMAGE_IN_USE} warning. Within one process a file has one writer: a
+ *     second writable open fails the same way, while readers may share the writer's file. On by
+ *     default; Windows takes no locks (its locks are mandatory). Turn it off only for file systems
+ *     that do not support locks (some network file systems), where opening fails with a
+ *     {@link VhdException} saying so: nothing then keeps another program from writing the image
+ *     while vhd4j changes it, which can corrupt it, and reads may see a half-written state
  */
 public record OpenOptions(
     boolean lenient,

@@ -8,6 +8,7 @@ import io.github.vhd4j.internal.Repairer;
 import io.github.vhd4j.internal.SequentialCopy;
 import io.github.vhd4j.internal.StreamConverter;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
+import io.github.vhd4j.internal.storage.OpenFiles;
 import io.github.vhd4j.internal.storage.SeekableChannelStorage;
 import io.github.vhd4j.internal.storage.Storage;
 import io.github.vhd4j.internal.storage.Storages;
@@ -81,7 +82,7 @@ public final class Vhd {
     Storage storage = opened.storage();
     boolean ok = false;
     try {
-      VhdImage image = Chains.open(storage, path.toString(), path, true, options, opened.fallbackReason());
+      VhdImage image = Chains.open(storage, path.toString(), path, true, options, opened.warnings(path.toString()));
       ok = true;
       return image;
     } finally {
@@ -109,7 +110,7 @@ public final class Vhd {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(options, "options");
-    return Chains.open(storage(channel, options), resource, null, false, options, null);
+    return Chains.open(storage(channel, options), resource, null, false, options, List.of());
   }
 
   /**
@@ -137,7 +138,7 @@ public final class Vhd {
   public static VhdImage open(ByteBuffer image, OpenOptions options) throws IOException {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(options, "options");
-    return Chains.open(Storages.memory(image, options), "memory", null, true, options, null);
+    return Chains.open(Storages.memory(image, options), "memory", null, true, options, List.of());
   }
 
   /**
@@ -191,8 +192,11 @@ public final class Vhd {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
-    try (Storage storage = Storages.open(path, options.openOptions()).storage()) {
-      return Chains.check(storage, path.toString(), path, options, progress);
+    Storages.Opened opened = Storages.open(path, options.openOptions());
+    try (Storage storage = opened.storage()) {
+      String inUse = opened.inUse();
+      return Chains.check(storage, path.toString(), path,
+          inUse == null ? List.of() : List.of(Storages.inUseProblem(path.toString(), inUse)), options, progress);
     }
   }
 
@@ -210,8 +214,8 @@ public final class Vhd {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(options, "options");
-    return Chains.check(storage(channel, options.openOptions().withWritable(false)), resource, null, options,
-        ProgressListener.none());
+    return Chains.check(storage(channel, options.openOptions().withWritable(false)), resource, null, List.of(),
+        options, ProgressListener.none());
   }
 
   /**
@@ -225,7 +229,7 @@ public final class Vhd {
   public static ValidationReport check(ByteBuffer image, CheckOptions options) throws IOException {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(options, "options");
-    return Chains.check(Storages.memory(image, options.openOptions()), "memory", null, options,
+    return Chains.check(Storages.memory(image, options.openOptions()), "memory", null, List.of(), options,
         ProgressListener.none());
   }
 
@@ -243,14 +247,17 @@ public final class Vhd {
   /**
    * Tells whether a file looks like a VHD: a footer with a valid cookie and checksum at the end of
    * the file (512 or 511 bytes), or a valid dynamic or differencing footer copy at offset 0. The
-   * file name is never considered.
+   * file name is never considered. The file is read as a read-only open reads it, with a reader's
+   * lock.
    *
-   * @param path the file
+   * @param path the file: a regular file or a block device
    * @return true when a valid footer is present
+   * @throws java.nio.file.FileSystemException if {@code path} is a FIFO, socket, character device
+   *     or directory (refused before it is opened)
    * @throws IOException if the file cannot be read
    */
   public static boolean probe(Path path) throws IOException {
-    try (Storage storage = FileChannelStorage.open(path)) {
+    try (Storage storage = FileChannelStorage.open(path, true)) {
       return io.github.vhd4j.internal.Probe.probe(storage);
     }
   }
@@ -260,12 +267,14 @@ public final class Vhd {
    * file, as a 512- or 511-byte footer, or offset 0), valid or not. Tools use this to treat a
    * damaged VHD as a VHD, and report its damage, instead of mistaking it for raw data.
    *
-   * @param path the file
+   * @param path the file: a regular file or a block device
    * @return true when the cookie is present
+   * @throws java.nio.file.FileSystemException if {@code path} is a FIFO, socket, character device
+   *     or directory (refused before it is opened)
    * @throws IOException if the file cannot be read
    */
   public static boolean hasFooterCookie(Path path) throws IOException {
-    try (Storage storage = FileChannelStorage.open(path)) {
+    try (Storage storage = FileChannelStorage.open(path, true)) {
       return io.github.vhd4j.internal.Probe.hasCookie(storage);
     }
   }
@@ -283,6 +292,9 @@ public final class Vhd {
    * }
    * }</pre>
    *
+   * <p>The new file is held as an image open for writing is (see {@link OpenOptions#locking()})
+   * from before its first byte is written until the image is closed.
+   *
    * @param path the new file; it must not exist
    * @param options what to create
    * @return the new image, writable; closing it flushes and closes the file
@@ -296,11 +308,12 @@ public final class Vhd {
     Objects.requireNonNull(options, "options");
     OpenOptions open = options.openOptions().withWritable(true);
     Path parentPath = options.parent();
+    OpenFiles.Lease file;
     if (parentPath == null) {
-      Creator.create(path, options, null);
+      file = Creator.create(path, options, null);
     } else {
       try (VhdImage parent = open(parentPath, options.openOptions().withWritable(false))) {
-        Creator.create(path, options, parent);
+        file = Creator.create(path, options, parent);
       }
       // The caller named the parent, so its directory is trusted for this chain.
       Path dir = parentPath.toAbsolutePath().normalize().getParent();
@@ -312,11 +325,20 @@ public final class Vhd {
     }
     boolean ok = false;
     try {
-      VhdImage image = open(path, open);
-      ok = true;
-      return image;
+      // Opened on the creator's lease: the file stays locked from its first byte on.
+      Storage storage = FileChannelStorage.of(file);
+      try {
+        VhdImage image = Chains.open(storage, path.toString(), path, true, open, List.of());
+        ok = true;
+        return image;
+      } finally {
+        if (!ok) {
+          storage.close();
+        }
+      }
     } finally {
       if (!ok) {
+        file.close();
         // The file is ours (create never touches an existing one); a failed create leaves none.
         java.nio.file.Files.deleteIfExists(path);
       }
@@ -353,7 +375,8 @@ public final class Vhd {
    * Converts a raw disk image (the guest bytes, nothing else) into a new fixed or dynamic image,
    * as {@link #convert(VhdImage, Path, CreateOptions, ProgressListener)} does.
    *
-   * @param raw the raw file
+   * @param raw the raw file, read with a reader's lock unless {@code target.openOptions()} turns
+   *     locking off
    * @param out the new file; it must not exist, and is removed if the conversion fails
    * @param target the new image's type, block size, size mode and layout ({@code size} is ignored)
    * @param progress told about the bytes copied
@@ -366,8 +389,8 @@ public final class Vhd {
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(progress, "progress");
-    try (FileChannel ch = FileChannel.open(raw, java.nio.file.StandardOpenOption.READ)) {
-      Converter.convert(Converter.of(ch), out, target, progress);
+    try (OpenFiles.Lease in = OpenFiles.open(raw, OpenFiles.Access.READ, target.openOptions().locking())) {
+      Converter.convert(Converter.of(in.channel()), out, target, progress);
     }
   }
 
@@ -388,11 +411,33 @@ public final class Vhd {
    */
   public static void convertToRaw(VhdImage source, Path out, Durability durability, ProgressListener progress)
       throws IOException {
+    Objects.requireNonNull(durability, "durability");
+    convertToRaw(source, out, OpenOptions.defaults().withDurability(durability), progress);
+  }
+
+  /**
+   * Writes an image's guest bytes into a new raw file, as
+   * {@link #convertToRaw(VhdImage, Path, Durability, ProgressListener)} does, with the new file
+   * written as {@code options} say.
+   *
+   * @param source the image to copy
+   * @param out the new file; it must not exist, and is removed if the conversion fails
+   * @param options {@link OpenOptions#durability()}: {@link Durability#NONE} to never force the
+   *     file, anything else to force it once when complete; {@link OpenOptions#locking()}: whether
+   *     the new file is locked as an image open for writing while it is written; the rest is
+   *     ignored
+   * @param progress told about the bytes copied
+   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
+   * @throws IOException if reading or writing fails
+   */
+  public static void convertToRaw(VhdImage source, Path out, OpenOptions options, ProgressListener progress)
+      throws IOException {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(out, "out");
-    Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
-    Converter.toRaw(Converter.of(source), out, durability != Durability.NONE, progress, Converter.SEGMENT);
+    Converter.toRaw(Converter.of(source), out, options.durability() != Durability.NONE, options.locking(), progress,
+        Converter.SEGMENT);
   }
 
   /**
@@ -410,12 +455,34 @@ public final class Vhd {
    */
   public static void convertRawToRaw(Path raw, Path out, Durability durability, ProgressListener progress)
       throws IOException {
+    Objects.requireNonNull(durability, "durability");
+    convertRawToRaw(raw, out, OpenOptions.defaults().withDurability(durability), progress);
+  }
+
+  /**
+   * Copies a raw file into a new sparse raw file, as
+   * {@link #convertRawToRaw(Path, Path, Durability, ProgressListener)} does, with both files
+   * treated as {@code options} say.
+   *
+   * @param raw the raw file
+   * @param out the new file; it must not exist, and is removed if the copy fails
+   * @param options {@link OpenOptions#durability()}: {@link Durability#NONE} to never force the
+   *     new file, anything else to force it once when complete; {@link OpenOptions#locking()}:
+   *     whether {@code raw} is read with a reader's lock and {@code out} locked while it is
+   *     written; the rest is ignored
+   * @param progress told about the bytes copied
+   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
+   * @throws IOException if reading or writing fails, or if {@code raw} shrinks while it is read
+   */
+  public static void convertRawToRaw(Path raw, Path out, OpenOptions options, ProgressListener progress)
+      throws IOException {
     Objects.requireNonNull(raw, "raw");
     Objects.requireNonNull(out, "out");
-    Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
-    try (FileChannel ch = FileChannel.open(raw, java.nio.file.StandardOpenOption.READ)) {
-      Converter.toRaw(Converter.of(ch), out, durability != Durability.NONE, progress, Converter.SEGMENT);
+    try (OpenFiles.Lease in = OpenFiles.open(raw, OpenFiles.Access.READ, options.locking())) {
+      Converter.toRaw(Converter.of(in.channel()), out, options.durability() != Durability.NONE, options.locking(),
+          progress, Converter.SEGMENT);
     }
   }
 
@@ -473,11 +540,35 @@ public final class Vhd {
    */
   public static void convertRawToRaw(ReadableByteChannel raw, Path out, Durability durability,
       ProgressListener progress) throws IOException {
+    Objects.requireNonNull(durability, "durability");
+    convertRawToRaw(raw, out, OpenOptions.defaults().withDurability(durability), progress);
+  }
+
+  /**
+   * Copies raw guest bytes read from a stream into a new sparse raw file, as
+   * {@link #convertRawToRaw(ReadableByteChannel, Path, Durability, ProgressListener)} does, with the
+   * new file written as {@code options} say.
+   *
+   * @param raw the guest bytes, from the channel's position to its end; a blocking channel, not
+   *     closed
+   * @param out the new file; it must not exist, and is removed if the copy fails
+   * @param options {@link OpenOptions#durability()}: {@link Durability#NONE} to never force the
+   *     file, anything else to force it once when complete; {@link OpenOptions#locking()}: whether
+   *     the new file is locked as an image open for writing while it is written; the rest is
+   *     ignored
+   * @param progress told the bytes read so far, with a total of -1 until the input ends; the last
+   *     call reports the length as both
+   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
+   * @throws IllegalArgumentException if {@code raw} is a non-blocking channel
+   * @throws IOException if reading or writing fails
+   */
+  public static void convertRawToRaw(ReadableByteChannel raw, Path out, OpenOptions options,
+      ProgressListener progress) throws IOException {
     Objects.requireNonNull(raw, "raw");
     Objects.requireNonNull(out, "out");
-    Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
-    StreamConverter.toRaw(raw, out, durability != Durability.NONE, progress);
+    StreamConverter.toRaw(raw, out, options.durability() != Durability.NONE, options.locking(), progress);
   }
 
   /**
@@ -513,12 +604,30 @@ public final class Vhd {
    *
    * @param image the image file (its parents are not opened)
    * @return the changes made, in order; empty when the image needed none
+   * @throws ImageInUseException if another process uses the image (nothing is changed)
    * @throws VhdFormatException if the image cannot be read even leniently
    * @throws IOException if the file cannot be read or written
    */
   public static List<RepairAction> repair(Path image) throws IOException {
+    return repair(image, OpenOptions.defaults());
+  }
+
+  /**
+   * Repairs an image as {@link #repair(Path)} does, holding the file as {@code options} say.
+   *
+   * @param image the image file (its parents are not opened)
+   * @param options only {@link OpenOptions#locking()} is used: whether the file is held
+   *     exclusively while it is repaired (the image is always read leniently)
+   * @return the changes made, in order; empty when the image needed none
+   * @throws ImageInUseException if locking is on and another process uses the image (nothing is
+   *     changed)
+   * @throws VhdFormatException if the image cannot be read even leniently
+   * @throws IOException if the file cannot be read or written
+   */
+  public static List<RepairAction> repair(Path image, OpenOptions options) throws IOException {
     Objects.requireNonNull(image, "image");
-    return Repairer.repair(image, false);
+    Objects.requireNonNull(options, "options");
+    return Repairer.repair(image, false, options.locking());
   }
 
   /**
@@ -531,8 +640,23 @@ public final class Vhd {
    * @throws IOException if the file cannot be read
    */
   public static List<RepairAction> planRepair(Path image) throws IOException {
+    return planRepair(image, OpenOptions.defaults());
+  }
+
+  /**
+   * Lists what {@link #repair(Path, OpenOptions)} would change, and changes nothing.
+   *
+   * @param image the image file (its parents are not opened)
+   * @param options only {@link OpenOptions#locking()} is used: whether the file is read with a
+   *     reader's lock
+   * @return the changes a repair would make; empty when the image needs none
+   * @throws VhdFormatException if the image cannot be read even leniently
+   * @throws IOException if the file cannot be read
+   */
+  public static List<RepairAction> planRepair(Path image, OpenOptions options) throws IOException {
     Objects.requireNonNull(image, "image");
-    return Repairer.repair(image, true);
+    Objects.requireNonNull(options, "options");
+    return Repairer.repair(image, true, options.locking());
   }
 
   /**
@@ -553,23 +677,47 @@ public final class Vhd {
    * that moves the table is interrupted between its two footer writes, extracts the new disk but
    * reports that it cannot find the footer.
    *
-   * @param image the image file; no other process may have it open
+   * @param image the image file; it is held exclusively while it changes, so no other process
+   *     may have it open ({@link OpenOptions#locking()})
    * @param size the new size in bytes
    * @param mode {@link SizeMode#EXACT} for exactly {@code size}, {@link SizeMode#CHS} to round it up
    *     to a CHS geometry
    * @return the new virtual size
    * @throws IllegalArgumentException if the size is negative, not whole sectors in exact mode, or
    *     above the type's limit
+   * @throws ImageInUseException if another process uses the image (nothing is changed)
    * @throws VhdException naming the image, if a shrink would cut stored data or a differencing
    *     disk would grow past its parent or over data its parent stores (nothing is changed)
    * @throws UnsupportedVhdFeatureException if the image is in a saved state or its tail footer is
-   *     lost (run {@link #repair} first)
+   *     lost (run {@link #repair} first), or is a fixed disk on a block device (whose footer
+   *     cannot move)
    * @throws IOException if the image is damaged or writing fails
    */
   public static long resize(Path image, long size, SizeMode mode) throws IOException {
+    return resize(image, size, mode, OpenOptions.defaults());
+  }
+
+  /**
+   * Changes an image's virtual size as {@link #resize(Path, long, SizeMode)} does, holding the
+   * file as {@code options} say.
+   *
+   * @param image the image file
+   * @param size the new size in bytes
+   * @param mode {@link SizeMode#EXACT} or {@link SizeMode#CHS}
+   * @param options only {@link OpenOptions#locking()} is used: whether the image is held
+   *     exclusively while it changes, and its chain read with readers' locks (the image is
+   *     always read strictly)
+   * @return the new virtual size
+   * @throws IllegalArgumentException as for {@link #resize(Path, long, SizeMode)}
+   * @throws ImageInUseException if locking is on and another process uses the image (nothing is
+   *     changed)
+   * @throws IOException as for {@link #resize(Path, long, SizeMode)}
+   */
+  public static long resize(Path image, long size, SizeMode mode, OpenOptions options) throws IOException {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(mode, "mode");
-    return Maintenance.resize(image, size, mode);
+    Objects.requireNonNull(options, "options");
+    return Maintenance.resize(image, size, mode, options.locking());
   }
 
   /**
@@ -578,16 +726,37 @@ public final class Vhd {
    * does not change. Each block move is forced before the table points at the new place, so an
    * interrupted compaction leaves a valid image and can be run again.
    *
-   * @param image the dynamic image file; no other process may have it open
+   * @param image the dynamic image file; it is held exclusively while it changes, so no other
+   *     process may have it open ({@link OpenOptions#locking()})
    * @param progress told about the blocks examined
    * @return how many bytes the file shrank by
-   * @throws UnsupportedVhdFeatureException for fixed and differencing disks
+   * @throws ImageInUseException if another process uses the image (nothing is changed)
+   * @throws UnsupportedVhdFeatureException for fixed and differencing disks, and for an image on
+   *     a block device (which cannot be cut)
    * @throws IOException if the image is damaged or writing fails
    */
   public static long compact(Path image, ProgressListener progress) throws IOException {
+    return compact(image, OpenOptions.defaults(), progress);
+  }
+
+  /**
+   * Compacts a dynamic disk as {@link #compact(Path, ProgressListener)} does, holding the file as
+   * {@code options} say.
+   *
+   * @param image the dynamic image file
+   * @param options only {@link OpenOptions#locking()} is used: whether the image is held
+   *     exclusively while it changes (the image is always read strictly)
+   * @param progress told about the blocks examined
+   * @return how many bytes the file shrank by
+   * @throws ImageInUseException if locking is on and another process uses the image (nothing is
+   *     changed)
+   * @throws IOException as for {@link #compact(Path, ProgressListener)}
+   */
+  public static long compact(Path image, OpenOptions options, ProgressListener progress) throws IOException {
     Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
-    return Maintenance.compact(image, progress);
+    return Maintenance.compact(image, progress, options.locking());
   }
 
   /**
@@ -596,10 +765,17 @@ public final class Vhd {
    * still valid over the changed parent, so an interrupted commit can be run again. Other children
    * of the same parent see the committed data afterwards.
    *
+   * <p>Child and parent are both held exclusively while the commit runs (unless
+   * {@link OpenOptions#locking()} is off): QEMU's commit holds both too, and another program
+   * writing the child would make the parent a mix of two states.
+   *
    * @param child the differencing disk
-   * @param options how to open the chain (parent directories, resolver); writability is ignored
+   * @param options how to open the chain (parent directories, resolver, locking); writability is
+   *     ignored
    * @param progress told about the child's bytes processed
    * @return the parent's path
+   * @throws ImageInUseException if another process uses the child or the parent (nothing is
+   *     changed)
    * @throws UnsupportedVhdFeatureException if {@code child} is not a differencing disk
    * @throws IOException if the chain cannot be opened or the parent cannot be written
    */
@@ -608,6 +784,27 @@ public final class Vhd {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
     return Maintenance.commit(child, options, progress);
+  }
+
+  /**
+   * Holds an existing file as an image open for writing is held, without opening it as an image:
+   * while the handle is open, QEMU and other vhd4j processes cannot open the file, and a second
+   * writer in this process is refused. A tool that replaces a file (a conversion renamed over an
+   * existing output) holds it first, so that it never replaces a file another program is using.
+   *
+   * @param file an existing regular file or block device
+   * @param options only {@link OpenOptions#locking()} is used: without locking the handle holds
+   *     nothing (and nothing is checked)
+   * @return the handle; closing it releases the file
+   * @throws ImageInUseException if another process uses the file
+   * @throws java.nio.file.FileSystemException if {@code file} is a FIFO, socket, character device
+   *     or directory
+   * @throws IOException if the file cannot be opened for writing
+   */
+  public static java.io.Closeable holdForWriting(Path file, OpenOptions options) throws IOException {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(options, "options");
+    return OpenFiles.open(file, OpenFiles.Access.WRITE, options.locking());
   }
 
   private static Storage storage(SeekableByteChannel channel, OpenOptions options) throws IOException {

@@ -67,6 +67,15 @@ public interface VhdImage extends AutoCloseable {
   long getSize();
 
   /**
+   * Returns the length of the image's file: for a block device the device's size (its
+   * {@code st_size} is 0), for a channel or buffer the bytes it holds. It is the length when the
+   * image was opened, or for a writable image the length its writes have grown it to.
+   *
+   * @return the length in bytes
+   */
+  long getFileSize();
+
+  /**
    * Returns every size the footer records and which one was chosen.
    *
    * @return the sizes
@@ -175,7 +184,9 @@ public interface VhdImage extends AutoCloseable {
    * {@link StorageMode#MAPPED}, or an in-memory image). The view shares the file's memory: no bytes
    * are copied. It is valid until the image is closed; after that, reading it either still works
    * or throws {@link IllegalStateException} (depending on the JDK), but never touches unmapped
-   * memory.
+   * memory. The view is read by the caller's code, outside vhd4j: if another program cuts the file
+   * shorter, reading the part of the view that is gone raises the JVM's {@link InternalError}
+   * there, which vhd4j cannot turn into an exception as its own reads do.
    *
    * @param position the virtual offset
    * @param length the number of bytes

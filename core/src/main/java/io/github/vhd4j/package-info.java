@@ -225,9 +225,11 @@
  *
  * <h2>Maintenance</h2>
  *
- * <p>These methods work on a file that nothing else has open, this process included. Each one
- * forces its steps in an order that keeps the image valid, so an interrupted run leaves an image
- * that still opens and can simply be run again.
+ * <p>These methods work on a file that nothing else has open: each one holds its image exclusively
+ * while it runs, and throws {@link io.github.vhd4j.ImageInUseException}, changing nothing, when
+ * another process (QEMU, another vhd4j) or another writer of this process uses it (see
+ * <a href="#locking">Files and locking</a>). Each one forces its steps in an order that keeps the
+ * image valid, so an interrupted run leaves an image that still opens and can simply be run again.
  *
  * <p>{@link io.github.vhd4j.Vhd#commit} writes everything a differencing disk stores into its
  * parent, and returns the parent's path; the child is left as it was.
@@ -280,6 +282,26 @@
  *   fellBack = image.getWarnings().stream().anyMatch(p -> p.code() == ProblemCode.STORAGE_FALLBACK);
  * }
  * }</pre>
+ *
+ * <h2 id="locking">Files and locking</h2>
+ *
+ * <p>Image files are locked in the bytes QEMU locks, so that QEMU and vhd4j (and two vhd4j
+ * processes) see each other: a writer (a writable image, a new image, a conversion's output, the
+ * maintenance methods) holds its file exclusively and fails with
+ * {@link io.github.vhd4j.ImageInUseException} when another process uses it; a reader holds a shared
+ * lock, so that QEMU cannot start writing meanwhile, and when another process already writes the
+ * file it opens anyway with a {@link io.github.vhd4j.ProblemCode#IMAGE_IN_USE} warning. Each file
+ * is opened once per process however many images use it, because the kernel drops a process's
+ * locks on a file when it closes any descriptor of it: code outside vhd4j that opens and closes an
+ * image file in the same process drops them. {@link io.github.vhd4j.OpenOptions#withLocking}
+ * turns locking off, at the risk of another program corrupting what vhd4j changes. No locks are
+ * taken on Windows, nor on channels and buffers the caller passes.
+ *
+ * <p>An image path must name a regular file or a block device; a FIFO, socket, character device
+ * or directory is refused before it is opened ({@link java.nio.file.FileSystemException}, whose
+ * reason names the kind). A file that another program cuts shorter while a mapped image reads it
+ * makes the read fail with a {@link io.github.vhd4j.VhdException} naming the file and its new
+ * length.
  *
  * <h2>Threads</h2>
  *

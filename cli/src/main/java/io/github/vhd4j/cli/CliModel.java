@@ -145,7 +145,14 @@ final class CliModel {
         .completionCandidates(new Converters.Storage())
         .prompt("")
         .withToString("field io.github.vhd4j.StorageMode io.github.vhd4j.cli.CommonOptions.storage").build());
-    s.addOption(bind(OptionSpec.builder("--debug"), o, 5)
+    s.addOption(bind(OptionSpec.builder("-U", "--force-share", "--no-lock"), o, 5)
+        .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.noLock)
+        .description(new String[] {"Take no file locks and look for no other program using the images. Without it, a command that writes refuses an image another program (QEMU, another vhd) has open, and one that reads keeps QEMU from starting to write while it reads and warns when it already is. With it, another program writing an image at the same time can corrupt it, or make vhd read a half-written state: use it only on file systems without locks, or when nothing else can use the images."})
+        .descriptionKey("")
+        .paramLabel("<noLock>")
+        .prompt("")
+        .withToString("field boolean io.github.vhd4j.cli.CommonOptions.noLock").build());
+    s.addOption(bind(OptionSpec.builder("--debug"), o, 6)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.debug)
         .description(new String[] {"Print a stack trace with errors."})
         .descriptionKey("")
@@ -161,13 +168,13 @@ final class CliModel {
     CommandSpec s = CommandSpec.wrapWithoutInspection(o);
     s.name("info");
     s.versionProvider(new VersionProvider());
-    s.usageMessage().description(new String[] {"Show the metadata of a VHD image: type, sizes, geometry, creator, parent chain and every warning found while opening it.", "The disk size / actual-size is the file length: Java cannot see which blocks of a sparse file are allocated, so it can be larger than what qemu-img reports."});
+    s.usageMessage().description(new String[] {"Show the metadata of a VHD image: type, sizes, geometry, creator, parent chain and every warning found while opening it.", "The disk size / actual-size is the file length (a block device's size): Java cannot see which blocks of a sparse file are allocated, so it can be larger than what qemu-img reports."});
     s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd info disk.vhd", "  vhd info --json child.vhd | jq '.\"backing-chain\"'", "  vhd info --lenient --size-policy current damaged.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 6)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
         .description(new String[] {"The VHD image."})
         .descriptionKey("")
@@ -175,7 +182,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ImageCommand.image").build());
-    s.addOption(bind(OptionSpec.builder("--json"), o, 7)
+    s.addOption(bind(OptionSpec.builder("--json"), o, 8)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.json)
         .description(new String[] {"Print JSON (qemu-img's key names where they overlap; docs/cli-json.md)."})
         .descriptionKey("")
@@ -196,7 +203,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd check disk.vhd", "  vhd check --deep --json disk.vhd", "  vhd check -p --deep big.vhd", "  vhd check --azure upload.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 6)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
         .description(new String[] {"The VHD image."})
         .descriptionKey("")
@@ -204,28 +211,28 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ImageCommand.image").build());
-    s.addOption(bind(OptionSpec.builder("--json"), o, 8)
+    s.addOption(bind(OptionSpec.builder("--json"), o, 9)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.json)
         .description(new String[] {"Print JSON: the counts and every problem (docs/cli-json.md)."})
         .descriptionKey("")
         .paramLabel("<json>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CheckCommand.json").build());
-    s.addOption(bind(OptionSpec.builder("--deep"), o, 9)
+    s.addOption(bind(OptionSpec.builder("--deep"), o, 10)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.deep)
         .description(new String[] {"Also read every block's bitmap and verify that sectors whose bit is clear hold zeros."})
         .descriptionKey("")
         .paramLabel("<deep>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CheckCommand.deep").build());
-    s.addOption(bind(OptionSpec.builder("--azure"), o, 10)
+    s.addOption(bind(OptionSpec.builder("--azure"), o, 11)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.azure)
         .description(new String[] {"Also check Azure's rules for uploaded disks: fixed, a whole number of MiB from 20 MiB to 32 TiB, current size equal to the file's length minus the footer."})
         .descriptionKey("")
         .paramLabel("<azure>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CheckCommand.azure").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 11)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 12)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error (the scan of --deep)."})
         .descriptionKey("")
@@ -246,7 +253,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd map disk.vhd", "  vhd map --json child.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 6)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
         .description(new String[] {"The VHD image."})
         .descriptionKey("")
@@ -254,7 +261,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ImageCommand.image").build());
-    s.addOption(bind(OptionSpec.builder("--json"), o, 12)
+    s.addOption(bind(OptionSpec.builder("--json"), o, 13)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.json)
         .description(new String[] {"Print JSON: an array of {start, length, depth, present, zero, data, offset}, one run per line (docs/cli-json.md)."})
         .descriptionKey("")
@@ -275,7 +282,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd cat --offset 1M --length 512 disk.vhd | xxd", "  vhd cat -p disk.vhd | gzip > disk.img.gz", "  vhd cat child.vhd | sha256sum"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 6)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
         .description(new String[] {"The VHD image."})
         .descriptionKey("")
@@ -283,7 +290,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ImageCommand.image").build());
-    s.addOption(bind(OptionSpec.builder("--offset"), o, 13)
+    s.addOption(bind(OptionSpec.builder("--offset"), o, 14)
         .type(long.class).auxiliaryTypes(long.class).initialValue(o.offset)
         .description(new String[] {"First byte to write (bytes, or with K M G T). Default: 0."})
         .descriptionKey("")
@@ -291,7 +298,7 @@ final class CliModel {
         .converters(new ITypeConverter<?>[] {new Converters.Size()})
         .prompt("")
         .withToString("field long io.github.vhd4j.cli.CatCommand.offset").build());
-    s.addOption(bind(OptionSpec.builder("--length"), o, 14)
+    s.addOption(bind(OptionSpec.builder("--length"), o, 15)
         .type(Long.class).auxiliaryTypes(Long.class).initialValue(o.length)
         .description(new String[] {"Number of bytes to write (bytes, or with K M G T). Default: to the end."})
         .descriptionKey("")
@@ -299,7 +306,7 @@ final class CliModel {
         .converters(new ITypeConverter<?>[] {new Converters.Size()})
         .prompt("")
         .withToString("field Long io.github.vhd4j.cli.CatCommand.length").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 15)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 16)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
@@ -320,7 +327,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd convert -p -O raw disk.vhd disk.raw", "  vhd convert -O dynamic disk.raw disk.vhd", "  vhd convert -O dynamic child.vhd flat.vhd", "  xz -dc disk.raw.xz | vhd convert -f raw -O dynamic - disk.vhd", "  vhd convert -p -O raw disk.vhd /dev/sdX"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("-f"), o, 16)
+    s.addOption(bind(OptionSpec.builder("-f"), o, 17)
         .type(ImageFormat.class).auxiliaryTypes(ImageFormat.class).initialValue(o.inputFormat)
         .description(new String[] {"Input format. Default: detected (VHD when a footer cookie is found, else raw); a pipe or standard input needs -f raw."})
         .descriptionKey("")
@@ -329,7 +336,7 @@ final class CliModel {
         .completionCandidates(new Converters.Format())
         .prompt("")
         .withToString("field io.github.vhd4j.cli.ImageFormat io.github.vhd4j.cli.ConvertCommand.inputFormat").build());
-    s.addOption(bind(OptionSpec.builder("-O"), o, 17)
+    s.addOption(bind(OptionSpec.builder("-O"), o, 18)
         .type(ConvertCommand.Output.class).auxiliaryTypes(ConvertCommand.Output.class).initialValue(o.outputFormat)
         .description(new String[] {"Output format: raw, or a fixed or dynamic VHD (vhd and vpc mean dynamic). Default: raw."})
         .descriptionKey("")
@@ -338,7 +345,7 @@ final class CliModel {
         .completionCandidates(new Converters.OutputFormat())
         .prompt("")
         .withToString("field io.github.vhd4j.cli.ConvertCommand$Output io.github.vhd4j.cli.ConvertCommand.outputFormat").build());
-    s.addOption(bind(OptionSpec.builder("--block-size"), o, 18)
+    s.addOption(bind(OptionSpec.builder("--block-size"), o, 19)
         .type(Long.class).auxiliaryTypes(Long.class).initialValue(o.blockSize)
         .description(new String[] {"Block size of a dynamic VHD: a power of two from 512 to 256M. Default: 2M."})
         .descriptionKey("")
@@ -346,7 +353,7 @@ final class CliModel {
         .converters(new ITypeConverter<?>[] {new Converters.Size()})
         .prompt("")
         .withToString("field Long io.github.vhd4j.cli.ConvertCommand.blockSize").build());
-    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 19)
+    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 20)
         .type(io.github.vhd4j.SizeMode.class).auxiliaryTypes(io.github.vhd4j.SizeMode.class).initialValue(o.sizeMode)
         .description(new String[] {"VHD output: exact keeps the input's size (rounded up to a whole sector); chs rounds it up to a CHS geometry, as qemu-img convert -O vpc does. Default: exact."})
         .descriptionKey("")
@@ -355,21 +362,21 @@ final class CliModel {
         .completionCandidates(new Converters.Mode())
         .prompt("")
         .withToString("field io.github.vhd4j.SizeMode io.github.vhd4j.cli.ConvertCommand.sizeMode").build());
-    s.addOption(bind(OptionSpec.builder("--aligned"), o, 20)
+    s.addOption(bind(OptionSpec.builder("--aligned"), o, 21)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.aligned)
         .description(new String[] {"Dynamic VHD output in Hyper-V's layout, block data on 4 KiB boundaries."})
         .descriptionKey("")
         .paramLabel("<aligned>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.ConvertCommand.aligned").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 21)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 22)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
         .paramLabel("<progress>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.ConvertCommand.progress").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 22)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 23)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.in)
         .description(new String[] {"The input image; - for standard input (with -f raw)."})
         .descriptionKey("")
@@ -377,7 +384,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ConvertCommand.in").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 23)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 24)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.out)
         .description(new String[] {"The output: a file (replaced if it exists), or a device or pipe (raw output only)."})
         .descriptionKey("")
@@ -400,7 +407,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd compare disk.vhd disk.raw", "  vhd compare -p --strict old.vhd new.vhd", "  vhd compare --json child.vhd flat.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("-f"), o, 24)
+    s.addOption(bind(OptionSpec.builder("-f"), o, 25)
         .type(ImageFormat.class).auxiliaryTypes(ImageFormat.class).initialValue(o.formatA)
         .description(new String[] {"Format of A. Default: detected."})
         .descriptionKey("")
@@ -409,7 +416,7 @@ final class CliModel {
         .completionCandidates(new Converters.Format())
         .prompt("")
         .withToString("field io.github.vhd4j.cli.ImageFormat io.github.vhd4j.cli.CompareCommand.formatA").build());
-    s.addOption(bind(OptionSpec.builder("-F"), o, 25)
+    s.addOption(bind(OptionSpec.builder("-F"), o, 26)
         .type(ImageFormat.class).auxiliaryTypes(ImageFormat.class).initialValue(o.formatB)
         .description(new String[] {"Format of B. Default: detected."})
         .descriptionKey("")
@@ -418,28 +425,28 @@ final class CliModel {
         .completionCandidates(new Converters.Format())
         .prompt("")
         .withToString("field io.github.vhd4j.cli.ImageFormat io.github.vhd4j.cli.CompareCommand.formatB").build());
-    s.addOption(bind(OptionSpec.builder("-s", "--strict"), o, 26)
+    s.addOption(bind(OptionSpec.builder("-s", "--strict"), o, 27)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.strict)
         .description(new String[] {"Images of different sizes differ."})
         .descriptionKey("")
         .paramLabel("<strict>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CompareCommand.strict").build());
-    s.addOption(bind(OptionSpec.builder("--json"), o, 27)
+    s.addOption(bind(OptionSpec.builder("--json"), o, 28)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.json)
         .description(new String[] {"Print JSON: the verdict, the first differing offset, both sizes and formats (docs/cli-json.md)."})
         .descriptionKey("")
         .paramLabel("<json>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CompareCommand.json").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 28)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 29)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
         .paramLabel("<progress>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CompareCommand.progress").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 29)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 30)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.a)
         .description(new String[] {"The first image."})
         .descriptionKey("")
@@ -447,7 +454,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.CompareCommand.a").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 30)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 31)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.b)
         .description(new String[] {"The second image."})
         .descriptionKey("")
@@ -470,7 +477,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd create --size 8G disk.vhd", "  vhd create -t differencing --parent base.vhd child.vhd", "  vhd create --azure --size 30G upload.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("-t"), o, 31)
+    s.addOption(bind(OptionSpec.builder("-t"), o, 32)
         .type(io.github.vhd4j.DiskType.class).auxiliaryTypes(io.github.vhd4j.DiskType.class).initialValue(o.type)
         .description(new String[] {"Disk type. Default: dynamic (fixed with --azure)."})
         .descriptionKey("")
@@ -479,7 +486,7 @@ final class CliModel {
         .completionCandidates(new Converters.Type())
         .prompt("")
         .withToString("field io.github.vhd4j.DiskType io.github.vhd4j.cli.CreateCommand.type").build());
-    s.addOption(bind(OptionSpec.builder("--size"), o, 32)
+    s.addOption(bind(OptionSpec.builder("--size"), o, 33)
         .type(Long.class).auxiliaryTypes(Long.class).initialValue(o.size)
         .description(new String[] {"Virtual size (bytes, or with K M G T). Required for fixed and dynamic disks; a differencing disk defaults to its parent's size."})
         .descriptionKey("")
@@ -487,14 +494,14 @@ final class CliModel {
         .converters(new ITypeConverter<?>[] {new Converters.Size()})
         .prompt("")
         .withToString("field Long io.github.vhd4j.cli.CreateCommand.size").build());
-    s.addOption(bind(OptionSpec.builder("--parent"), o, 33)
+    s.addOption(bind(OptionSpec.builder("--parent"), o, 34)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.parent)
         .description(new String[] {"The parent image of a differencing disk: required with -t differencing, refused otherwise."})
         .descriptionKey("")
         .paramLabel("P")
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.CreateCommand.parent").build());
-    s.addOption(bind(OptionSpec.builder("--block-size"), o, 34)
+    s.addOption(bind(OptionSpec.builder("--block-size"), o, 35)
         .type(Long.class).auxiliaryTypes(Long.class).initialValue(o.blockSize)
         .description(new String[] {"Bytes per block of a dynamic or differencing disk: a power of two from 512 to 256M. Default: 2M."})
         .descriptionKey("")
@@ -502,7 +509,7 @@ final class CliModel {
         .converters(new ITypeConverter<?>[] {new Converters.Size()})
         .prompt("")
         .withToString("field Long io.github.vhd4j.cli.CreateCommand.blockSize").build());
-    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 35)
+    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 36)
         .type(io.github.vhd4j.SizeMode.class).auxiliaryTypes(io.github.vhd4j.SizeMode.class).initialValue(o.sizeMode)
         .description(new String[] {"chs: round the size up to what a CHS geometry addresses, as qemu-img does, so that every reader sees the same size; exact: exactly N bytes (a whole number of 512-byte sectors), as Hyper-V and Azure make them. Default: chs; exact with --azure and for differencing disks, which accept only exact."})
         .descriptionKey("")
@@ -511,21 +518,21 @@ final class CliModel {
         .completionCandidates(new Converters.Mode())
         .prompt("")
         .withToString("field io.github.vhd4j.SizeMode io.github.vhd4j.cli.CreateCommand.sizeMode").build());
-    s.addOption(bind(OptionSpec.builder("--azure"), o, 36)
+    s.addOption(bind(OptionSpec.builder("--azure"), o, 37)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.azure)
         .description(new String[] {"Make a disk Azure accepts for upload: fixed, of exactly N bytes, a whole number of MiB from 20 MiB to 32 TiB."})
         .descriptionKey("")
         .paramLabel("<azure>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CreateCommand.azure").build());
-    s.addOption(bind(OptionSpec.builder("--aligned"), o, 37)
+    s.addOption(bind(OptionSpec.builder("--aligned"), o, 38)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.aligned)
         .description(new String[] {"Hyper-V's layout for dynamic and differencing disks: the block table padded to 4 KiB and every block's data on a 4 KiB boundary of the file. Default: QEMU's compact layout."})
         .descriptionKey("")
         .paramLabel("<aligned>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CreateCommand.aligned").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 38)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 39)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.out)
         .description(new String[] {"The new image file; it must not exist."})
         .descriptionKey("")
@@ -541,20 +548,20 @@ final class CliModel {
     CommandSpec s = CommandSpec.wrapWithoutInspection(o);
     s.name("commit");
     s.versionProvider(new VersionProvider());
-    s.usageMessage().description(new String[] {"Commit a differencing disk into its parent: write every sector the child stores into the parent.", "The parent is grown first when the child is larger. The child is left unchanged and still valid over the changed parent, so an interrupted commit can be run again; delete the child afterwards if it is no longer needed.", "Other differencing disks over the same parent see the committed data too. No other program may have the parent open. The chain is opened with the options below (--lenient, --size-policy); vhd looks for the parent only in the child's directory."});
+    s.usageMessage().description(new String[] {"Commit a differencing disk into its parent: write every sector the child stores into the parent.", "The parent is grown first when the child is larger. The child is left unchanged and still valid over the changed parent, so an interrupted commit can be run again; delete the child afterwards if it is no longer needed.", "Other differencing disks over the same parent see the committed data too. No other program may have the child or the parent open: vhd refuses them while QEMU or another vhd uses them (see --no-lock). The chain is opened with the options below (--lenient, --size-policy); vhd looks for the parent only in the child's directory."});
     s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd commit -p child.vhd", "  vhd commit child.vhd && rm child.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("-p"), o, 39)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 40)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
         .paramLabel("<progress>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CommitCommand.progress").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 40)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 41)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.child)
         .description(new String[] {"The differencing disk to commit."})
         .descriptionKey("")
@@ -570,13 +577,13 @@ final class CliModel {
     CommandSpec s = CommandSpec.wrapWithoutInspection(o);
     s.name("resize");
     s.versionProvider(new VersionProvider());
-    s.usageMessage().description(new String[] {"Change the virtual size of an image in place.", "Growing adds space that reads as zeros: a fixed disk moves its footer (the file stays sparse), a dynamic or differencing disk extends its block table. Shrinking is allowed only over space that stores nothing (zeros in a fixed disk, no stored data in the others); otherwise it is refused and the image is left unchanged. The original-size field is set to the new size too, because libvhdi takes it as the disk's size.", "No other program may have the image open. The image must be free of errors (vhd check, vhd repair) and not in a saved state; --lenient does not change that. A differencing disk's parent must be found, as for every other command: vhd looks for it only in the disk's directory."});
+    s.usageMessage().description(new String[] {"Change the virtual size of an image in place.", "Growing adds space that reads as zeros: a fixed disk moves its footer (the file stays sparse), a dynamic or differencing disk extends its block table. Shrinking is allowed only over space that stores nothing (zeros in a fixed disk, no stored data in the others); otherwise it is refused and the image is left unchanged. The original-size field is set to the new size too, because libvhdi takes it as the disk's size.", "No other program may have the image open: vhd refuses an image QEMU or another vhd uses (see --no-lock). The image must be free of errors (vhd check, vhd repair) and not in a saved state; --lenient does not change that. A differencing disk's parent must be found, as for every other command: vhd looks for it only in the disk's directory."});
     s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd resize disk.vhd 16G", "  vhd resize --size-mode chs disk.vhd 64M"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 41)
+    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 42)
         .type(io.github.vhd4j.SizeMode.class).auxiliaryTypes(io.github.vhd4j.SizeMode.class).initialValue(o.sizeMode)
         .description(new String[] {"exact: exactly SIZE bytes, which must be a whole number of 512-byte sectors; chs: SIZE rounded up to what a CHS geometry addresses, as create does by default. Default: exact."})
         .descriptionKey("")
@@ -585,7 +592,7 @@ final class CliModel {
         .completionCandidates(new Converters.Mode())
         .prompt("")
         .withToString("field io.github.vhd4j.SizeMode io.github.vhd4j.cli.ResizeCommand.sizeMode").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 42)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 43)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
         .description(new String[] {"The VHD image to change."})
         .descriptionKey("")
@@ -593,7 +600,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ResizeCommand.image").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 43)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 44)
         .type(long.class).auxiliaryTypes(long.class).initialValue(o.size)
         .description(new String[] {"The new virtual size (bytes, or with K M G T)."})
         .descriptionKey("")
@@ -611,13 +618,13 @@ final class CliModel {
     CommandSpec s = CommandSpec.wrapWithoutInspection(o);
     s.name("compact");
     s.versionProvider(new VersionProvider());
-    s.usageMessage().description(new String[] {"Compact a dynamic disk: give the space of its all-zero blocks back to the file system.", "Blocks that hold only zeros are unallocated, the blocks stored last are moved into the freed places, and the file is cut after the last block. The content does not change. Each block move is forced to disk before the table points at the new place, so an interrupted compaction leaves a valid image and can be run again.", "No other program may have the image open. The image must be free of errors (vhd check, vhd repair) and not in a saved state; --lenient does not change that. Fixed disks have no blocks to drop, and a differencing disk's zero blocks hide its parent's data, so both are refused."});
+    s.usageMessage().description(new String[] {"Compact a dynamic disk: give the space of its all-zero blocks back to the file system.", "Blocks that hold only zeros are unallocated, the blocks stored last are moved into the freed places, and the file is cut after the last block. The content does not change. Each block move is forced to disk before the table points at the new place, so an interrupted compaction leaves a valid image and can be run again.", "No other program may have the image open: vhd refuses an image QEMU or another vhd uses (see --no-lock). The image must be free of errors (vhd check, vhd repair) and not in a saved state; --lenient does not change that. Fixed disks have no blocks to drop, a differencing disk's zero blocks hide its parent's data, and a block device cannot be cut, so all three are refused."});
     s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd compact -p disk.vhd", "  vhd check disk.vhd && vhd compact disk.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 6)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
         .description(new String[] {"The VHD image."})
         .descriptionKey("")
@@ -625,7 +632,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ImageCommand.image").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 44)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 45)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
@@ -640,13 +647,13 @@ final class CliModel {
     CommandSpec s = CommandSpec.wrapWithoutInspection(o);
     s.name("repair");
     s.versionProvider(new VersionProvider());
-    s.usageMessage().description(new String[] {"Repair the damage that can be repaired without guessing, or list it with --dry-run.", "Repaired are: a lost or damaged footer at the end of the file (rewritten from the copy at offset 0), a damaged copy (rewritten from the footer), a 511-byte footer, wrong footer and header checksums whose fields are valid, and block table entries that point outside the file (cleared: their data is not there). Each change is forced to disk before the next, so an interrupted repair can be run again.", "The image is always read leniently; its parents are not opened. Prints one line per change (\"would ...\" with --dry-run), or \"nothing to repair\". Afterwards the image is checked: errors that remain are reported on standard error."});
+    s.usageMessage().description(new String[] {"Repair the damage that can be repaired without guessing, or list it with --dry-run.", "Repaired are: a lost or damaged footer at the end of the file (rewritten from the copy at offset 0), a damaged copy (rewritten from the footer), a 511-byte footer, wrong footer and header checksums whose fields are valid, and block table entries that point outside the file (cleared: their data is not there). Each change is forced to disk before the next, so an interrupted repair can be run again. An image QEMU or another vhd uses is refused (see --no-lock).", "The image is always read leniently; its parents are not opened. Prints one line per change (\"would ...\" with --dry-run), or \"nothing to repair\". Afterwards the image is checked: errors that remain are reported on standard error."});
     s.usageMessage().exitCodeList(map("0", "Nothing needed repair, or everything was repaired.", "1", "Repairs are pending (--dry-run), or errors remain that repair cannot fix (see vhd check).", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd repair --dry-run disk.vhd", "  vhd repair disk.vhd", "  vhd repair --json disk.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 6)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
         .description(new String[] {"The VHD image."})
         .descriptionKey("")
@@ -654,14 +661,14 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ImageCommand.image").build());
-    s.addOption(bind(OptionSpec.builder("--dry-run"), o, 45)
+    s.addOption(bind(OptionSpec.builder("--dry-run"), o, 46)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.dryRun)
         .description(new String[] {"Change nothing; list what would be repaired (exit 1 when anything would be)."})
         .descriptionKey("")
         .paramLabel("<dryRun>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.RepairCommand.dryRun").build());
-    s.addOption(bind(OptionSpec.builder("--json"), o, 46)
+    s.addOption(bind(OptionSpec.builder("--json"), o, 47)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.json)
         .description(new String[] {"Print JSON (docs/cli-json.md): an array of {structure, offset, description}, one per change made, or pending with --dry-run."})
         .descriptionKey("")
@@ -739,48 +746,49 @@ final class CliModel {
       case 2: return ((CommonOptions) o).lenient;
       case 3: return ((CommonOptions) o).sizePolicy;
       case 4: return ((CommonOptions) o).storage;
-      case 5: return ((CommonOptions) o).debug;
-      case 6: return ((ImageCommand) o).image;
-      case 7: return ((InfoCommand) o).json;
-      case 8: return ((CheckCommand) o).json;
-      case 9: return ((CheckCommand) o).deep;
-      case 10: return ((CheckCommand) o).azure;
-      case 11: return ((CheckCommand) o).progress;
-      case 12: return ((MapCommand) o).json;
-      case 13: return ((CatCommand) o).offset;
-      case 14: return ((CatCommand) o).length;
-      case 15: return ((CatCommand) o).progress;
-      case 16: return ((ConvertCommand) o).inputFormat;
-      case 17: return ((ConvertCommand) o).outputFormat;
-      case 18: return ((ConvertCommand) o).blockSize;
-      case 19: return ((ConvertCommand) o).sizeMode;
-      case 20: return ((ConvertCommand) o).aligned;
-      case 21: return ((ConvertCommand) o).progress;
-      case 22: return ((ConvertCommand) o).in;
-      case 23: return ((ConvertCommand) o).out;
-      case 24: return ((CompareCommand) o).formatA;
-      case 25: return ((CompareCommand) o).formatB;
-      case 26: return ((CompareCommand) o).strict;
-      case 27: return ((CompareCommand) o).json;
-      case 28: return ((CompareCommand) o).progress;
-      case 29: return ((CompareCommand) o).a;
-      case 30: return ((CompareCommand) o).b;
-      case 31: return ((CreateCommand) o).type;
-      case 32: return ((CreateCommand) o).size;
-      case 33: return ((CreateCommand) o).parent;
-      case 34: return ((CreateCommand) o).blockSize;
-      case 35: return ((CreateCommand) o).sizeMode;
-      case 36: return ((CreateCommand) o).azure;
-      case 37: return ((CreateCommand) o).aligned;
-      case 38: return ((CreateCommand) o).out;
-      case 39: return ((CommitCommand) o).progress;
-      case 40: return ((CommitCommand) o).child;
-      case 41: return ((ResizeCommand) o).sizeMode;
-      case 42: return ((ResizeCommand) o).image;
-      case 43: return ((ResizeCommand) o).size;
-      case 44: return ((CompactCommand) o).progress;
-      case 45: return ((RepairCommand) o).dryRun;
-      case 46: return ((RepairCommand) o).json;
+      case 5: return ((CommonOptions) o).noLock;
+      case 6: return ((CommonOptions) o).debug;
+      case 7: return ((ImageCommand) o).image;
+      case 8: return ((InfoCommand) o).json;
+      case 9: return ((CheckCommand) o).json;
+      case 10: return ((CheckCommand) o).deep;
+      case 11: return ((CheckCommand) o).azure;
+      case 12: return ((CheckCommand) o).progress;
+      case 13: return ((MapCommand) o).json;
+      case 14: return ((CatCommand) o).offset;
+      case 15: return ((CatCommand) o).length;
+      case 16: return ((CatCommand) o).progress;
+      case 17: return ((ConvertCommand) o).inputFormat;
+      case 18: return ((ConvertCommand) o).outputFormat;
+      case 19: return ((ConvertCommand) o).blockSize;
+      case 20: return ((ConvertCommand) o).sizeMode;
+      case 21: return ((ConvertCommand) o).aligned;
+      case 22: return ((ConvertCommand) o).progress;
+      case 23: return ((ConvertCommand) o).in;
+      case 24: return ((ConvertCommand) o).out;
+      case 25: return ((CompareCommand) o).formatA;
+      case 26: return ((CompareCommand) o).formatB;
+      case 27: return ((CompareCommand) o).strict;
+      case 28: return ((CompareCommand) o).json;
+      case 29: return ((CompareCommand) o).progress;
+      case 30: return ((CompareCommand) o).a;
+      case 31: return ((CompareCommand) o).b;
+      case 32: return ((CreateCommand) o).type;
+      case 33: return ((CreateCommand) o).size;
+      case 34: return ((CreateCommand) o).parent;
+      case 35: return ((CreateCommand) o).blockSize;
+      case 36: return ((CreateCommand) o).sizeMode;
+      case 37: return ((CreateCommand) o).azure;
+      case 38: return ((CreateCommand) o).aligned;
+      case 39: return ((CreateCommand) o).out;
+      case 40: return ((CommitCommand) o).progress;
+      case 41: return ((CommitCommand) o).child;
+      case 42: return ((ResizeCommand) o).sizeMode;
+      case 43: return ((ResizeCommand) o).image;
+      case 44: return ((ResizeCommand) o).size;
+      case 45: return ((CompactCommand) o).progress;
+      case 46: return ((RepairCommand) o).dryRun;
+      case 47: return ((RepairCommand) o).json;
       default: throw new IllegalArgumentException("no field " + field);
     }
   }
@@ -792,48 +800,49 @@ final class CliModel {
       case 2: ((CommonOptions) o).lenient = (Boolean) value; return;
       case 3: ((CommonOptions) o).sizePolicy = (io.github.vhd4j.SizePolicy) value; return;
       case 4: ((CommonOptions) o).storage = (io.github.vhd4j.StorageMode) value; return;
-      case 5: ((CommonOptions) o).debug = (Boolean) value; return;
-      case 6: ((ImageCommand) o).image = (java.nio.file.Path) value; return;
-      case 7: ((InfoCommand) o).json = (Boolean) value; return;
-      case 8: ((CheckCommand) o).json = (Boolean) value; return;
-      case 9: ((CheckCommand) o).deep = (Boolean) value; return;
-      case 10: ((CheckCommand) o).azure = (Boolean) value; return;
-      case 11: ((CheckCommand) o).progress = (Boolean) value; return;
-      case 12: ((MapCommand) o).json = (Boolean) value; return;
-      case 13: ((CatCommand) o).offset = (Long) value; return;
-      case 14: ((CatCommand) o).length = (Long) value; return;
-      case 15: ((CatCommand) o).progress = (Boolean) value; return;
-      case 16: ((ConvertCommand) o).inputFormat = (ImageFormat) value; return;
-      case 17: ((ConvertCommand) o).outputFormat = (ConvertCommand.Output) value; return;
-      case 18: ((ConvertCommand) o).blockSize = (Long) value; return;
-      case 19: ((ConvertCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
-      case 20: ((ConvertCommand) o).aligned = (Boolean) value; return;
-      case 21: ((ConvertCommand) o).progress = (Boolean) value; return;
-      case 22: ((ConvertCommand) o).in = (java.nio.file.Path) value; return;
-      case 23: ((ConvertCommand) o).out = (java.nio.file.Path) value; return;
-      case 24: ((CompareCommand) o).formatA = (ImageFormat) value; return;
-      case 25: ((CompareCommand) o).formatB = (ImageFormat) value; return;
-      case 26: ((CompareCommand) o).strict = (Boolean) value; return;
-      case 27: ((CompareCommand) o).json = (Boolean) value; return;
-      case 28: ((CompareCommand) o).progress = (Boolean) value; return;
-      case 29: ((CompareCommand) o).a = (java.nio.file.Path) value; return;
-      case 30: ((CompareCommand) o).b = (java.nio.file.Path) value; return;
-      case 31: ((CreateCommand) o).type = (io.github.vhd4j.DiskType) value; return;
-      case 32: ((CreateCommand) o).size = (Long) value; return;
-      case 33: ((CreateCommand) o).parent = (java.nio.file.Path) value; return;
-      case 34: ((CreateCommand) o).blockSize = (Long) value; return;
-      case 35: ((CreateCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
-      case 36: ((CreateCommand) o).azure = (Boolean) value; return;
-      case 37: ((CreateCommand) o).aligned = (Boolean) value; return;
-      case 38: ((CreateCommand) o).out = (java.nio.file.Path) value; return;
-      case 39: ((CommitCommand) o).progress = (Boolean) value; return;
-      case 40: ((CommitCommand) o).child = (java.nio.file.Path) value; return;
-      case 41: ((ResizeCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
-      case 42: ((ResizeCommand) o).image = (java.nio.file.Path) value; return;
-      case 43: ((ResizeCommand) o).size = (Long) value; return;
-      case 44: ((CompactCommand) o).progress = (Boolean) value; return;
-      case 45: ((RepairCommand) o).dryRun = (Boolean) value; return;
-      case 46: ((RepairCommand) o).json = (Boolean) value; return;
+      case 5: ((CommonOptions) o).noLock = (Boolean) value; return;
+      case 6: ((CommonOptions) o).debug = (Boolean) value; return;
+      case 7: ((ImageCommand) o).image = (java.nio.file.Path) value; return;
+      case 8: ((InfoCommand) o).json = (Boolean) value; return;
+      case 9: ((CheckCommand) o).json = (Boolean) value; return;
+      case 10: ((CheckCommand) o).deep = (Boolean) value; return;
+      case 11: ((CheckCommand) o).azure = (Boolean) value; return;
+      case 12: ((CheckCommand) o).progress = (Boolean) value; return;
+      case 13: ((MapCommand) o).json = (Boolean) value; return;
+      case 14: ((CatCommand) o).offset = (Long) value; return;
+      case 15: ((CatCommand) o).length = (Long) value; return;
+      case 16: ((CatCommand) o).progress = (Boolean) value; return;
+      case 17: ((ConvertCommand) o).inputFormat = (ImageFormat) value; return;
+      case 18: ((ConvertCommand) o).outputFormat = (ConvertCommand.Output) value; return;
+      case 19: ((ConvertCommand) o).blockSize = (Long) value; return;
+      case 20: ((ConvertCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
+      case 21: ((ConvertCommand) o).aligned = (Boolean) value; return;
+      case 22: ((ConvertCommand) o).progress = (Boolean) value; return;
+      case 23: ((ConvertCommand) o).in = (java.nio.file.Path) value; return;
+      case 24: ((ConvertCommand) o).out = (java.nio.file.Path) value; return;
+      case 25: ((CompareCommand) o).formatA = (ImageFormat) value; return;
+      case 26: ((CompareCommand) o).formatB = (ImageFormat) value; return;
+      case 27: ((CompareCommand) o).strict = (Boolean) value; return;
+      case 28: ((CompareCommand) o).json = (Boolean) value; return;
+      case 29: ((CompareCommand) o).progress = (Boolean) value; return;
+      case 30: ((CompareCommand) o).a = (java.nio.file.Path) value; return;
+      case 31: ((CompareCommand) o).b = (java.nio.file.Path) value; return;
+      case 32: ((CreateCommand) o).type = (io.github.vhd4j.DiskType) value; return;
+      case 33: ((CreateCommand) o).size = (Long) value; return;
+      case 34: ((CreateCommand) o).parent = (java.nio.file.Path) value; return;
+      case 35: ((CreateCommand) o).blockSize = (Long) value; return;
+      case 36: ((CreateCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
+      case 37: ((CreateCommand) o).azure = (Boolean) value; return;
+      case 38: ((CreateCommand) o).aligned = (Boolean) value; return;
+      case 39: ((CreateCommand) o).out = (java.nio.file.Path) value; return;
+      case 40: ((CommitCommand) o).progress = (Boolean) value; return;
+      case 41: ((CommitCommand) o).child = (java.nio.file.Path) value; return;
+      case 42: ((ResizeCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
+      case 43: ((ResizeCommand) o).image = (java.nio.file.Path) value; return;
+      case 44: ((ResizeCommand) o).size = (Long) value; return;
+      case 45: ((CompactCommand) o).progress = (Boolean) value; return;
+      case 46: ((RepairCommand) o).dryRun = (Boolean) value; return;
+      case 47: ((RepairCommand) o).json = (Boolean) value; return;
       default: throw new IllegalArgumentException("no field " + field);
     }
   }

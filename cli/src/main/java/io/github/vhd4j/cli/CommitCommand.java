@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
             + " over the changed parent, so an interrupted commit can be run again; delete the child"
             + " afterwards if it is no longer needed.",
         "Other differencing disks over the same parent see the committed data too. No other program may"
-            + " have the parent open. The chain is opened with the options below (--lenient,"
+            + " have the child or the parent open: vhd refuses them while QEMU or another vhd uses them (see"
+            + " --no-lock). The chain is opened with the options below (--lenient,"
             + " --size-policy); vhd looks for the parent only in the child's directory."},
     exitCodeListHeading = Help.EXIT_CODES,
     exitCodeList = {Help.OK, Help.FAILED},

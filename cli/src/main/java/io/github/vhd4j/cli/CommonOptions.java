@@ -29,6 +29,14 @@ final class CommonOptions {
           + " warning. Default: mapped; filechannel for convert.")
   @Nullable StorageMode storage;
 
+  @Option(names = {"-U", "--force-share", "--no-lock"},
+      description = "Take no file locks and look for no other program using the images. Without it, a"
+          + " command that writes refuses an image another program (QEMU, another vhd) has open, and one that"
+          + " reads keeps QEMU from starting to write while it reads and warns when it already is. With it,"
+          + " another program writing an image at the same time can corrupt it, or make vhd read a half-written"
+          + " state: use it only on file systems without locks, or when nothing else can use the images.")
+  boolean noLock;
+
   @Option(names = "--debug", description = "Print a stack trace with errors.")
   boolean debug;
 
@@ -36,8 +44,8 @@ final class CommonOptions {
   HelpOptions helpOptions = new HelpOptions();
 
   /**
-   * Returns the library options these flags select: strict unless {@code --lenient}, and memory
-   * mapping unless {@code --storage filechannel}.
+   * Returns the library options these flags select: strict unless {@code --lenient}, memory
+   * mapping unless {@code --storage filechannel}, and locks unless {@code --no-lock}.
    */
   OpenOptions openOptions() {
     return openOptions(StorageMode.MAPPED);
@@ -52,6 +60,6 @@ final class CommonOptions {
    */
   OpenOptions openOptions(StorageMode preferred) {
     return OpenOptions.defaults().withLenient(lenient).withSizePolicy(sizePolicy)
-        .withStorage(storage != null ? storage : preferred);
+        .withStorage(storage != null ? storage : preferred).withLocking(!noLock);
   }
 }

@@ -15,10 +15,11 @@ import picocli.CommandLine.Option;
             + " places, and the file is cut after the last block. The content does not change. Each block"
             + " move is forced to disk before the table points at the new place, so an interrupted"
             + " compaction leaves a valid image and can be run again.",
-        "No other program may have the image open. The image must be free of errors (vhd check, vhd"
+        "No other program may have the image open: vhd refuses an image QEMU or another vhd uses (see"
+            + " --no-lock). The image must be free of errors (vhd check, vhd"
             + " repair) and not in a saved state; --lenient does not change that. Fixed disks have no"
-            + " blocks to drop, and a differencing disk's zero blocks hide its parent's data, so both are"
-            + " refused."},
+            + " blocks to drop, a differencing disk's zero blocks hide its parent's data, and a block device"
+            + " cannot be cut, so all three are refused."},
     exitCodeListHeading = Help.EXIT_CODES,
     exitCodeList = {Help.OK, Help.FAILED},
     footerHeading = Help.EXAMPLES,
@@ -49,7 +50,7 @@ final class CompactCommand extends ImageCommand {
     Progress.Bar bar = new Progress.Bar(io.err, progress);
     long saved;
     try {
-      saved = bar.around(() -> Vhd.compact(image, bar));
+      saved = bar.around(() -> Vhd.compact(image, common.openOptions(), bar));
     } catch (IOException e) {
       throw Errors.refusal(e);
     }

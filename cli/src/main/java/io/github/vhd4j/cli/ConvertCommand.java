@@ -2,10 +2,13 @@ package io.github.vhd4j.cli;
 
 import io.github.vhd4j.CreateOptions;
 import io.github.vhd4j.Durability;
+import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.StorageMode;
+import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -157,9 +160,11 @@ final class ConvertCommand extends BaseCommand {
    *
    * @return the bytes written
    */
-  private static long writeThrough(Source src, OutputFile dest, Progress bar) throws IOException {
+  private long writeThrough(Source src, OutputFile dest, Progress bar) throws IOException {
     String label = dest.label();
-    // Neither CREATE nor TRUNCATE_EXISTING: a device or pipe is written as it is.
+    // Neither CREATE nor TRUNCATE_EXISTING: a device or pipe is written as it is. A block device
+    // may hold an image QEMU uses: it is held as a writer first.
+    Closeable hold = dest.kind() == FileKind.BLOCK_DEVICE ? hold(dest) : null;
     try (FileChannel ch = open(dest)) {
       long room = Long.MAX_VALUE;
       if (dest.kind() == FileKind.BLOCK_DEVICE) {
@@ -182,6 +187,10 @@ final class ConvertCommand extends BaseCommand {
         }
       }
       return written[0];
+    } finally {
+      if (hold != null) {
+        hold.close();
+      }
     }
   }
 
@@ -207,6 +216,9 @@ final class ConvertCommand extends BaseCommand {
     // (nothing is lost if a crash interrupts it), which keeps convert as fast as qemu-img.
     boolean replacing = dest.kind() == FileKind.REGULAR;
     Durability durability = replacing ? Durability.ON_FLUSH : Durability.NONE;
+    // A file another program uses (QEMU writing it) must not be replaced under it: held as a
+    // writer until it is replaced, or refused before anything is written.
+    Closeable hold = replacing ? hold(dest) : null;
     Path tmp = TempFiles.name(target);
     SignalCleanup.register(tmp);
     long[] written = {0};
@@ -215,8 +227,10 @@ final class ConvertCommand extends BaseCommand {
         written[0] = n;
         bar.update(n);
       };
-      write(src, tmp, vhd == null ? null : vhd.withOpenOptions(vhd.openOptions().withDurability(durability)),
-          durability, listener, dest.label());
+      // The new file is locked while it is written, unless -U says to take no locks.
+      OpenOptions out = (vhd == null ? OpenOptions.defaults() : vhd.openOptions()).withDurability(durability)
+          .withLocking(common.openOptions().locking());
+      write(src, tmp, vhd == null ? null : vhd.withOpenOptions(out), out, listener, dest.label());
       if (replacing) {
         keepPermissions(target, tmp);
       }
@@ -242,22 +256,30 @@ final class ConvertCommand extends BaseCommand {
         // The original failure is what the user needs to see.
       } finally {
         SignalCleanup.release(tmp);
+        if (hold != null) {
+          hold.close();
+        }
       }
     }
     return written[0];
+  }
+
+  /** Holds OUT as a writer does, so that a program using it is seen before anything is written. */
+  private Closeable hold(OutputFile dest) throws IOException {
+    return Vhd.holdForWriting(dest.path(), common.openOptions());
   }
 
   /**
    * Copies through the library into {@code tmp}, which the library creates exclusively: a new VHD
    * when {@code vhd} is set, else a sparse raw file.
    */
-  private static void write(Source src, Path tmp, @Nullable CreateOptions vhd, Durability durability,
+  private static void write(Source src, Path tmp, @Nullable CreateOptions vhd, OpenOptions raw,
       ProgressListener progress, String outLabel) throws CliException {
     try {
       if (vhd != null) {
         src.convertTo(tmp, vhd, progress);
       } else {
-        src.convertToRaw(tmp, durability, progress);
+        src.convertToRaw(tmp, raw, progress);
       }
     } catch (CliException e) {
       // Already about its file: the input or OUT.

@@ -1,5 +1,6 @@
 package io.github.vhd4j.cli;
 
+import io.github.vhd4j.ImageInUseException;
 import io.github.vhd4j.ParentNotFoundException;
 import io.github.vhd4j.UnsupportedVhdFeatureException;
 import io.github.vhd4j.VhdException;
@@ -53,6 +54,9 @@ final class Errors {
     }
     if (t instanceof CliException) {
       subject = ((CliException) t).file();
+    } else if (namesItsFile(t)) {
+      // An image in use, or one that changed while it was read, may be a parent or the target.
+      subject = ((VhdException) t).getResource();
     }
     err.println("vhd: " + oneLine(subject) + ": " + oneLine(message(t, subject)));
     if (debug) {
@@ -82,6 +86,9 @@ final class Errors {
     if (t instanceof CliException) {
       return text(t);
     }
+    if (namesItsFile(t)) {
+      return withoutFile(text(t), ((VhdException) t).getResource());
+    }
     if (t instanceof NoSuchFileException) {
       String f = ((NoSuchFileException) t).getFile();
       return f == null || f.equals(subject) ? "no such file" : "no such file: " + f;
@@ -103,6 +110,15 @@ final class Errors {
     }
     // Library contract: only IOException subclasses for bad input. Anything else is our bug.
     return "internal error: " + t.getClass().getName() + ": " + t.getMessage();
+  }
+
+  /**
+   * Tells whether a failure is one of the library's whose message ends with {@code " (FILE)"} for
+   * the file it is about: an image in use by another process, and the plain {@link VhdException}s
+   * (a file that changed while it was read, a refusal to change an image).
+   */
+  private static boolean namesItsFile(Throwable t) {
+    return t instanceof ImageInUseException || t.getClass() == VhdException.class;
   }
 
   private static String text(Throwable t) {

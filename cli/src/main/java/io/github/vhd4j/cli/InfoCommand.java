@@ -12,7 +12,6 @@ import io.github.vhd4j.SizeSource;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "info", versionProvider = VersionProvider.class,
     description = {"Show the metadata of a VHD image: type, sizes, geometry, creator, parent chain and"
         + " every warning found while opening it.",
-        "The disk size / actual-size is the file length: Java cannot see which blocks of a sparse file"
+        "The disk size / actual-size is the file length (a block device's size): Java cannot see which blocks of a sparse file"
         + " are allocated, so it can be larger than what qemu-img reports."},
     exitCodeListHeading = Help.EXIT_CODES,
     exitCodeList = {Help.OK, Help.FAILED},
@@ -45,7 +44,8 @@ final class InfoCommand extends ImageCommand {
       // On standard error as every command prints them; the report below lists them too, with
       // the notes and warnings that need no attention.
       Warnings.print(io, img.getWarnings());
-      long fileLength = Files.size(image);
+      // From the open image, not from stat: a block device's st_size is 0.
+      long fileLength = img.getFileSize();
       if (json) {
         writeJson(img, fileLength);
       } else {

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
             + " 0), a damaged copy (rewritten from the footer), a 511-byte footer, wrong footer and header"
             + " checksums whose fields are valid, and block table entries that point outside the file"
             + " (cleared: their data is not there). Each change is forced to disk before the next, so an"
-            + " interrupted repair can be run again.",
+            + " interrupted repair can be run again. An image QEMU or another vhd uses is refused (see"
+            + " --no-lock).",
         "The image is always read leniently; its parents are not opened. Prints one line per change"
             + " (\"would ...\" with --dry-run), or \"nothing to repair\". Afterwards the image is checked:"
             + " errors that remain are reported on standard error."},
@@ -58,7 +59,8 @@ final class RepairCommand extends ImageCommand {
    */
   @Override
   int execute() throws IOException {
-    List<RepairAction> actions = dryRun ? Vhd.planRepair(image) : Vhd.repair(image);
+    List<RepairAction> actions = dryRun ? Vhd.planRepair(image, common.openOptions())
+        : Vhd.repair(image, common.openOptions());
     if (json) {
       try (JsonGenerator g = Json.pretty(io.out)) {
         g.writeStartArray();

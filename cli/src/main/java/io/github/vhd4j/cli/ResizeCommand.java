@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
             + " that stores nothing (zeros in a fixed disk, no stored data in the others); otherwise it is"
             + " refused and the image is left unchanged. The original-size field is set to the new size too, because"
             + " libvhdi takes it as the disk's size.",
-        "No other program may have the image open. The image must be free of errors (vhd check, vhd"
+        "No other program may have the image open: vhd refuses an image QEMU or another vhd uses (see"
+            + " --no-lock). The image must be free of errors (vhd check, vhd"
             + " repair) and not in a saved state; --lenient does not change that. A differencing disk's"
             + " parent must be found, as for every other command: vhd looks for it only in the disk's"
             + " directory."},
@@ -78,7 +79,7 @@ final class ResizeCommand extends BaseCommand {
     }
     long after;
     try {
-      after = Vhd.resize(image, size, sizeMode);
+      after = Vhd.resize(image, size, sizeMode, common.openOptions());
     } catch (IllegalArgumentException e) {
       throw Errors.refusal(label, e);
     } catch (IOException e) {

@@ -164,11 +164,12 @@ abstract class Source implements Closeable {
    * Copies the guest bytes into a new sparse raw file through the library.
    *
    * @param out the new file; it must not exist
-   * @param durability whether the finished file is forced ({@link Durability#NONE}: never)
+   * @param options whether the finished file is forced ({@link Durability#NONE}: never) and
+   *     locked while it is written
    * @param progress told about the bytes copied
    * @throws IOException if reading or writing fails
    */
-  abstract void convertToRaw(Path out, Durability durability, ProgressListener progress) throws IOException;
+  abstract void convertToRaw(Path out, OpenOptions options, ProgressListener progress) throws IOException;
 
   /**
    * Writes every guest byte, in order, to a channel that cannot seek or keep holes: a device or a
@@ -267,8 +268,8 @@ abstract class Source implements Closeable {
     }
 
     @Override
-    void convertToRaw(Path out, Durability durability, ProgressListener progress) throws IOException {
-      Vhd.convertToRaw(image, out, durability, progress);
+    void convertToRaw(Path out, OpenOptions options, ProgressListener progress) throws IOException {
+      Vhd.convertToRaw(image, out, options, progress);
     }
 
     @Override
@@ -376,8 +377,8 @@ abstract class Source implements Closeable {
     }
 
     @Override
-    void convertToRaw(Path out, Durability durability, ProgressListener progress) throws IOException {
-      Vhd.convertRawToRaw(path, out, durability, progress);
+    void convertToRaw(Path out, OpenOptions options, ProgressListener progress) throws IOException {
+      Vhd.convertRawToRaw(path, out, options, progress);
     }
 
     @Override
@@ -486,8 +487,8 @@ abstract class Source implements Closeable {
     }
 
     @Override
-    void convertToRaw(Path out, Durability durability, ProgressListener progress) throws IOException {
-      Vhd.convertRawToRaw(channel, out, durability, progress);
+    void convertToRaw(Path out, OpenOptions options, ProgressListener progress) throws IOException {
+      Vhd.convertRawToRaw(channel, out, options, progress);
     }
 
     @Override

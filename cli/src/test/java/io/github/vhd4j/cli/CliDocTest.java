@@ -28,8 +28,8 @@ class CliDocTest {
   private static final Path DOC = Path.of("../docs/cli.md");
 
   /** The options of {@link CommonOptions}, documented once in their own table. */
-  private static final Set<String> COMMON = Set.of("--lenient", "--size-policy", "--storage", "--debug", "--help",
-      "--version");
+  private static final Set<String> COMMON = Set.of("--lenient", "--size-policy", "--storage", "--force-share",
+      "--debug", "--help", "--version");
 
   private static String doc = "";
   private static Map<String, String> sections = Map.of();

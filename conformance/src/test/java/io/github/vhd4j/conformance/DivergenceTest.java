@@ -434,12 +434,12 @@ class DivergenceTest {
     }
     byte[] start = Files.readAllBytes(img);
     KilledStorage[] last = new KilledStorage[1];
-    Maintenance.resize(img, 8 * MIB, SizeMode.EXACT, KilledStorage.opener(Integer.MAX_VALUE, last));
+    Maintenance.resize(img, 8 * MIB, SizeMode.EXACT, true, KilledStorage.opener(Integer.MAX_VALUE, last));
     int total = last[0].operations();
     Files.write(img, start);
     // The truncation that puts the new footer at the end is the last write but one (a force follows).
     assertThrows(KilledStorage.Killed.class,
-        () -> Maintenance.resize(img, 8 * MIB, SizeMode.EXACT, KilledStorage.opener(total - 1, last)));
+        () -> Maintenance.resize(img, 8 * MIB, SizeMode.EXACT, true, KilledStorage.opener(total - 1, last)));
 
     byte[] qemu = qemuContent(img, "current_size");
     PeerVerifier.LibvhdiRead lib = PeerVerifier.libvhdiRead(List.of(img), "chunks");

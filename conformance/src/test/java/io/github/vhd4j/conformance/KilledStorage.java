@@ -36,7 +36,7 @@ final class KilledStorage implements Storage {
    * complete run takes.
    */
   static Maintenance.Opener opener(int dieAt, KilledStorage[] last) {
-    return path -> last[0] = new KilledStorage(FileChannelStorage.openWritable(path), dieAt);
+    return path -> last[0] = new KilledStorage(FileChannelStorage.openWritable(path, true), dieAt);
   }
 
   /** Returns the writes, forces and truncations attempted so far. */

@@ -18,7 +18,6 @@ import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.VhdImage;
 import io.github.vhd4j.VhdLimitException;
 import io.github.vhd4j.internal.storage.Storage;
-import io.github.vhd4j.internal.storage.Storages;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,12 +38,13 @@ public final class Chains {
    * @param path the top image's path, or null
    * @param ownsTop whether closing the image closes {@code top}
    * @param options open options
-   * @param fallbackReason why the top image is not memory-mapped although that was asked, or null
+   * @param storageWarnings what opening the top image's file found (a mapping fallback, another
+   *     process writing it), reported after the image's own warnings
    * @return the image
    * @throws IOException on format errors (typed) or I/O failures
    */
   public static VhdImage open(Storage top, String resource, @Nullable Path path, boolean ownsTop,
-      OpenOptions options, @Nullable String fallbackReason) throws IOException {
+      OpenOptions options, List<Problem> storageWarnings) throws IOException {
     List<Storage> opened = new ArrayList<>();
     boolean ok = false;
     try {
@@ -55,9 +55,7 @@ public final class Chains {
       Layer cur = first.layer;
       layers.add(cur);
       warnings.add(new ArrayList<>(first.problems));
-      if (fallbackReason != null) {
-        warnings.get(0).add(Storages.fallbackProblem(resource, fallbackReason));
-      }
+      warnings.get(0).addAll(storageWarnings);
       ParentFinder.ChainMemory memory = new ParentFinder.ChainMemory();
       memory.remember(cur);
       while (cur.type == DiskType.DIFFERENCING) {
@@ -230,13 +228,15 @@ public final class Chains {
    * @param top the top image's storage (the caller closes it)
    * @param resource its name
    * @param path its path, or null
+   * @param storageWarnings what opening its file found worth reporting (another process writing
+   *     it), reported after the image's own problems
    * @param options check options
    * @param progress told the bytes of blocks each deep scan has read, out of all scans' blocks
    * @return the report
    * @throws IOException only for I/O failures
    */
-  public static ValidationReport check(Storage top, String resource, @Nullable Path path, CheckOptions options,
-      ProgressListener progress) throws IOException {
+  public static ValidationReport check(Storage top, String resource, @Nullable Path path,
+      List<Problem> storageWarnings, CheckOptions options, ProgressListener progress) throws IOException {
     List<Problem> all = new ArrayList<>();
     // Deep scans run after every layer is known, so that progress has a fixed total; each one's
     // problems go where they would have gone had it run at once, after its layer's own.
@@ -247,6 +247,7 @@ public final class Chains {
       Problems p = new Problems(resource);
       Layer cur = checkLayer(top, resource, path, oo, p);
       all.addAll(p.list());
+      all.addAll(storageWarnings);
       if (cur == null) {
         deep(scans, all, progress);  // nothing to scan: tells the listener so, once
         return new ValidationReport(resource, all, options.deep());

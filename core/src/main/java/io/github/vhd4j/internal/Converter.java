@@ -8,6 +8,7 @@ import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
+import io.github.vhd4j.internal.storage.OpenFiles;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -15,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -187,17 +187,19 @@ public final class Converter {
    * @param in the guest bytes
    * @param out the new file; it must not exist, and is removed when the copy fails
    * @param force whether to force the finished file to the device once
+   * @param locking whether the new file is locked as an image open for writing while it is written
    * @param progress told about every segment copied
    * @param segment guest bytes per work item, a positive multiple of {@link #ZERO_CHUNK}
    * @throws IOException if reading or writing fails
    */
-  public static void toRaw(Input in, Path out, boolean force, ProgressListener progress, long segment)
-      throws IOException {
+  public static void toRaw(Input in, Path out, boolean force, boolean locking, ProgressListener progress,
+      long segment) throws IOException {
     // CREATE_NEW (O_EXCL) never follows a link planted under the name and never truncates a
     // file: an existing one is the caller's, and must never be what a failure removes.
-    FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    OpenFiles.Lease file = OpenFiles.open(out, OpenFiles.Access.CREATE, locking);
+    FileChannel ch = file.channel();
     boolean ok = false;
-    try (ch) {
+    try (file) {
       long size = in.size();
       copy(in, (pos, src) -> {
         for (long p = pos; src.hasRemaining(); ) {

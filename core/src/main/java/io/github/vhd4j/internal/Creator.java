@@ -8,13 +8,13 @@ import io.github.vhd4j.ParentLocator.Platform;
 import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
+import io.github.vhd4j.internal.storage.OpenFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,15 +86,17 @@ public final class Creator {
   record ParentInfo(Path path, UUID uniqueId, long footerTimestamp, long virtualSize) {}
 
   /**
-   * Creates the file. Fails if it exists; on failure, removes what it wrote.
+   * Creates the file, leased from {@link OpenFiles} as a writer (locked as
+   * {@code o.openOptions().locking()} says) before its first byte is written. Fails if it exists;
+   * on failure, removes what it wrote.
    *
    * @param path the new file
    * @param o what to create
    * @param parent for a differencing disk, its parent
-   * @return the sizes actually written (the current size)
+   * @return the new file's lease, still held: the caller opens the image on it, and closes it
    * @throws IOException if the file exists or cannot be written
    */
-  public static long create(Path path, CreateOptions o, @Nullable VhdImage parent) throws IOException {
+  public static OpenFiles.Lease create(Path path, CreateOptions o, @Nullable VhdImage parent) throws IOException {
     long timestamp = timestamp();
     UUID uuid = o.uniqueId() != null ? o.uniqueId() : UUID.randomUUID();
     Sizing sizing;
@@ -124,9 +126,10 @@ public final class Creator {
     }
     byte[] footer = footer(o.diskType(), sizing, timestamp, uuid);
     // CREATE_NEW: an existing file is never touched, and a failure below removes only our file.
-    FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    OpenFiles.Lease file = OpenFiles.open(path, OpenFiles.Access.CREATE, o.openOptions().locking());
     boolean ok = false;
-    try (ch) {
+    try {
+      FileChannel ch = file.channel();
       if (o.diskType() == DiskType.FIXED) {
         write(ch, sizing.currentSize(), footer);
       } else {
@@ -134,12 +137,13 @@ public final class Creator {
       }
       ch.force(true);
       ok = true;
+      return file;
     } finally {
       if (!ok) {
+        file.close();
         Files.deleteIfExists(path);
       }
     }
-    return sizing.currentSize();
   }
 
   private static void writeSparse(FileChannel ch, Path path, CreateOptions o, Sizing sizing, byte[] footer,

@@ -177,6 +177,11 @@ final class ImageImpl implements VhdImage {
   }
 
   @Override
+  public long getFileSize() {
+    return top().storage.size();
+  }
+
+  @Override
   public SizeInfo getSizeInfo() {
     return top().sizes;
   }

@@ -14,12 +14,11 @@ import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.VhdException;
 import io.github.vhd4j.VhdImage;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
+import io.github.vhd4j.internal.storage.OpenFiles;
 import io.github.vhd4j.internal.storage.Storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -27,7 +26,8 @@ import java.util.Locale;
  * Whole-image operations that rewrite metadata: resize, compact and commit. Each is ordered so
  * that the file opens at every step and an interrupted run can be repeated: new structures are
  * written into unreferenced space and forced before the single write that makes them current.
- * None of them may run while another process has the image open.
+ * None of them may run while another process has the image open: each holds its image
+ * exclusively ({@link io.github.vhd4j.internal.storage.OpenFiles}) unless locking is off.
  */
 public final class Maintenance {
   private static final int SECTOR = Vhd.SECTOR_SIZE;
@@ -48,7 +48,10 @@ public final class Maintenance {
     Storage open(Path path) throws IOException;
   }
 
-  private static final Opener FILES = FileChannelStorage::openWritable;
+  /** Opens image files for writing, leased and locked as {@code locking} says. */
+  private static Opener files(boolean locking) {
+    return path -> FileChannelStorage.openWritable(path, locking);
+  }
 
   /**
    * A refusal to change an image, named by its file: the operation would lose data or cannot find
@@ -63,8 +66,11 @@ public final class Maintenance {
     final Storage storage;
     final Layer layer;
     final byte[] footer;
+    /** Whether the chain is read with locks, as the image is held. */
+    final boolean locking;
 
-    Target(Path path, Opener opener) throws IOException {
+    Target(Path path, Opener opener, boolean locking) throws IOException {
+      this.locking = locking;
       Storage s = opener.open(path);
       boolean ok = false;
       try {
@@ -123,33 +129,40 @@ public final class Maintenance {
    * @param path the image
    * @param requested the new size in bytes
    * @param mode how the size becomes current size and geometry
+   * @param locking hold the image exclusively while it changes
    * @return the new virtual size
    * @throws IOException if the image cannot be changed, with the reason
    */
-  public static long resize(Path path, long requested, SizeMode mode) throws IOException {
-    return resize(path, requested, mode, FILES);
+  public static long resize(Path path, long requested, SizeMode mode, boolean locking) throws IOException {
+    return resize(path, requested, mode, locking, files(locking));
   }
 
   /**
    * Changes the virtual size through storage from {@code opener}; see
-   * {@link #resize(Path, long, SizeMode)}.
+   * {@link #resize(Path, long, SizeMode, boolean)}.
    *
    * @param path the image
    * @param requested the new size in bytes
    * @param mode how the size becomes current size and geometry
+   * @param locking read the chain with locks (the opener locks the image itself)
    * @param opener opens the file for writing
    * @return the new virtual size
    * @throws IOException if the image cannot be changed
    */
-  public static long resize(Path path, long requested, SizeMode mode, Opener opener) throws IOException {
+  public static long resize(Path path, long requested, SizeMode mode, boolean locking, Opener opener)
+      throws IOException {
     if (requested < 0) {
       throw new IllegalArgumentException("negative size: " + requested);
     }
     if (mode == SizeMode.EXACT && requested % SECTOR != 0) {
       throw new IllegalArgumentException("an exact size must be a whole number of 512-byte sectors: " + requested);
     }
-    try (Target t = new Target(path, opener)) {
+    try (Target t = new Target(path, opener, locking)) {
       Layer l = t.layer;
+      if (l.type == DiskType.FIXED && t.storage.isFixedLength()) {
+        throw new UnsupportedVhdFeatureException("a fixed disk on a block device cannot change size: its footer"
+            + " must stay at the device's end", l.resource, null);
+      }
       Creator.Sizing sizing = Creator.sizing(requested, mode);
       long newSize = sizing.currentSize();
       long cap = l.type == DiskType.FIXED ? io.github.vhd4j.CreateOptions.MAX_FIXED_SIZE : Vhd.MAX_DYNAMIC_SIZE;
@@ -386,7 +399,7 @@ public final class Maintenance {
     if (path == null) {
       throw refused(t.layer.resource, "cannot find the parent to grow a differencing disk");
     }
-    try (VhdImage chain = io.github.vhd4j.Vhd.open(path)) {
+    try (VhdImage chain = io.github.vhd4j.Vhd.open(path, OpenOptions.defaults().withLocking(t.locking))) {
       VhdImage parent = chain.getParent();
       if (parent == null) {
         throw refused(t.layer.resource, "cannot find the parent to grow a differencing disk");
@@ -505,15 +518,17 @@ public final class Maintenance {
    * @param path the dynamic image
    * @param progress told, after each allocated block examined, the virtual bytes examined so far
    *     (the unallocated blocks before it included)
+   * @param locking hold the image exclusively while it changes
    * @return the number of bytes the file shrank by
    * @throws IOException if the image is not a healthy dynamic disk or cannot be written
    */
-  public static long compact(Path path, ProgressListener progress) throws IOException {
-    return compact(path, progress, FILES);
+  public static long compact(Path path, ProgressListener progress, boolean locking) throws IOException {
+    return compact(path, progress, files(locking));
   }
 
   /**
-   * Compacts through storage from {@code opener}; see {@link #compact(Path, ProgressListener)}.
+   * Compacts through storage from {@code opener}; see
+   * {@link #compact(Path, ProgressListener, boolean)}.
    *
    * @param path the dynamic image
    * @param progress told about the blocks examined
@@ -522,12 +537,18 @@ public final class Maintenance {
    * @throws IOException if the image cannot be compacted
    */
   public static long compact(Path path, ProgressListener progress, Opener opener) throws IOException {
-    long before = java.nio.file.Files.size(path);
-    try (Target t = new Target(path, opener)) {
+    long before;
+    long after;
+    try (Target t = new Target(path, opener, true)) {
+      before = t.storage.size();
       Layer l = t.layer;
       if (l.type != DiskType.DYNAMIC) {
         throw new UnsupportedVhdFeatureException("only a dynamic disk can be compacted (a differencing"
             + " disk's zero blocks hide its parent's data)", l.resource, null);
+      }
+      if (t.storage.isFixedLength()) {
+        throw new UnsupportedVhdFeatureException("an image on a block device cannot be compacted: the device"
+            + " cannot be cut, so no space would be freed", l.resource, null);
       }
       long stride = l.bitmapBytes + l.blockSize;
       BlockTable bat = l.bat;
@@ -582,8 +603,9 @@ public final class Maintenance {
         t.storage.truncate(end + FOOTER);
         t.storage.force();
       }
+      after = t.storage.size();
     }
-    return before - java.nio.file.Files.size(path);
+    return before - after;
   }
 
   private static long[] append(long[] a, int size, long v) {
@@ -644,6 +666,17 @@ public final class Maintenance {
    * @throws IOException if the chain cannot be opened or the parent cannot be written
    */
   public static Path commit(Path child, OpenOptions options, ProgressListener progress) throws IOException {
+    // The child is held as a writer's for the whole commit, so that nothing changes it while its
+    // sectors are copied; its chain is then read within this process, which a writer allows.
+    OpenFiles.Lease held = OpenFiles.open(child, OpenFiles.Access.WRITE, options.locking());
+    try {
+      return commitHeld(child, options, progress);
+    } finally {
+      held.close();
+    }
+  }
+
+  private static Path commitHeld(Path child, OpenOptions options, ProgressListener progress) throws IOException {
     Path parentPath;
     long childSize;
     try (VhdImage c = io.github.vhd4j.Vhd.open(child, options.withWritable(false))) {
@@ -658,7 +691,7 @@ public final class Maintenance {
       }
       childSize = c.getSize();
       if (parent.getSize() < childSize) {
-        resize(parentPath, childSize, SizeMode.EXACT);
+        resize(parentPath, childSize, SizeMode.EXACT, options.locking());
       }
     }
     try (VhdImage c = io.github.vhd4j.Vhd.open(child, options.withWritable(false));

@@ -8,6 +8,7 @@ import io.github.vhd4j.ParentReference;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.VhdException;
+import io.github.vhd4j.internal.storage.ProcLocks;
 import io.github.vhd4j.internal.storage.Storage;
 import io.github.vhd4j.internal.storage.Storages;
 import java.io.IOException;
@@ -59,6 +60,8 @@ final class ParentFinder {
   static final class ChainMemory {
     final Set<Path> realPaths = new HashSet<>();
     final Set<UUID> uuids = new HashSet<>();
+    /** The kernel's lock table, read once for all the parents (reading it costs more than an open). */
+    final ProcLocks locks = ProcLocks.lazy();
 
     void remember(Layer l) {
       uuids.add(l.footer.uniqueId());
@@ -143,11 +146,12 @@ final class ParentFinder {
         continue;
       }
       Storage storage;
-      String fallback;
+      Storages.Opened opened;
       try {
-        Storages.Opened opened = Storages.open(real, options);
+        // Parents are only read, whatever the top image is opened for: a writer's lock on them
+        // would keep every other reader of a shared base image out.
+        opened = Storages.open(real, options.withWritable(false), memory.locks);
         storage = opened.storage();
-        fallback = opened.fallbackReason();
       } catch (IOException e) {
         tried.add(new ParentCandidate(path, s.source(), Outcome.UNREADABLE, String.valueOf(e.getMessage())));
         firstCause = firstCause == null ? e : firstCause;
@@ -185,9 +189,7 @@ final class ParentFinder {
         tried.add(new ParentCandidate(path, s.source(), Outcome.ACCEPTED, ""));
         keep = true;
         List<Problem> problems = new ArrayList<>(parsed.problems());
-        if (fallback != null) {
-          problems.add(Storages.fallbackProblem(path.toString(), fallback));
-        }
+        problems.addAll(opened.warnings(path.toString()));
         return new Found(parent, problems, tried, path, s.source(), null);
       } finally {
         if (!keep) {

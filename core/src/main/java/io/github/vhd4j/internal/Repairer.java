@@ -36,12 +36,15 @@ public final class Repairer {
    *
    * @param path the image
    * @param dryRun true to change nothing
+   * @param locking hold the file exclusively to repair it, or with a reader's lock to plan
    * @return the actions, in the order they are (or would be) applied; empty when nothing needs it
+   * @throws io.github.vhd4j.ImageInUseException if another process uses the image (nothing changes)
    * @throws VhdFormatException if the image is damaged beyond what lenient opening can read
    * @throws IOException if the file cannot be read or written
    */
-  public static List<RepairAction> repair(Path path, boolean dryRun) throws IOException {
-    try (Storage storage = dryRun ? FileChannelStorage.open(path) : FileChannelStorage.openWritable(path)) {
+  public static List<RepairAction> repair(Path path, boolean dryRun, boolean locking) throws IOException {
+    try (Storage storage = dryRun ? FileChannelStorage.open(path, locking)
+        : FileChannelStorage.openWritable(path, locking)) {
       String name = path.toString();
       Problems p = new Problems(name);
       Layer l;

@@ -9,6 +9,7 @@ import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.Severity;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdLimitException;
+import io.github.vhd4j.internal.storage.OpenFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,7 +17,6 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +72,7 @@ public final class StreamConverter {
     }
     requireBlocking(in);
     boolean force = target.openOptions().durability() != Durability.NONE;
-    run(in, out, force, progress, ch -> target.diskType() == DiskType.FIXED
+    run(in, out, force, target.openOptions().locking(), progress, ch -> target.diskType() == DiskType.FIXED
         ? new Fixed(ch, target, out, cap) : new Dynamic(ch, target, out, cap));
   }
 
@@ -83,13 +83,14 @@ public final class StreamConverter {
    * @param in the guest bytes, read from its position to its end; a blocking channel
    * @param out the new file; it must not exist, and is removed when the copy fails
    * @param force whether to force the finished file to the device once
+   * @param locking whether the new file is locked as an image open for writing while it is written
    * @param progress told the bytes read so far, with a total of -1 until the input ends
    * @throws IOException if reading or writing fails
    */
-  public static void toRaw(ReadableByteChannel in, Path out, boolean force, ProgressListener progress)
+  public static void toRaw(ReadableByteChannel in, Path out, boolean force, boolean locking, ProgressListener progress)
       throws IOException {
     requireBlocking(in);
-    run(in, out, force, progress, ch -> new Raw(ch, out));
+    run(in, out, force, locking, progress, ch -> new Raw(ch, out));
   }
 
   /** The most bytes a target of this type and block size holds. */
@@ -112,13 +113,15 @@ public final class StreamConverter {
     Target open(FileChannel ch) throws IOException;
   }
 
-  private static void run(ReadableByteChannel in, Path out, boolean force, ProgressListener progress,
+  private static void run(ReadableByteChannel in, Path out, boolean force, boolean locking, ProgressListener progress,
       TargetFactory factory) throws IOException {
     // CREATE_NEW (O_EXCL): an existing file, or a link planted under the name, is never touched,
-    // and is never what a failure removes.
-    FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    // and is never what a failure removes. Through the registry of open files, locked as a
+    // writer holds an image, before the first byte.
+    OpenFiles.Lease file = OpenFiles.open(out, OpenFiles.Access.CREATE, locking);
+    FileChannel ch = file.channel();
     boolean ok = false;
-    try (ch) {
+    try (file) {
       Target t = factory.open(ch);
       long length = pump(in, t, progress);
       t.finish(length);

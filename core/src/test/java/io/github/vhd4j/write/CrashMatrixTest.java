@@ -191,7 +191,7 @@ class CrashMatrixTest {
 
   private static VhdImage open(CrashStorage s, Path where, Durability durability) throws IOException {
     Path p = where.resolve("img.vhd");
-    return Chains.open(s, p.toString(), p, true, options(where, durability), null);
+    return Chains.open(s, p.toString(), p, true, options(where, durability), java.util.List.of());
   }
 
   /**

@@ -133,6 +133,7 @@ final class CrashStorage implements Storage {
     pendingBytes.clear();
   }
 
+
   @Override
   public void close() throws IOException {
     channel.close();

@@ -64,7 +64,7 @@ class RawExportTest {
     Path out = dir.resolve("flat.raw");
     List<long[]> reports = new ArrayList<>();
     try (VhdImage img = Vhd.open(in, parentsIn(dir))) {
-      Converter.toRaw(Converter.of(img), out, false, (done, total) -> {
+      Converter.toRaw(Converter.of(img), out, false, true, (done, total) -> {
         synchronized (reports) {
           reports.add(new long[] {done, total});
         }
@@ -123,13 +123,13 @@ class RawExportTest {
           () -> Vhd.convertToRaw(img, exists, Durability.NONE, ProgressListener.none()));
       assertArrayEquals(new byte[] {7}, Files.readAllBytes(exists));
       Path failed = dir.resolve("failed.raw");
-      assertThrows(IllegalStateException.class, () -> Converter.toRaw(Converter.of(img), failed, false,
+      assertThrows(IllegalStateException.class, () -> Converter.toRaw(Converter.of(img), failed, false, true,
           (done, total) -> {
             throw new IllegalStateException("listener gave up");
           }, 512 * KIB));
       assertTrue(Files.notExists(failed), "a failed conversion leaves no file");
       assertThrows(IllegalArgumentException.class,
-          () -> Converter.toRaw(Converter.of(img), dir.resolve("odd.raw"), false, ProgressListener.none(), 1000));
+          () -> Converter.toRaw(Converter.of(img), dir.resolve("odd.raw"), false, true, ProgressListener.none(), 1000));
     }
   }
 
@@ -143,7 +143,7 @@ class RawExportTest {
     Path out = dir.resolve("bad.raw");
     try (VhdImage img = Vhd.open(in, OpenOptions.defaults().withLenient(true))) {
       VhdException e = assertThrows(VhdException.class,
-          () -> Converter.toRaw(Converter.of(img), out, false, ProgressListener.none(), 512 * KIB));
+          () -> Converter.toRaw(Converter.of(img), out, false, true, ProgressListener.none(), 512 * KIB));
       assertTrue(String.valueOf(e.getMessage()).contains("bat.entry[5]"), e.getMessage());
     }
     assertTrue(Files.notExists(out));
@@ -162,7 +162,7 @@ class RawExportTest {
       Converter.Input input = Converter.of(ch);
       ch.truncate(MIB);
       IOException e = assertThrows(IOException.class,
-          () -> Converter.toRaw(input, out, false, ProgressListener.none(), 512 * KIB));
+          () -> Converter.toRaw(input, out, false, true, ProgressListener.none(), 512 * KIB));
       assertTrue(String.valueOf(e.getMessage()).contains("ended at"), e.getMessage());
     }
     assertTrue(Files.notExists(out));

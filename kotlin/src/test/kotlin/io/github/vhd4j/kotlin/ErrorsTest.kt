@@ -1,8 +1,8 @@
 package io.github.vhd4j.kotlin
 
 import io.github.vhd4j.CheckOptions
-import io.github.vhd4j.OpenOptions
 import io.github.vhd4j.ImageInUseException
+import io.github.vhd4j.OpenOptions
 import io.github.vhd4j.ParentCandidate
 import io.github.vhd4j.ParentCycleException
 import io.github.vhd4j.ParentMismatchException
@@ -173,7 +173,7 @@ internal class ErrorsTest {
       ParentMismatchException("not the parent", "a.vhd", uuid, tried, null) to "mismatch [UUID_MISMATCH]",
       missing to "no parent $uuid",
       unsupported to "unsupported in a.vhd",
-      ImageInUseException("another process is using a.vhd", "a.vhd", null) to "in use: a.vhd",
+      ImageInUseException("another process is using it (a.vhd)", "a.vhd", null) to "in use: a.vhd",
       VhdException("something else", "a.vhd", null) to "other in a.vhd",
       IOException("plain") to "not vhd4j: IOException",
     )

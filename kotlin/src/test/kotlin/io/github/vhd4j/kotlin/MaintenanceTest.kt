@@ -131,6 +131,11 @@ internal class MaintenanceTest {
       Vhd.convertRawToRaw(pipe, raw, Durability.NONE, ProgressListener.none())
     }
     assertContentEquals(bytes, Files.readAllBytes(raw))
+    val unlocked = dir.resolve("piped-unlocked.raw")
+    Channels.newChannel(ByteArrayInputStream(bytes)).use { pipe ->
+      Vhd.convertRawToRaw(pipe, unlocked, OpenOptions.defaults().withLocking(false)) { done, _ -> check(done >= 0) }
+    }
+    assertContentEquals(bytes, Files.readAllBytes(unlocked))
   }
 
   @Test

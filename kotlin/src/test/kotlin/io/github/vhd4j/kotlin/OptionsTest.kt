@@ -43,6 +43,7 @@ internal class OptionsTest {
     assertEquals(OpenOptions.DEFAULT_MAP_CHUNK_SIZE, defaults.mapChunkSize)
     assertFalse(defaults.writable)
     assertEquals(Durability.SYNC_ALLOCATIONS, defaults.durability)
+    assertTrue(defaults.locking)
 
     val resolver = ParentResolver { listOf(it.suggestedPaths.first()) }
     val changed = defaults

@@ -51,6 +51,17 @@
  * }
  * }</pre>
  *
+ * <h2>Files cut while mapped</h2>
+ *
+ * <p>An image file that another program cuts shorter while it is mapped (vhd4j's locks keep QEMU
+ * and other vhd4j processes from doing it, not {@code truncate} or a copy over the file) makes the
+ * read that needs the missing pages fail with a {@link io.github.vhd4j.VhdException} naming the file
+ * and its new length, on whatever thread reads it; the image still closes. The JVM reports such a
+ * page as an {@link InternalError} raised at the thread's next return from the VM rather than at
+ * the copy, so a mapped read whose copy may have faulted makes one such return before it
+ * completes, and turns the error into that exception. Views ({@code VhdImage.view}) are read by the caller's code, where vhd4j
+ * cannot catch it: a view of a page that was cut away raises the {@code InternalError} there.
+ *
  * <h2>Closing and threads</h2>
  *
  * <p>Reads of a mapped image are thread-safe, as for any image. Closing the image waits for reads

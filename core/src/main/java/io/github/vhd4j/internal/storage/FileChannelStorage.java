@@ -6,67 +6,67 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Storage over a {@link FileChannel}, using positional reads and writes (safe from many threads).
+ * Files opened here are leased from {@link OpenFiles}, which holds their locks; a caller's channel
+ * is borrowed and never locked.
  */
 public final class FileChannelStorage implements Storage {
   private final FileChannel channel;
-  /** The file length: fixed for read-only storage, raised by writes that end past it. */
+  /** The file length: fixed for read-only storage, raised by writes that end past it, set by truncate. */
   private final AtomicLong size;
-  private final boolean owned;
+  /** The lease this storage gives back on close, or null for a caller's channel. */
+  private final OpenFiles.@Nullable Lease lease;
   private final boolean writable;
 
-  private FileChannelStorage(FileChannel channel, boolean owned, boolean writable) throws IOException {
+  private FileChannelStorage(FileChannel channel, OpenFiles.@Nullable Lease lease, boolean writable)
+      throws IOException {
     this.channel = channel;
     this.size = new AtomicLong(channel.size());
-    this.owned = owned;
+    this.lease = lease;
     this.writable = writable;
   }
 
   /**
    * Opens a file read-only.
    *
-   * @param path the file
-   * @return storage that closes the file when closed
+   * @param path the file: a regular file or a block device
+   * @param locking take a reader's locks ({@link OpenFiles})
+   * @return storage that gives the file back when closed
    * @throws IOException if the file cannot be opened
    */
-  public static FileChannelStorage open(Path path) throws IOException {
-    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
-    try {
-      return new FileChannelStorage(ch, true, false);
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
-    }
-  }
-
-  /**
-   * Takes ownership of an open channel: closing the storage closes it.
-   *
-   * @param channel the channel
-   * @return the storage
-   * @throws IOException if the channel's size cannot be read
-   */
-  public static FileChannelStorage own(FileChannel channel) throws IOException {
-    return new FileChannelStorage(channel, true, false);
+  public static FileChannelStorage open(Path path, boolean locking) throws IOException {
+    return of(OpenFiles.open(path, OpenFiles.Access.READ, locking));
   }
 
   /**
    * Opens a file for reading and writing; the file must exist.
    *
-   * @param path the file
-   * @return writable storage that closes the file when closed
+   * @param path the file: a regular file or a block device
+   * @param locking hold the file exclusively ({@link OpenFiles})
+   * @return writable storage that gives the file back when closed
+   * @throws io.github.vhd4j.ImageInUseException if another process uses the file
    * @throws IOException if the file cannot be opened for writing
    */
-  public static FileChannelStorage openWritable(Path path) throws IOException {
-    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+  public static FileChannelStorage openWritable(Path path, boolean locking) throws IOException {
+    return of(OpenFiles.open(path, OpenFiles.Access.WRITE, locking));
+  }
+
+  /**
+   * Reads (and, for a writer's lease, writes) a leased file; closing the storage closes the lease.
+   *
+   * @param lease the lease, closed here if this fails
+   * @return the storage
+   * @throws IOException if the file's size cannot be read
+   */
+  public static FileChannelStorage of(OpenFiles.Lease lease) throws IOException {
     try {
-      return new FileChannelStorage(ch, true, true);
+      return new FileChannelStorage(lease.channel(), lease, lease.isWritable());
     } catch (IOException | RuntimeException e) {
-      ch.close();
+      lease.close();
       throw e;
     }
   }
@@ -79,7 +79,7 @@ public final class FileChannelStorage implements Storage {
    * @throws IOException if the channel's size cannot be read
    */
   public static FileChannelStorage borrowWritable(FileChannel channel) throws IOException {
-    return new FileChannelStorage(channel, false, true);
+    return new FileChannelStorage(channel, null, true);
   }
 
   /**
@@ -90,7 +90,7 @@ public final class FileChannelStorage implements Storage {
    * @throws IOException if the channel's size cannot be read
    */
   public static FileChannelStorage borrow(FileChannel channel) throws IOException {
-    return new FileChannelStorage(channel, false, false);
+    return new FileChannelStorage(channel, null, false);
   }
 
   @Override
@@ -104,9 +104,19 @@ public final class FileChannelStorage implements Storage {
   }
 
   @Override
+  public boolean isFixedLength() {
+    return lease != null && lease.isDevice();
+  }
+
+  @Override
   public void write(long offset, ByteBuffer src, int srcIndex, int length) throws IOException {
     if (!writable) {
       throw new NonWritableChannelException();
+    }
+    if (isFixedLength() && offset > size.get() - length) {
+      // Checked here: a write at a block device's end fails only once part of it is written.
+      throw new IOException("cannot write " + length + " bytes at " + offset + ": the block device "
+          + lease.resource() + " ends at " + size.get());
     }
     // A duplicate carries its own position and limit, so threads writing from the same buffer
     // (and the caller's view of it) never see each other's bookkeeping.
@@ -117,18 +127,6 @@ public final class FileChannelStorage implements Storage {
       pos += channel.write(b, pos);
     }
     size.accumulateAndGet(offset + length, Math::max);
-  }
-
-  @Override
-  public void truncate(long length) throws IOException {
-    if (!writable) {
-      throw new NonWritableChannelException();
-    }
-    if (length < 0 || length > size.get()) {
-      throw new IllegalArgumentException("cannot truncate a " + size.get() + "-byte file to " + length);
-    }
-    channel.truncate(length);
-    size.set(length);
   }
 
   @Override
@@ -159,9 +157,20 @@ public final class FileChannelStorage implements Storage {
   }
 
   @Override
-  public void close() throws IOException {
-    if (owned) {
-      channel.close();
+  public void truncate(long length) throws IOException {
+    OpenFiles.Lease l = lease;
+    if (!writable || l == null) {
+      throw new NonWritableChannelException();
+    }
+    l.truncate(length);
+    size.set(Math.min(size.get(), length));
+  }
+
+  @Override
+  public void close() {
+    OpenFiles.Lease l = lease;
+    if (l != null) {
+      l.close();
     }
   }
 }

@@ -16,7 +16,7 @@ public interface Storage extends Closeable {
 
   /**
    * Returns the length of the underlying file: fixed when the storage was opened, or for writable
-   * storage the largest end written since (the image never shrinks its file).
+   * storage the largest end written since, or the length it was cut to by {@link #truncate}.
    *
    * @return the length in bytes
    */
@@ -32,6 +32,29 @@ public interface Storage extends Closeable {
   }
 
   /**
+   * Tells whether the file's length cannot change: a block device, which can be neither extended
+   * nor cut.
+   *
+   * @return true for a block device
+   */
+  default boolean isFixedLength() {
+    return false;
+  }
+
+  /**
+   * Cuts the file to {@code length} bytes and makes that durable. Files are cut through the
+   * storage, never through a second descriptor, whose close would drop the process's locks.
+   *
+   * @param length the new length, at most {@link #size()}
+   * @throws IOException if the file cannot be cut (a block device cannot)
+   * @throws java.nio.channels.NonWritableChannelException if the storage is read-only or not a
+   *     file this library opened
+   */
+  default void truncate(long length) throws IOException {
+    throw new java.nio.channels.NonWritableChannelException();
+  }
+
+  /**
    * Writes exactly {@code length} bytes of {@code src} from index {@code srcIndex} at
    * {@code offset}, growing the file when the range ends past it, without changing {@code src}'s
    * position or limit when the call returns. Safe to call from many threads for disjoint ranges.
@@ -44,18 +67,6 @@ public interface Storage extends Closeable {
    * @throws java.nio.channels.NonWritableChannelException if the storage is read-only
    */
   default void write(long offset, ByteBuffer src, int srcIndex, int length) throws IOException {
-    throw new java.nio.channels.NonWritableChannelException();
-  }
-
-  /**
-   * Cuts the file to {@code length} bytes, through this storage's own descriptor: opening a second
-   * one to truncate would, on closing, drop every lock this process holds on the file.
-   *
-   * @param length the new length, at most {@link #size()}
-   * @throws IOException if the file cannot be truncated
-   * @throws java.nio.channels.NonWritableChannelException if the storage is read-only
-   */
-  default void truncate(long length) throws IOException {
     throw new java.nio.channels.NonWritableChannelException();
   }
 

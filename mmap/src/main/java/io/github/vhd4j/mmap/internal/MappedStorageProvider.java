@@ -1,6 +1,7 @@
 package io.github.vhd4j.mmap.internal;
 
 import io.github.vhd4j.internal.storage.ChunkedStorage;
+import io.github.vhd4j.internal.storage.OpenFiles;
 import io.github.vhd4j.internal.storage.Storage;
 import io.github.vhd4j.internal.storage.StorageProvider;
 import java.io.IOException;
@@ -53,7 +54,8 @@ public final class MappedStorageProvider implements StorageProvider {
   }
 
   @Override
-  public Storage map(FileChannel channel, long chunkSize) throws IOException {
+  public Storage map(OpenFiles.Lease file, long chunkSize) throws IOException {
+    FileChannel channel = file.channel();
     long size = channel.size();
     int shift = Long.numberOfTrailingZeros(chunkSize);
     long count = size == 0 ? 0 : (size - 1) / chunkSize + 1;
@@ -83,13 +85,15 @@ public final class MappedStorageProvider implements StorageProvider {
         IN_USE.addAndGet(-count);
       }
     }
+    // The storage keeps the lease: the file's locks last while it is read, and after a fault the
+    // file's length now tells whether it was cut.
     return ChunkedStorage.of(chunks, shift, size, (c, unmap) -> {
       try {
         release(c, arena, unmap);
       } finally {
         IN_USE.addAndGet(-c.length);
       }
-    });
+    }, file);
   }
 
   /**
