@@ -675,7 +675,9 @@ public final class Vhd {
    * two windows show more: a fixed disk grown but interrupted before its old footer is cleared
    * shows that footer's 512 bytes at the old end, inside the new space, and 7-Zip, while a growth
    * that moves the table is interrupted between its two footer writes, extracts the new disk but
-   * reports that it cannot find the footer.
+   * reports that it cannot find the footer. On a block device, which cannot grow or be cut, the
+   * footer is rewritten in place: 7-Zip then reports that between the two footer writes of any
+   * resize, a fixed disk's size cannot change, and a table that outgrows its area is refused.
    *
    * @param image the image file; it is held exclusively while it changes, so no other process
    *     may have it open ({@link OpenOptions#locking()})

@@ -266,11 +266,16 @@ public final class Maintenance {
     }
     long tail = l.footerOffset;
     long tableOffset = h.tableOffset();
+    // A block device cannot grow or be cut: its footer stays where it is (the device's end).
+    boolean device = t.storage.isFixedLength();
     if (entries > h.maxTableEntries()) {
       if (fitsInPlace(t, entries)) {
         // Unallocated entries over the padding (which some writers fill with zeros); the header
         // still covers fewer, so nothing reads them yet.
         writeUnallocated(t.storage, tableOffset + 4 * h.maxTableEntries(), 4 * (entries - h.maxTableEntries()));
+      } else if (device) {
+        throw refused(l.resource, "cannot grow to " + newSize + " bytes: the block table needs "
+            + entries + " entries, more than its area holds, and a block device has no room after its footer");
       } else {
         // A larger table where the footer is, the footer after it; nothing points at the new
         // table until the header does. Its size keeps 4 KiB-aligned layouts aligned.
@@ -281,6 +286,20 @@ public final class Maintenance {
         tail = tableOffset + bytes;
       }
       t.storage.force();
+    }
+    if (device) {
+      // In place: the footer at the end first for a shrink, last for a growth. While the two
+      // differ, 7-Zip reads the disk but reports that it cannot find the footer.
+      if (shrink) {
+        t.write(tail, footer);
+        t.storage.force();
+      }
+      writeCopyAndHeader(t, footer, tableOffset, entries, shrink);
+      if (!shrink) {
+        t.write(tail, footer);
+        t.storage.force();
+      }
+      return;
     }
     // The tail moves out by a sector. The sector it leaves keeps the footer that matches the copy
     // while the two disagree, which is where 7-Zip looks: the old one for a shrink, the new one
