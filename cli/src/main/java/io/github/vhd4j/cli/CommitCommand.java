@@ -63,7 +63,7 @@ final class CommitCommand extends BaseCommand {
       // The library's commit does not report what lenient opening tolerated in the chain; an
       // open of its own, read-only, shows it first.
       try (VhdImage chain = Vhd.open(child, common.openOptions())) {
-        Warnings.print(io, chain.getWarnings());
+        Warnings.printDowngraded(io, chain.getWarnings());
       }
     }
     Progress.Bar bar = new Progress.Bar(io.err, progress);

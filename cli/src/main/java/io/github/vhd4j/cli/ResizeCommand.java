@@ -74,7 +74,7 @@ final class ResizeCommand extends BaseCommand {
     // Opened first, with the user's options, so that "was" is the size vhd info shows, and a
     // damaged image is reported as every other command reports it before anything is written.
     try (VhdImage img = Vhd.open(image, common.openOptions())) {
-      Warnings.print(io, img.getWarnings());
+      Warnings.printDowngraded(io, img.getWarnings());
       before = img.getSize();
     }
     long after;

@@ -27,6 +27,18 @@ final class Warnings {
   }
 
   /**
+   * Prints only the errors lenient opening tolerated, for a command about to change the image: it
+   * takes the image exclusively, so another process using it makes it fail with its own error line
+   * and an {@link ProblemCode#IMAGE_IN_USE} warning from its read-only look would only repeat it.
+   *
+   * @param io where to print
+   * @param problems the image's warnings, from that read-only look
+   */
+  static void printDowngraded(Io io, List<Problem> problems) {
+    print(io, problems.stream().filter(p -> p.code() != ProblemCode.IMAGE_IN_USE).toList(), true);
+  }
+
+  /**
    * Prints the problems that warrant a warning line.
    *
    * @param io where to print

@@ -114,12 +114,21 @@ class LockingCommandTest {
     }
     assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Cli.run("resize", fifo.toString(), "2M"))
         .assertFailed(fifo, refused);
+    // convert reads a pipe as raw bytes when told -f raw; as an image it is refused like the rest.
     assertTimeoutPreemptively(Duration.ofSeconds(20),
-        () -> Cli.run("convert", fifo.toString(), dir.resolve("out.raw").toString())).assertFailed(fifo, refused);
+        () -> Cli.run("convert", fifo.toString(), dir.resolve("out.raw").toString())).assertFailed(fifo,
+        "is a FIFO (pipe): its format cannot be detected without reading it twice; -f raw converts it as raw bytes"
+            + " (a VHD must be a file)");
+    assertTimeoutPreemptively(Duration.ofSeconds(20),
+        () -> Cli.run("convert", "-f", "vhd", fifo.toString(), dir.resolve("out.raw").toString()))
+        .assertFailed(fifo, "is a FIFO (pipe): a VHD is read from its end first, so it must be a file; -f raw"
+            + " converts a stream as raw bytes");
+    String compared = "is a FIFO (pipe), which can be read only once, in order; compare reads its inputs at any"
+        + " offset, so it needs files or block devices";
     assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Cli.run("compare", fifo.toString(), good.toString()))
-        .assertFailed(fifo, refused);
+        .assertFailed(fifo, compared);
     assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Cli.run("compare", good.toString(), fifo.toString()))
-        .assertFailed(fifo, refused);
+        .assertFailed(fifo, compared);
     assertFalse(Files.exists(dir.resolve("out.raw")));
   }
 
