@@ -1,10 +1,13 @@
 package io.github.vhd4j.internal.storage;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -67,21 +70,70 @@ public final class ProcLocks {
     if (!Files.isReadable(TABLE)) {
       return null;
     }
-    String self = Long.toString(ProcessHandle.current().pid());
+    String self = selfPid();
     Set<List<Long>> out = new HashSet<>();
-    // A line read, not Files.readString: /proc files report size 0.
-    try (BufferedReader r = Files.newBufferedReader(TABLE, StandardCharsets.US_ASCII)) {
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        List<Long> file = writerFile(line.trim().split("\\s+"), self);
+    try {
+      String table = read();
+      // Split by hand: a reader and a regular expression cost a command's start-up more than the
+      // table itself.
+      for (int at = 0; at < table.length(); ) {
+        int nl = table.indexOf('\n', at);
+        int end = nl < 0 ? table.length() : nl;
+        List<Long> file = writerFile(fields(table, at, end), self);
         if (file != null) {
           out.add(file);
         }
+        at = end + 1;
       }
     } catch (IOException e) {
       // An unreadable table detects nothing; the locks still keep writers out.
       return null;
     }
     return out;
+  }
+
+  /** Reads the whole table; /proc files report a size of 0, so to the end, not by their size. */
+  private static String read() throws IOException {
+    try (FileChannel ch = FileChannel.open(TABLE, StandardOpenOption.READ)) {
+      ByteBuffer buf = ByteBuffer.allocate(16 << 10);
+      while (ch.read(buf) >= 0) {
+        if (!buf.hasRemaining()) {
+          buf = ByteBuffer.allocate(buf.capacity() * 2).put(buf.flip());
+        }
+      }
+      return new String(buf.array(), 0, buf.position(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** The fields of {@code s[from, to)}, separated by runs of spaces or tabs. */
+  static String[] fields(String s, int from, int to) {
+    List<String> out = new ArrayList<>(8);
+    int i = from;
+    while (i < to) {
+      while (i < to && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+        i++;
+      }
+      int start = i;
+      while (i < to && s.charAt(i) != ' ' && s.charAt(i) != '\t') {
+        i++;
+      }
+      if (i > start) {
+        out.add(s.substring(start, i));
+      }
+    }
+    return out.toArray(new String[0]);
+  }
+
+  /**
+   * This process's pid as the table writes it. {@code /proc/self} names it: asking
+   * {@link ProcessHandle} instead starts its machinery, about 15 ms of a command's start-up.
+   */
+  private static String selfPid() {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc/self")).toString();
+    } catch (IOException | UnsupportedOperationException e) {
+      return Long.toString(ProcessHandle.current().pid());
+    }
   }
 
   /**
