@@ -8,7 +8,6 @@ import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
-import io.github.vhd4j.internal.storage.OpenFiles;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -194,12 +193,7 @@ public final class Converter {
    */
   public static void toRaw(Input in, Path out, boolean force, boolean locking, ProgressListener progress,
       long segment) throws IOException {
-    // CREATE_NEW (O_EXCL) never follows a link planted under the name and never truncates a
-    // file: an existing one is the caller's, and must never be what a failure removes.
-    OpenFiles.Lease file = OpenFiles.open(out, OpenFiles.Access.CREATE, locking);
-    FileChannel ch = file.channel();
-    boolean ok = false;
-    try (file) {
+    NewFile.write(out, locking, ch -> {
       long size = in.size();
       copy(in, (pos, src) -> {
         for (long p = pos; src.hasRemaining(); ) {
@@ -214,12 +208,7 @@ public final class Converter {
       if (force) {
         ch.force(true);
       }
-      ok = true;
-    } finally {
-      if (!ok) {
-        Files.deleteIfExists(out);
-      }
-    }
+    });
   }
 
   /** Where copied bytes go: writes all of {@code src} (position to limit) at guest offset {@code pos}. */

@@ -9,13 +9,11 @@ import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.Severity;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdLimitException;
-import io.github.vhd4j.internal.storage.OpenFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -115,13 +113,7 @@ public final class StreamConverter {
 
   private static void run(ReadableByteChannel in, Path out, boolean force, boolean locking, ProgressListener progress,
       TargetFactory factory) throws IOException {
-    // CREATE_NEW (O_EXCL): an existing file, or a link planted under the name, is never touched,
-    // and is never what a failure removes. Through the registry of open files, locked as a
-    // writer holds an image, before the first byte.
-    OpenFiles.Lease file = OpenFiles.open(out, OpenFiles.Access.CREATE, locking);
-    FileChannel ch = file.channel();
-    boolean ok = false;
-    try (file) {
+    NewFile.write(out, locking, ch -> {
       Target t = factory.open(ch);
       long length = pump(in, t, progress);
       t.finish(length);
@@ -129,12 +121,7 @@ public final class StreamConverter {
         ch.force(true);
       }
       progress.progress(length, length);
-      ok = true;
-    } finally {
-      if (!ok) {
-        Files.deleteIfExists(out);
-      }
-    }
+    });
   }
 
   /** Reads the input to its end in pieces, handing each to the target; returns the length. */
