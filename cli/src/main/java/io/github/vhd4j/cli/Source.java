@@ -2,22 +2,17 @@ package io.github.vhd4j.cli;
 
 import io.github.vhd4j.CreateOptions;
 import io.github.vhd4j.Durability;
-import io.github.vhd4j.Extent;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.Vhd;
-import io.github.vhd4j.VhdImage;
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -30,14 +25,14 @@ import org.jspecify.annotations.Nullable;
 abstract class Source implements Closeable {
   /** Virtual bytes mapped per query, which bounds the runs held at once (a window of 64 MiB of
    *  sector-granular differencing runs is at most 128 Ki runs). */
-  private static final long MAP_WINDOW = 64L << 20;
+  static final long MAP_WINDOW = 64L << 20;
 
   /** What {@code -} stands for, as an input. */
   static final String STDIN = "-";
 
   final String label;
 
-  private Source(String label) {
+  Source(String label) {
     this.label = label;
   }
 
@@ -204,7 +199,7 @@ abstract class Source implements Closeable {
 
   /** A source that can be read at any offset: an image, a raw file, a block device. */
   abstract static class Seekable extends Source {
-    private Seekable(String label) {
+    Seekable(String label) {
       super(label);
     }
 
@@ -241,289 +236,5 @@ abstract class Source implements Closeable {
      * @throws CliException if the map cannot be read
      */
     abstract boolean next() throws CliException;
-  }
-
-  /** A VHD image read through the library. */
-  private static final class VhdSource extends Seekable {
-    private final VhdImage image;
-
-    VhdSource(String label, VhdImage image) {
-      super(label);
-      this.image = image;
-    }
-
-    @Override
-    ImageFormat format() {
-      return ImageFormat.VHD;
-    }
-
-    @Override
-    long size() {
-      return image.getSize();
-    }
-
-    @Override
-    void convertTo(Path out, CreateOptions target, ProgressListener progress) throws IOException {
-      Vhd.convert(image, out, target, progress);
-    }
-
-    @Override
-    void convertToRaw(Path out, OpenOptions options, ProgressListener progress) throws IOException {
-      Vhd.convertToRaw(image, out, options, progress);
-    }
-
-    @Override
-    void writeTo(WritableByteChannel out, ProgressListener progress) throws IOException {
-      Vhd.copyTo(image, 0, image.getSize(), out, progress);
-    }
-
-    @Override
-    List<Problem> warnings() {
-      return image.getWarnings();
-    }
-
-    @Override
-    void readFully(long position, ByteBuffer dst) throws CliException {
-      try {
-        image.readFully(position, dst);
-      } catch (IOException | RuntimeException e) {
-        throw new CliException(label, e);
-      }
-    }
-
-    @Override
-    List<Path> files() {
-      List<Path> out = new ArrayList<>();
-      for (VhdImage i : image.getChain()) {
-        Path p = i.getPath();
-        if (p != null) {
-          out.add(p);
-        }
-      }
-      return out;
-    }
-
-    @Override
-    Runs runs(long from, long to) {
-      // Parameter names differ from the inherited fields start/end, which would shadow them.
-      return new Runs() {
-        private List<Extent> window = List.of();
-        private int index;
-        private long mapped = from;
-
-        @Override
-        boolean next() throws CliException {
-          while (index >= window.size()) {
-            if (mapped >= to) {
-              return false;
-            }
-            long n = Math.min(MAP_WINDOW, to - mapped);
-            try {
-              window = image.map(mapped, n);
-            } catch (IOException | RuntimeException e) {
-              throw new CliException(label, e);
-            }
-            index = 0;
-            mapped += n;
-          }
-          Extent e = window.get(index++);
-          this.start = e.start();
-          this.end = e.end();
-          this.data = e.data();
-          return true;
-        }
-      };
-    }
-
-    @Override
-    public void close() throws CliException {
-      try {
-        image.close();
-      } catch (IOException e) {
-        throw new CliException(label, e);
-      }
-    }
-  }
-
-  /** A raw file (or block device): every byte is data. */
-  private static final class RawSource extends Seekable {
-    /** Bytes handed to the kernel per transfer: progress is reported between them. */
-    private static final long TRANSFER = 64L << 20;
-
-    private final Path path;
-    private final FileChannel channel;
-    private final long size;
-
-    RawSource(String label, Path path, FileChannel channel) throws IOException {
-      super(label);
-      this.path = path;
-      this.channel = channel;
-      this.size = channel.size();
-    }
-
-    @Override
-    ImageFormat format() {
-      return ImageFormat.RAW;
-    }
-
-    @Override
-    long size() {
-      return size;
-    }
-
-    @Override
-    void convertTo(Path out, CreateOptions target, ProgressListener progress) throws IOException {
-      Vhd.convertRaw(path, out, target, progress);
-    }
-
-    @Override
-    void convertToRaw(Path out, OpenOptions options, ProgressListener progress) throws IOException {
-      Vhd.convertRawToRaw(path, out, options, progress);
-    }
-
-    @Override
-    void writeTo(WritableByteChannel out, ProgressListener progress) throws IOException {
-      for (long pos = 0; pos < size; ) {
-        long n;
-        try {
-          n = channel.transferTo(pos, Math.min(TRANSFER, size - pos), out);
-        } catch (CliException e) {
-          throw e;
-        } catch (IOException e) {
-          throw new CliException(label, e);
-        }
-        if (n <= 0) {
-          throw new CliException(label, "the file ended at " + pos + " (it was " + size + " bytes when opened)");
-        }
-        pos += n;
-        progress.progress(pos, size);
-      }
-    }
-
-    @Override
-    void readFully(long position, ByteBuffer dst) throws CliException {
-      try {
-        long p = position;
-        while (dst.hasRemaining()) {
-          int n = channel.read(dst, p);
-          if (n < 0) {
-            throw new EOFException("the file ended at " + p + " (it was " + size + " bytes when opened)");
-          }
-          p += n;
-        }
-      } catch (IOException | RuntimeException e) {
-        throw new CliException(label, e);
-      }
-    }
-
-    @Override
-    List<Path> files() {
-      return List.of(path);
-    }
-
-    @Override
-    Runs runs(long from, long to) {
-      return new Runs() {
-        private boolean done = from >= to;
-
-        @Override
-        boolean next() {
-          if (done) {
-            return false;
-          }
-          done = true;
-          this.start = from;
-          this.end = to;
-          this.data = true;
-          return true;
-        }
-      };
-    }
-
-    @Override
-    public void close() throws CliException {
-      try {
-        channel.close();
-      } catch (IOException e) {
-        throw new CliException(label, e);
-      }
-    }
-  }
-
-  /** Raw bytes read once, in order: standard input, a pipe, a character device. */
-  private static final class StreamSource extends Source {
-    private final ReadableByteChannel channel;
-    private final @Nullable Path path;
-    private final boolean owned;
-
-    /**
-     * Wraps an open stream.
-     *
-     * @param label the file as the user named it ({@code -} for standard input)
-     * @param channel the stream
-     * @param path its path, to refuse writing into it; null for standard input
-     * @param owned whether closing the source closes the channel (never standard input)
-     */
-    StreamSource(String label, ReadableByteChannel channel, @Nullable Path path, boolean owned) {
-      super(label);
-      this.channel = Labelled.reads(channel, label);
-      this.path = path;
-      this.owned = owned;
-    }
-
-    @Override
-    ImageFormat format() {
-      return ImageFormat.RAW;
-    }
-
-    @Override
-    long size() {
-      return -1;
-    }
-
-    @Override
-    void convertTo(Path out, CreateOptions target, ProgressListener progress) throws IOException {
-      Vhd.convertRaw(channel, out, target, progress);
-    }
-
-    @Override
-    void convertToRaw(Path out, OpenOptions options, ProgressListener progress) throws IOException {
-      Vhd.convertRawToRaw(channel, out, options, progress);
-    }
-
-    @Override
-    void writeTo(WritableByteChannel out, ProgressListener progress) throws IOException {
-      ByteBuffer buf = ByteBuffer.allocateDirect(CatCommand.BUFFER_SIZE);
-      long done = 0;
-      for (boolean end = false; !end; ) {
-        buf.clear();
-        while (buf.hasRemaining() && !end) {
-          end = channel.read(buf) < 0;
-        }
-        buf.flip();
-        done += buf.remaining();
-        while (buf.hasRemaining()) {
-          out.write(buf);
-        }
-        progress.progress(done, -1);
-      }
-      progress.progress(done, done);
-    }
-
-    @Override
-    List<Path> files() {
-      return path == null ? List.of() : List.of(path);
-    }
-
-    @Override
-    public void close() throws CliException {
-      if (owned) {
-        try {
-          channel.close();
-        } catch (IOException e) {
-          throw new CliException(label, e);
-        }
-      }
-    }
   }
 }
