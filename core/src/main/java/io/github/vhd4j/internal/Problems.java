@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import io.github.vhd4j.internal.layout.Site;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -214,6 +215,94 @@ public final class Problems {
       long requested, long limit, String note) {
     Problem p = error(code, false, structure, field, offset, "at most " + limit, Long.toString(requested), note);
     return new StopParsing(p, requested, limit);
+  }
+
+  /**
+   * Builds a problem at a site without recording it.
+   *
+   * @param severity severity
+   * @param code code
+   * @param site structure, field and offset
+   * @param expected expected value or null
+   * @param actual actual value or null
+   * @param note explanation or null
+   * @return the problem
+   */
+  public Problem make(Severity severity, ProblemCode code, Site site, @Nullable String expected,
+      @Nullable String actual, @Nullable String note) {
+    return make(severity, code, site.structure(), site.field(), site.offset(), expected, actual, note);
+  }
+
+  /**
+   * Records an error at a site.
+   *
+   * @param code code
+   * @param lenientRecoverable whether lenient mode may still open the image
+   * @param site structure, field and offset
+   * @param expected expected or null
+   * @param actual actual or null
+   * @param note explanation or null
+   * @return the recorded problem
+   */
+  public Problem error(ProblemCode code, boolean lenientRecoverable, Site site, @Nullable String expected,
+      @Nullable String actual, @Nullable String note) {
+    return error(code, lenientRecoverable, site.structure(), site.field(), site.offset(), expected, actual, note);
+  }
+
+  /**
+   * Records a warning at a site.
+   *
+   * @param code code
+   * @param site structure, field and offset
+   * @param expected expected or null
+   * @param actual actual or null
+   * @param note explanation or null
+   */
+  public void warning(ProblemCode code, Site site, @Nullable String expected, @Nullable String actual,
+      @Nullable String note) {
+    warning(code, site.structure(), site.field(), site.offset(), expected, actual, note);
+  }
+
+  /**
+   * Records a note at a site.
+   *
+   * @param code code
+   * @param site structure, field and offset
+   * @param note explanation
+   */
+  public void info(ProblemCode code, Site site, String note) {
+    info(code, site.structure(), site.field(), site.offset(), note);
+  }
+
+  /**
+   * Records an error at a site that stops the parser (see {@link #fatal(ProblemCode, String,
+   * String, long, String, String, String)}).
+   *
+   * @param code code
+   * @param site structure, field and offset
+   * @param expected expected or null
+   * @param actual actual or null
+   * @param note explanation or null
+   * @return the exception to throw
+   */
+  public StopParsing fatal(ProblemCode code, Site site, @Nullable String expected, @Nullable String actual,
+      @Nullable String note) {
+    return fatal(code, site.structure(), site.field(), site.offset(), expected, actual, note);
+  }
+
+  /**
+   * Records a safety limit at a site (see {@link #limit(ProblemCode, String, String, long, long,
+   * long, String)}).
+   *
+   * @param code code
+   * @param site structure, field and offset
+   * @param requested what the image asks for
+   * @param limit the enforced maximum
+   * @param note explanation
+   * @return the exception to throw
+   */
+  public StopParsing limit(ProblemCode code, Site site, long requested, long limit, String note) {
+    return limit(code, site.structure(), site.field(), site.offset(), requested, limit, note);
   }
 
   /**
