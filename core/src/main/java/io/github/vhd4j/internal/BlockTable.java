@@ -1,5 +1,6 @@
 package io.github.vhd4j.internal;
 
+import io.github.vhd4j.internal.layout.TableLayout;
 import io.github.vhd4j.internal.storage.Storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -111,8 +112,8 @@ abstract class BlockTable {
 
   /** Writes one entry into the file. */
   final void writeEntry(int block, int entry) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(4).putInt(0, entry);
-    storage.write(offset + 4L * block, b, 0, 4);
+    ByteBuffer b = ByteBuffer.allocate(TableLayout.ENTRY_SIZE).putInt(0, entry);
+    storage.write(TableLayout.entryOffset(offset, block), b, 0, TableLayout.ENTRY_SIZE);
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.github.vhd4j.internal;
 
+import io.github.vhd4j.internal.layout.Sectors;
+import io.github.vhd4j.internal.layout.TableLayout;
 import java.util.List;
 
 /**
@@ -53,13 +55,13 @@ final class DamagedBlocks {
     if (block >= blocks || entry == Layer.UNALLOCATED) {
       return 0;
     }
-    long start = (entry & 0xFFFFFFFFL) * LayerParser.SECTOR;
+    long start = TableLayout.blockOffset(entry);
     long end = start + stride;
     if (end > dataEnd) {
       return OUTSIDE_FILE;
     }
     for (long[] r : regions) {
-      if (LayerParser.overlaps(start, end, r[0], r[1])) {
+      if (Sectors.overlaps(start, end, r[0], r[1])) {
         return IN_METADATA;
       }
     }

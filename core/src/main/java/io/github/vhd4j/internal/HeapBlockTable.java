@@ -1,5 +1,6 @@
 package io.github.vhd4j.internal;
 
+import io.github.vhd4j.internal.layout.TableLayout;
 import io.github.vhd4j.internal.storage.Storage;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -38,10 +39,10 @@ final class HeapBlockTable extends BlockTable {
    */
   static HeapBlockTable read(Storage storage, long offset, int length) throws IOException {
     int[] entries = new int[length];
-    ByteBuffer b = ByteBuffer.allocate(4 * Math.min(CHUNK, Math.max(length, 1)));
+    ByteBuffer b = ByteBuffer.allocate(TableLayout.ENTRY_SIZE * Math.min(CHUNK, Math.max(length, 1)));
     for (int i = 0; i < length; ) {
       int n = Math.min(CHUNK, length - i);
-      storage.read(offset + 4L * i, b, 0, 4 * n);
+      storage.read(TableLayout.entryOffset(offset, i), b, 0, TableLayout.ENTRY_SIZE * n);
       b.asIntBuffer().get(entries, i, n);
       i += n;
     }

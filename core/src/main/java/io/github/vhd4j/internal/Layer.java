@@ -9,6 +9,11 @@ import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.Severity;
 import io.github.vhd4j.SizeInfo;
 import io.github.vhd4j.VhdFormatException;
+import io.github.vhd4j.internal.layout.DynamicHeaderLayout;
+import io.github.vhd4j.internal.layout.FooterLayout;
+import io.github.vhd4j.internal.layout.Sectors;
+import io.github.vhd4j.internal.layout.Site;
+import io.github.vhd4j.internal.layout.TableLayout;
 import io.github.vhd4j.internal.storage.Storage;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Layer {
   /** BAT value of an unallocated block. */
-  public static final int UNALLOCATED = 0xFFFFFFFF;
+  public static final int UNALLOCATED = TableLayout.UNUSED;
 
   final Storage storage;
   final String resource;
@@ -42,27 +47,80 @@ public final class Layer {
   /** End of the area blocks may occupy (the footer's offset, or the file end without one). */
   final long dataEnd;
 
-  Layer(Storage storage, String resource, @Nullable Path path, Footer footer, long footerOffset,
-      int footerLength, boolean headCopyUsed, @Nullable DynamicHeader header, SizeInfo sizes,
-      @Nullable BlockTable bat, boolean lsbFirstBitmap, @Nullable DamagedBlocks damaged, long dataEnd) {
-    this.storage = storage;
-    this.resource = resource;
-    this.path = path;
-    this.footer = footer;
-    this.footerOffset = footerOffset;
-    this.footerLength = footerLength;
-    this.headCopyUsed = headCopyUsed;
-    this.header = header;
+  /**
+   * Where a layer's bytes come from.
+   *
+   * @param storage the file
+   * @param resource its name for messages
+   * @param path its path, or null
+   */
+  record Origin(Storage storage, String resource, @Nullable Path path) {}
+
+  /**
+   * The footer in effect and where it was found.
+   *
+   * @param footer the footer
+   * @param offset its file offset
+   * @param length 512, or 511 for a footer written before Virtual PC 2004
+   * @param headCopyUsed true when the copy at offset 0 stands in for a lost or damaged footer
+   * @param dataEnd where blocks may end (the footer's offset, or the file end without one)
+   */
+  record FooterAt(Footer footer, long offset, int length, boolean headCopyUsed, long dataEnd) {}
+
+  /**
+   * What a dynamic or differencing layer adds to a fixed one.
+   *
+   * @param header the dynamic header
+   * @param table the block allocation table
+   * @param lsbFirstBitmap true for blktap 0.1's sector bitmaps, least significant bit first
+   * @param damaged the blocks lenient mode kept although they cannot be read, or null
+   */
+  record Sparse(DynamicHeader header, BlockTable table, boolean lsbFirstBitmap, @Nullable DamagedBlocks damaged) {}
+
+  private Layer(Origin origin, FooterAt found, SizeInfo sizes, @Nullable Sparse sparse) {
+    this.storage = origin.storage();
+    this.resource = origin.resource();
+    this.path = origin.path();
+    this.footer = found.footer();
+    this.footerOffset = found.offset();
+    this.footerLength = found.length();
+    this.headCopyUsed = found.headCopyUsed();
+    this.dataEnd = found.dataEnd();
     this.sizes = sizes;
     this.virtualSize = sizes.virtualSize();
     this.type = footer.diskType();
-    this.bat = bat;
+    this.header = sparse == null ? null : sparse.header();
+    this.bat = sparse == null ? null : sparse.table();
     this.blockSize = header == null ? 0 : header.blockSize();
     this.blockShift = header == null ? 0 : Long.numberOfTrailingZeros(header.blockSize());
     this.bitmapBytes = header == null ? 0 : (int) header.bitmapSize();
-    this.lsbFirstBitmap = lsbFirstBitmap;
-    this.damaged = damaged;
-    this.dataEnd = dataEnd;
+    this.lsbFirstBitmap = sparse != null && sparse.lsbFirstBitmap();
+    this.damaged = sparse == null ? null : sparse.damaged();
+  }
+
+  /**
+   * A fixed layer: a footer and the data before it.
+   *
+   * @param origin the file
+   * @param found the footer
+   * @param sizes the sizes it is read with
+   * @return the layer
+   */
+  static Layer fixed(Origin origin, FooterAt found, SizeInfo sizes) {
+    return new Layer(origin, found, sizes, null);
+  }
+
+  /**
+   * A dynamic or differencing layer.
+   *
+   * @param origin the file
+   * @param found the footer
+   * @param sizes the sizes it is read with
+   * @param sparse its header, table and damaged blocks
+   * @return the layer
+   */
+  static Layer sparse(Origin origin, FooterAt found, SizeInfo sizes, Sparse sparse) {
+    return new Layer(origin, found, sizes, sparse);
   }
 
   /**
@@ -99,8 +157,9 @@ public final class Layer {
     String reason = why == DamagedBlocks.OUTSIDE_FILE ? "lies outside the file"
         : why == DamagedBlocks.IN_METADATA ? "overlaps metadata" : "overlaps another block";
     long sector = entry & 0xFFFFFFFFL;
-    throw new VhdFormatException(new Problem(code, Severity.ERROR, resource, "bat", "entry[" + block + "]",
-        header.tableOffset() + 4L * block, null, "sector " + sector,
+    Site site = TableLayout.entry(header.tableOffset(), block);
+    throw new VhdFormatException(new Problem(code, Severity.ERROR, resource, site.structure(), site.field(),
+        site.offset(), null, "sector " + sector,
         "block " + block + " " + reason + "; lenient mode opened the image but cannot read this block"));
   }
 
@@ -116,13 +175,13 @@ public final class Layer {
    */
   long metadataEnd(long limit) {
     DynamicHeader h = header;
-    long end = Math.max(512, h.offset() + 1024);
-    long table = h.tableOffset() + 4 * h.maxTableEntries();
-    long padded = (table + 511) / 512 * 512;
+    long end = Math.max(FooterLayout.SIZE, h.offset() + DynamicHeaderLayout.SIZE);
+    long table = h.tableOffset() + TableLayout.ENTRY_SIZE * h.maxTableEntries();
+    long padded = Sectors.roundUp(table);
     end = Math.max(end, padded <= limit ? padded : table);
     for (ParentLocator loc : h.parentLocators()) {
       if (loc.platformCode() != 0 && loc.dataLength() > 0 && loc.dataOffset() >= 0) {
-        long locEnd = loc.dataOffset() + (loc.dataLength() + 511) / 512 * 512;
+        long locEnd = loc.dataOffset() + Sectors.roundUp(loc.dataLength());
         if (locEnd <= limit) {
           end = Math.max(end, locEnd);
         }

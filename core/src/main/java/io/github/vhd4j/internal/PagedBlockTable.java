@@ -1,5 +1,6 @@
 package io.github.vhd4j.internal;
 
+import io.github.vhd4j.internal.layout.TableLayout;
 import io.github.vhd4j.internal.storage.Storage;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -112,8 +113,8 @@ final class PagedBlockTable extends BlockTable {
       }
       int first = index << pageShift;
       int n = Math.min(1 << pageShift, length - first);
-      ByteBuffer b = ByteBuffer.allocate(4 * n);
-      storage.read(offset + 4L * first, b, 0, 4 * n);
+      ByteBuffer b = ByteBuffer.allocate(TableLayout.ENTRY_SIZE * n);
+      storage.read(TableLayout.entryOffset(offset, first), b, 0, TableLayout.ENTRY_SIZE * n);
       int[] entries = new int[n];
       b.asIntBuffer().get(entries);
       p = new Page(index, entries);
@@ -159,9 +160,9 @@ final class PagedBlockTable extends BlockTable {
           fill(i, end);
         }
         int stop = Math.min(end, to);
-        int at = firstAllocatedByte(4 * (i - from), 4 * (stop - from));
+        int at = firstAllocatedByte(TableLayout.ENTRY_SIZE * (i - from), TableLayout.ENTRY_SIZE * (stop - from));
         if (at >= 0) {
-          return from + at / 4;
+          return from + at / TableLayout.ENTRY_SIZE;
         }
         i = stop;
       }
@@ -173,22 +174,22 @@ final class PagedBlockTable extends BlockTable {
       if (block < from || block >= to) {
         fill(block, Math.min(length, block + 1024));
       }
-      return view.getInt(4 * (block - from));
+      return view.getInt(TableLayout.ENTRY_SIZE * (block - from));
     }
 
     /** Reads entries {@code [start, min(end, start + CHUNK))}. */
     private void fill(int start, int end) throws IOException {
       int n = Math.min(CHUNK, Math.min(end, length) - start);
-      if (buf.length < 4 * n) {
+      if (buf.length < TableLayout.ENTRY_SIZE * n) {
         // Doubling, so that a walk of growing ranges reallocates a few times, not per range.
-        int entries = Math.max(n, Math.min(CHUNK, 2 * (buf.length / 4)));
-        buf = new byte[4 * entries];
+        int entries = Math.max(n, Math.min(CHUNK, 2 * (buf.length / TableLayout.ENTRY_SIZE)));
+        buf = new byte[TableLayout.ENTRY_SIZE * entries];
         view = ByteBuffer.wrap(buf);
       }
       // Invalid until the read succeeds: a failed read must not leave old bytes under new indexes.
       from = 0;
       to = 0;
-      storage.read(offset + 4L * start, view, 0, 4 * n);
+      storage.read(TableLayout.entryOffset(offset, start), view, 0, TableLayout.ENTRY_SIZE * n);
       from = start;
       to = start + n;
     }

@@ -4,6 +4,9 @@ import static io.github.vhd4j.internal.Fmt.hex32;
 
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.Severity;
+import io.github.vhd4j.internal.layout.Sectors;
+import io.github.vhd4j.internal.layout.Site;
+import io.github.vhd4j.internal.layout.TableLayout;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -32,11 +35,13 @@ final class TableValidator {
   static final int WINDOW = 1 << 19;
   /** The histogram of block starts has 2^12 buckets: 16 KiB. */
   private static final int BUCKET_BITS = 12;
-  private static final long SECTOR = LayerParser.SECTOR;
+  private static final long SECTOR = Sectors.SIZE;
 
   private final BlockTable table;
   private final Problems p;
   private final long tableOffset;
+  /** The table as a whole, where problems about all its blocks point. */
+  private final Site tableSite;
   private final long stride;
   /** Blocks the disk's size needs; verdicts are kept for these only. */
   private final long needed;
@@ -49,6 +54,7 @@ final class TableValidator {
     this.table = table;
     this.p = p;
     this.tableOffset = tableOffset;
+    this.tableSite = new Site(TableLayout.STRUCTURE, TableLayout.ENTRIES, tableOffset);
     this.stride = stride;
     this.needed = needed;
     this.dataEnd = dataEnd;
@@ -110,15 +116,14 @@ final class TableValidator {
       long sector = scan.entry(i) & 0xFFFFFFFFL;
       long start = sector * SECTOR;
       long end = start + stride;
-      long at = tableOffset + 4L * i;
       if (i >= needed && !extraReported) {
         extraReported = true;
-        p.warning(ProblemCode.BAT_EXTRA_ENTRY_ALLOCATED, "bat", "entry[" + i + "]", at,
+        p.warning(ProblemCode.BAT_EXTRA_ENTRY_ALLOCATED, TableLayout.entry(tableOffset, i),
             hex32(Layer.UNALLOCATED), hex32(sector), "entries beyond the disk's last block are never read");
       }
       if (end > dataEnd) {
         if (p.admit(ProblemCode.BAT_ENTRY_OUTSIDE_FILE, Severity.ERROR)) {
-          p.addAdmitted(p.make(Severity.ERROR, ProblemCode.BAT_ENTRY_OUTSIDE_FILE, "bat", "entry[" + i + "]", at,
+          p.addAdmitted(p.make(Severity.ERROR, ProblemCode.BAT_ENTRY_OUTSIDE_FILE, TableLayout.entry(tableOffset, i),
               "a block ending by " + dataEnd, "sector " + sector + " (block at " + start + ".." + end + ")",
               "the block lies outside the file (truncated image?)"), true);
         }
@@ -128,9 +133,9 @@ final class TableValidator {
       // Indexed, not for-each: an iterator per entry is 32 bytes per table entry of garbage.
       for (int ri = 0; ri < regions.size(); ri++) {
         long[] r = regions.get(ri);
-        if (LayerParser.overlaps(start, end, r[0], r[1])) {
+        if (Sectors.overlaps(start, end, r[0], r[1])) {
           if (p.admit(ProblemCode.BAT_ENTRY_IN_METADATA, Severity.ERROR)) {
-            p.addAdmitted(p.make(Severity.ERROR, ProblemCode.BAT_ENTRY_IN_METADATA, "bat", "entry[" + i + "]", at,
+            p.addAdmitted(p.make(Severity.ERROR, ProblemCode.BAT_ENTRY_IN_METADATA, TableLayout.entry(tableOffset, i),
                 "a block clear of [" + r[0] + ", " + r[1] + ")", "sector " + sector + " (block at " + start + ")",
                 "the block overlaps metadata"), true);
           }
@@ -155,11 +160,11 @@ final class TableValidator {
     }
     sweep.report();
     if (!ordered) {
-      p.info(ProblemCode.BAT_BLOCKS_UNORDERED, "bat", "entries", tableOffset,
+      p.info(ProblemCode.BAT_BLOCKS_UNORDERED, tableSite,
           "blocks are stored in a different order than the table lists them (legal)");
     }
     if (sweep.gaps > 0) {
-      p.info(ProblemCode.BAT_BLOCK_GAPS, "bat", "entries", tableOffset,
+      p.info(ProblemCode.BAT_BLOCK_GAPS, tableSite,
           sweep.gaps + " gap(s) totalling " + sweep.gapBytes + " bytes between stored blocks (legal)");
     }
     BlockSet overlapping = sweep.bad.build();
@@ -277,8 +282,8 @@ final class TableValidator {
       for (int k = 0; k < listed; k++) {
         int i = blocks[k];
         if (p.admit(ProblemCode.BAT_ENTRY_OVERLAP, Severity.ERROR)) {
-          p.addAdmitted(p.make(Severity.ERROR, ProblemCode.BAT_ENTRY_OVERLAP, "bat", "entry[" + i + "]",
-              tableOffset + 4L * i, "a block clear of block " + owners[k], "block at " + at[k],
+          p.addAdmitted(p.make(Severity.ERROR, ProblemCode.BAT_ENTRY_OVERLAP, TableLayout.entry(tableOffset, i),
+              "a block clear of block " + owners[k], "block at " + at[k],
               "blocks " + owners[k] + " and " + i + " overlap"), true);
         }
       }

@@ -43,15 +43,15 @@ public final class DynamicHeaderLayout {
   public static final Field PARENT_UUID = new Field("parentUuid", 40, 16);
   /** The parent's modification time, seconds since 2000-01-01 UTC. */
   public static final Field PARENT_TIMESTAMP = new Field("parentTimestamp", 56, 4);
-  /** Reserved. */
-  public static final Field RESERVED_1 = new Field("reserved1", 60, 4);
+  /** Reserved (named as problems name it, like {@link #RESERVED_2}). */
+  public static final Field RESERVED_1 = new Field("reserved", 60, 4);
   /** The parent's file name, UTF-16BE, NUL-terminated. */
   public static final Field PARENT_NAME = new Field("parentName", 64, 512);
   /** The eight parent locator entries. */
   public static final Field PARENT_LOCATORS =
       new Field("parentLocators", 576, LOCATOR_COUNT * LocatorLayout.SIZE);
   /** Reserved to the end. */
-  public static final Field RESERVED_2 = new Field("reserved2", 768, 256);
+  public static final Field RESERVED_2 = new Field("reserved", 768, 256);
 
   private DynamicHeaderLayout() {}
 

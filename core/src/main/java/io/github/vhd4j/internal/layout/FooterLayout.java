@@ -44,6 +44,8 @@ public final class FooterLayout {
   public static final Field CREATOR_APPLICATION = new Field("creatorApplication", 28, 4);
   /** Creator version. */
   public static final Field CREATOR_VERSION = new Field("creatorVersion", 32, 4);
+  /** Creator application, version and host OS as one field, as the head-copy comparison reports them. */
+  public static final Field CREATOR = new Field("creator", 28, 12);
   /** Creator host OS, four characters. */
   public static final Field CREATOR_HOST_OS = new Field("creatorHostOs", 36, 4);
   /** Size at creation. */
@@ -70,6 +72,8 @@ public final class FooterLayout {
   public static final Field RESERVED = new Field("reserved", 85, SIZE - 85);
   /** blktap's "hidden" flag, the first reserved byte. */
   public static final Field HIDDEN = new Field("reserved", 85, 1);
+  /** The reserved bytes after the "hidden" flag. */
+  public static final Field RESERVED_AFTER_HIDDEN = new Field("reserved", 86, SIZE - 86);
 
   private FooterLayout() {}
 

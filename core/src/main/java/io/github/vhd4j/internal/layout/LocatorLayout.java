@@ -22,6 +22,8 @@ public final class LocatorLayout {
   public static final Field RESERVED = new Field("reserved", 12, 4);
   /** Absolute file offset of the locator data. */
   public static final Field DATA_OFFSET = new Field("dataOffset", 16, 8);
+  /** The name in problems of the locator data, which lies where {@link #DATA_OFFSET} points. */
+  public static final String DATA = "data";
 
   private LocatorLayout() {}
 

@@ -15,7 +15,23 @@ public final class TableLayout {
   /** The most entries this library accepts (a 1 GiB table). */
   public static final long MAX_ENTRIES = 1L << 28;
 
+  /** The name in problems of the table as a whole. */
+  public static final String ENTRIES = "entries";
+  /** The name in problems of the unused entries that pad the table to a whole sector. */
+  public static final String PADDING = "padding";
+
   private TableLayout() {}
+
+  /**
+   * The site of an entry, for problems about one block.
+   *
+   * @param tableOffset the table's file offset
+   * @param index the entry's index
+   * @return for example {@code bat, entry[3]} at the entry's file offset
+   */
+  public static Site entry(long tableOffset, long index) {
+    return new Site(STRUCTURE, "entry[" + index + "]", entryOffset(tableOffset, index));
+  }
 
   /**
    * The table's stored size, padded to a whole sector.
