@@ -1,5 +1,6 @@
 package io.github.vhd4j.internal;
 
+import io.github.vhd4j.DiskFormat;
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.DynamicHeader;
 import io.github.vhd4j.Extent;
@@ -144,6 +145,11 @@ final class ImageImpl implements VhdImage {
     if (shared.closed) {
       throw shared.closedError();
     }
+  }
+
+  @Override
+  public DiskFormat getFormat() {
+    return DiskFormat.VHD;
   }
 
   @Override
