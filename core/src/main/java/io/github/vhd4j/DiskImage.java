@@ -87,11 +87,13 @@ public interface DiskImage extends AutoCloseable {
   @Nullable DiskImage getParent();
 
   /**
-   * Returns the chain from this image down to its last ancestor.
+   * Returns the chain from this image down to its last ancestor. (A format's own interface has
+   * the same list typed by its format, as {@link VhdImage#getChain()}; this one has another name
+   * because Kotlin would lose the element type's nullness on an override with another type.)
    *
    * @return this image first, then its parent, grandparent and so on
    */
-  List<? extends DiskImage> getChain();
+  List<DiskImage> getLayers();
 
   /**
    * Returns the problems found while opening that did not stop it: warnings, notes, and in
@@ -192,7 +194,7 @@ public interface DiskImage extends AutoCloseable {
 
   /**
    * Closes the image, its parents and the files it opened. Does nothing on a parent obtained from
-   * {@link #getParent()} or {@link #getChain()}, or when already closed.
+   * {@link #getParent()} or {@link #getLayers()}, or when already closed.
    *
    * @throws IOException if closing a file fails
    */

@@ -77,9 +77,9 @@ public interface VhdImage extends DiskImage {
   /**
    * Returns the chain from this image down to its last ancestor.
    *
-   * @return this image first, then its parent, grandparent and so on
+   * @return this image first, then its parent, grandparent and so on; the same images as
+   *     {@link #getLayers()}
    */
-  @Override
   List<VhdImage> getChain();
 
   /**

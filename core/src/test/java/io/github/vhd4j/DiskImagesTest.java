@@ -170,8 +170,9 @@ class DiskImagesTest {
       image.forEachExtent(0, image.getSize(), streamed::add);
       assertEquals(direct.map(), streamed);
 
-      List<? extends DiskImage> chain = image.getChain();
+      List<DiskImage> chain = image.getLayers();
       assertEquals(2, chain.size());
+      assertEquals(vhd.getChain(), chain);
       assertSame(image, chain.get(0));
       DiskImage parent = image.getParent();
       assertSame(vhd.getParent(), parent);

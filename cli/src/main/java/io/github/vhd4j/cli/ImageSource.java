@@ -67,7 +67,7 @@ final class ImageSource extends Source.Seekable {
   @Override
   List<Path> files() {
     List<Path> out = new ArrayList<>();
-    for (DiskImage i : image.getChain()) {
+    for (DiskImage i : image.getLayers()) {
       Path p = i.getPath();
       if (p != null) {
         out.add(p);

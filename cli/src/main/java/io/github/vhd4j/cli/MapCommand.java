@@ -85,7 +85,7 @@ final class MapCommand extends ImageCommand {
   }
 
   private void writeText(DiskImage img) throws IOException {
-    List<? extends DiskImage> chain = img.getChain();
+    List<DiskImage> chain = img.getLayers();
     io.out.printf("%-16s%-16s%-16s%s%n", "Offset", "Length", "Mapped to", "File");
     img.forEachExtent(0, img.getSize(), e -> {
       try {
@@ -100,7 +100,7 @@ final class MapCommand extends ImageCommand {
     });
   }
 
-  private static String layerName(List<? extends DiskImage> chain, Extent e) {
+  private static String layerName(List<DiskImage> chain, Extent e) {
     DiskImage layer = chain.get(Math.min(e.depth(), chain.size() - 1));
     Path p = layer.getPath();
     return p == null ? layer.getResource() : p.toString();
