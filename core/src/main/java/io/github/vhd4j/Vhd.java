@@ -362,7 +362,7 @@ public final class Vhd {
    * @throws IllegalArgumentException if {@code target} is a differencing disk
    * @throws IOException if reading or writing fails
    */
-  public static void convert(VhdImage source, Path out, CreateOptions target, ProgressListener progress)
+  public static void convert(DiskImage source, Path out, CreateOptions target, ProgressListener progress)
       throws IOException {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(out, "out");
@@ -373,7 +373,7 @@ public final class Vhd {
 
   /**
    * Converts a raw disk image (the guest bytes, nothing else) into a new fixed or dynamic image,
-   * as {@link #convert(VhdImage, Path, CreateOptions, ProgressListener)} does.
+   * as {@link #convert(DiskImage, Path, CreateOptions, ProgressListener)} does.
    *
    * @param raw the raw file, read with a reader's lock unless {@code target.openOptions()} turns
    *     locking off
@@ -409,7 +409,7 @@ public final class Vhd {
    * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
    * @throws IOException if reading or writing fails
    */
-  public static void convertToRaw(VhdImage source, Path out, Durability durability, ProgressListener progress)
+  public static void convertToRaw(DiskImage source, Path out, Durability durability, ProgressListener progress)
       throws IOException {
     Objects.requireNonNull(durability, "durability");
     convertToRaw(source, out, OpenOptions.defaults().withDurability(durability), progress);
@@ -417,7 +417,7 @@ public final class Vhd {
 
   /**
    * Writes an image's guest bytes into a new raw file, as
-   * {@link #convertToRaw(VhdImage, Path, Durability, ProgressListener)} does, with the new file
+   * {@link #convertToRaw(DiskImage, Path, Durability, ProgressListener)} does, with the new file
    * written as {@code options} say.
    *
    * @param source the image to copy
@@ -430,7 +430,7 @@ public final class Vhd {
    * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
    * @throws IOException if reading or writing fails
    */
-  public static void convertToRaw(VhdImage source, Path out, OpenOptions options, ProgressListener progress)
+  public static void convertToRaw(DiskImage source, Path out, OpenOptions options, ProgressListener progress)
       throws IOException {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(out, "out");
@@ -442,7 +442,7 @@ public final class Vhd {
 
   /**
    * Copies a raw file into a new sparse raw file, as
-   * {@link #convertToRaw(VhdImage, Path, Durability, ProgressListener)} does for an image: 64 KiB
+   * {@link #convertToRaw(DiskImage, Path, Durability, ProgressListener)} does for an image: 64 KiB
    * chunks of zeros become holes.
    *
    * @param raw the raw file
@@ -586,7 +586,7 @@ public final class Vhd {
    * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
    * @throws IOException if the image cannot be read or {@code out} cannot be written
    */
-  public static long copyTo(VhdImage source, long offset, long length, WritableByteChannel out,
+  public static long copyTo(DiskImage source, long offset, long length, WritableByteChannel out,
       ProgressListener progress) throws IOException {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(out, "out");

@@ -3,7 +3,9 @@
  * differencing).
  *
  * <p>Everything starts at {@link io.github.vhd4j.Vhd}, whose static methods open, check, create,
- * convert and maintain images. An open image is a {@link io.github.vhd4j.VhdImage}. The option
+ * convert and maintain images. An open image is a {@link io.github.vhd4j.VhdImage}, which is a
+ * {@link io.github.vhd4j.DiskImage}: the interface every format vhd4j reads shares (see "Any
+ * format" below). The option
  * types ({@link io.github.vhd4j.OpenOptions}, {@link io.github.vhd4j.CreateOptions},
  * {@link io.github.vhd4j.CheckOptions}) are immutable records: start from a factory such as
  * {@link io.github.vhd4j.OpenOptions#defaults()} and change single settings with their
@@ -98,6 +100,38 @@
  *       stored += run.length();   // held by chain level run.depth(), at run.fileOffset() in its file
  *     }
  *   }
+ * }
+ * }</pre>
+ *
+ * <h2>Any format</h2>
+ *
+ * <p>{@link io.github.vhd4j.DiskImage} is what every format vhd4j reads has in common: the
+ * virtual size, positional reads, the allocation map, views, channels and streams, the warnings
+ * and the layers of a chain. {@link io.github.vhd4j.DiskImages} works on a file of any format.
+ * {@link io.github.vhd4j.DiskImages#probe(java.nio.file.Path) probe} tells what a file is from
+ * its bytes: a VHD (when the footer cookie is where a footer belongs, since a damaged VHD is still
+ * one), else the format whose signature it holds ({@link io.github.vhd4j.DiskFormat}: VHDX, QCOW2,
+ * VMDK, VDI, ISO 9660), else raw. {@link io.github.vhd4j.DiskImages#open(java.nio.file.Path,
+ * OpenOptions) open} and {@link io.github.vhd4j.DiskImages#check(java.nio.file.Path, CheckOptions)
+ * check} open and check a VHD as {@link io.github.vhd4j.Vhd} does, and refuse a file of a format
+ * vhd4j does not read with an {@link io.github.vhd4j.UnsupportedFormatException} naming its
+ * format, where {@code Vhd.open} would report a missing footer. This version reads VHD; a VHDX is
+ * recognised and refused. Raw data, which has no signature, is reported as {@code Vhd.open}
+ * reports it, by the footer it lacks.
+ *
+ * <pre>{@code
+ * DiskFormat format = DiskImages.probe(unknown).format();   // DiskFormat.QCOW2 for a QCOW2 file
+ * UnsupportedFormatException refused = null;
+ * try (DiskImage image = DiskImages.open(unknown, OpenOptions.defaults())) {
+ *   image.readFully(0, ByteBuffer.allocate(Vhd.SECTOR_SIZE));
+ * } catch (UnsupportedFormatException e) {
+ *   refused = e;   // getFormat(); the message names the format: "a QCOW2 image; vhd4j reads VHD images (...)"
+ * }
+ * long size;
+ * boolean vhd;
+ * try (DiskImage image = DiskImages.open(disk, OpenOptions.defaults())) {
+ *   size = image.getSize();
+ *   vhd = image instanceof VhdImage;   // the format's own interface, with its structures
  * }
  * }</pre>
  *

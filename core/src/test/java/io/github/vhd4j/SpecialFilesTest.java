@@ -37,6 +37,9 @@ class SpecialFilesTest {
     m.put("check", () -> Vhd.check(p));
     m.put("probe", () -> Vhd.probe(p));
     m.put("hasFooterCookie", () -> Vhd.hasFooterCookie(p));
+    m.put("DiskImages.probe", () -> DiskImages.probe(p));
+    m.put("DiskImages.open", () -> DiskImages.open(p).close());
+    m.put("DiskImages.check", () -> DiskImages.check(p));
     m.put("resize", () -> Vhd.resize(p, 1 << 20, SizeMode.EXACT));
     m.put("compact", () -> Vhd.compact(p, ProgressListener.none()));
     m.put("repair", () -> Vhd.repair(p));

@@ -1,7 +1,8 @@
 package io.github.vhd4j.cli;
 
+import io.github.vhd4j.DiskImage;
+import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.Vhd;
-import io.github.vhd4j.VhdImage;
 import java.nio.channels.WritableByteChannel;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -43,7 +44,7 @@ final class CatCommand extends ImageCommand {
 
   @Override
   int execute() throws Exception {
-    try (VhdImage img = Vhd.open(image, common.openOptions())) {
+    try (DiskImage img = DiskImages.open(image, common.openOptions())) {
       Warnings.print(io, img.getWarnings());
       long size = img.getSize();
       long start = Math.min(offset, size);

@@ -2,10 +2,10 @@ package io.github.vhd4j.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.github.vhd4j.CheckOptions;
+import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.Severity;
 import io.github.vhd4j.ValidationReport;
-import io.github.vhd4j.Vhd;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,7 +45,7 @@ final class CheckCommand extends ImageCommand {
     CheckOptions options = CheckOptions.defaults().withDeep(deep).withAzure(azure)
         .withOpenOptions(common.openOptions());
     Progress.Bar bar = new Progress.Bar(io.err, progress);
-    ValidationReport report = bar.around(() -> Vhd.check(image, options, bar));
+    ValidationReport report = bar.around(() -> DiskImages.check(image, options, bar));
     // The errors are this command's answer, listed below; only the warning that another process
     // writes the image goes to standard error as every read-only command prints it.
     Warnings.print(io, report.problems(), false);

@@ -16,9 +16,7 @@ import picocli.CommandLine.Range;
  * the picocli annotations of the command classes, which stay the source: do not edit.
  *
  * <p>Why: picocli reads annotations reflectively, and the JDK makes a proxy class for every
- * annotation type it reads. For {@code vhd} that cost about 30 ms of every command's start-up
- * and 50 ms of {@code vhd --help}, which builds every command (medians of 30 runs), while
- * {@code qemu-img} starts in about 10 ms.
+ * annotation type it reads, which was most of every command's start-up (jmh/RESULTS.md).
  *
  * <p>After changing an {@code @Command}, {@code @Option}, {@code @Parameters}, {@code @Mixin} or
  * {@code @Spec}, regenerate this file: {@code mvn -pl cli -am test -Dtest=CliModelTest
@@ -329,7 +327,7 @@ final class CliModel {
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
     s.addOption(bind(OptionSpec.builder("-f"), o, 17)
         .type(ImageFormat.class).auxiliaryTypes(ImageFormat.class).initialValue(o.inputFormat)
-        .description(new String[] {"Input format. Default: detected (VHD when a footer cookie is found, else raw); a pipe or standard input needs -f raw."})
+        .description(new String[] {"Input format. Default: detected: VHD when a footer cookie is found, raw when no other format's signature is (an ISO is raw; QCOW2, VMDK, VDI and VHDX images are refused); a pipe or standard input needs -f raw."})
         .descriptionKey("")
         .paramLabel("vhd|raw")
         .converters(new ITypeConverter<?>[] {new Converters.Format()})

@@ -1,7 +1,9 @@
 package io.github.vhd4j.cli;
 
+import io.github.vhd4j.DiskFormat;
 import io.github.vhd4j.ImageInUseException;
 import io.github.vhd4j.ParentNotFoundException;
+import io.github.vhd4j.UnsupportedFormatException;
 import io.github.vhd4j.UnsupportedVhdFeatureException;
 import io.github.vhd4j.VhdException;
 import io.github.vhd4j.VhdFormatException;
@@ -74,6 +76,9 @@ final class Errors {
    * @return the message, without the file name when it would repeat {@code subject}
    */
   static String message(Throwable t, String subject) {
+    if (t instanceof UnsupportedFormatException) {
+      return notRead(((UnsupportedFormatException) t).getFormat());
+    }
     if (t instanceof ParentNotFoundException) {
       // Its message names the child and lists every candidate tried; all of it is needed.
       return text(t);
@@ -110,6 +115,20 @@ final class Errors {
     }
     // Library contract: only IOException subclasses for bad input. Anything else is our bug.
     return "internal error: " + t.getClass().getName() + ": " + t.getMessage();
+  }
+
+  /**
+   * Says what a file is that vhd does not read: the format its signature names, and what vhd
+   * reads instead.
+   *
+   * @param format the file's format
+   * @return for example {@code "a QCOW2 image; vhd reads VHD and VHDX images"}
+   */
+  static String notRead(DiskFormat format) {
+    if (format == DiskFormat.VHDX) {
+      return format.description() + "; this version of vhd does not read VHDX yet";
+    }
+    return format.description() + "; vhd reads VHD and VHDX images";
   }
 
   /**

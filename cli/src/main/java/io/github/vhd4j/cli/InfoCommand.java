@@ -1,6 +1,9 @@
 package io.github.vhd4j.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.github.vhd4j.DiskFormat;
+import io.github.vhd4j.DiskImage;
+import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.DynamicHeader;
 import io.github.vhd4j.Footer;
@@ -9,7 +12,6 @@ import io.github.vhd4j.ParentResolution;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.SizeInfo;
 import io.github.vhd4j.SizeSource;
-import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -40,7 +42,7 @@ final class InfoCommand extends ImageCommand {
 
   @Override
   int execute() throws Exception {
-    try (VhdImage img = Vhd.open(image, common.openOptions())) {
+    try (DiskImage img = DiskImages.open(image, common.openOptions())) {
       // On standard error as every command prints them; the report below lists them too, with
       // the notes and warnings that need no attention.
       Warnings.print(io, img.getWarnings());
@@ -53,6 +55,11 @@ final class InfoCommand extends ImageCommand {
       }
     }
     return 0;
+  }
+
+  /** Names a format as qemu-img's {@code file format} line does: {@code vhd}, {@code vhdx}. */
+  static String format(DiskFormat f) {
+    return f.name().toLowerCase(Locale.ROOT);
   }
 
   static String diskType(DiskType t) {
@@ -72,58 +79,20 @@ final class InfoCommand extends ImageCommand {
     return p == null ? img.getResource() : p.toString();
   }
 
-  private void writeJson(VhdImage img, long fileLength) throws Exception {
-    Footer f = img.getFooter();
-    SizeInfo s = img.getSizeInfo();
-    Geometry geo = f.geometry();
+  /** Writes the fields every format has, and the format's own ones in between. */
+  private void writeJson(DiskImage img, long fileLength) throws Exception {
+    VhdImage vhd = img instanceof VhdImage ? (VhdImage) img : null;
     try (JsonGenerator g = Json.pretty(io.out)) {
       g.writeStartObject();
       g.writeStringField("filename", image.toString());
-      g.writeStringField("format", "vhd");
-      g.writeStringField("disk-type", diskType(img.getDiskType()));
+      g.writeStringField("format", format(img.getFormat()));
+      if (vhd != null) {
+        g.writeStringField("disk-type", diskType(vhd.getDiskType()));
+      }
       g.writeNumberField("virtual-size", img.getSize());
       g.writeNumberField("actual-size", fileLength);
-      if (img.getDiskType() != DiskType.FIXED) {
-        g.writeNumberField("cluster-size", img.getBlockSize());
-      }
-      g.writeNumberField("current-size", s.currentSize());
-      g.writeNumberField("original-size", s.originalSize());
-      g.writeNumberField("chs-size", s.chsSize());
-      g.writeStringField("size-source", sizeSource(s.source()));
-      g.writeStringField("size-policy", Converters.name(s.policy()));
-      g.writeObjectFieldStart("geometry");
-      g.writeNumberField("cylinders", geo.cylinders());
-      g.writeNumberField("heads", geo.heads());
-      g.writeNumberField("sectors", geo.sectorsPerTrack());
-      g.writeEndObject();
-      g.writeStringField("creator-app", f.creatorApplication());
-      g.writeStringField("creator-version", f.creatorVersionString());
-      g.writeStringField("creator-os", f.creatorHostOs());
-      g.writeStringField("uuid", f.uniqueId().toString());
-      g.writeStringField("timestamp", f.timestampInstant().toString());
-      g.writeBooleanField("saved-state", f.isSavedState());
-      DynamicHeader h = img.getDynamicHeader();
-      ParentResolution r = img.getParentResolution();
-      if (img.getDiskType() == DiskType.DIFFERENCING && h != null) {
-        g.writeObjectFieldStart("parent");
-        g.writeStringField("name", h.parentName());
-        g.writeStringField("uuid", h.parentUuid().toString());
-        if (r != null) {
-          g.writeStringField("path", r.path().toString());
-          g.writeStringField("locator", r.source());
-        }
-        g.writeEndObject();
-        g.writeArrayFieldStart("backing-chain");
-        List<VhdImage> chain = img.getChain();
-        for (VhdImage ancestor : chain.subList(1, chain.size())) {
-          g.writeStartObject();
-          g.writeStringField("filename", fileName(ancestor));
-          g.writeStringField("disk-type", diskType(ancestor.getDiskType()));
-          g.writeNumberField("virtual-size", ancestor.getSize());
-          g.writeStringField("uuid", ancestor.getFooter().uniqueId().toString());
-          g.writeEndObject();
-        }
-        g.writeEndArray();
+      if (vhd != null) {
+        writeVhdJson(vhd, g);
       }
       g.writeArrayFieldStart("warnings");
       for (Problem p : img.getWarnings()) {
@@ -135,14 +104,79 @@ final class InfoCommand extends ImageCommand {
     io.out.println();
   }
 
-  private void writeText(VhdImage img, long fileLength, PrintStream o) {
+  private static void writeVhdJson(VhdImage img, JsonGenerator g) throws Exception {
     Footer f = img.getFooter();
     SizeInfo s = img.getSizeInfo();
+    Geometry geo = f.geometry();
+    if (img.getDiskType() != DiskType.FIXED) {
+      g.writeNumberField("cluster-size", img.getBlockSize());
+    }
+    g.writeNumberField("current-size", s.currentSize());
+    g.writeNumberField("original-size", s.originalSize());
+    g.writeNumberField("chs-size", s.chsSize());
+    g.writeStringField("size-source", sizeSource(s.source()));
+    g.writeStringField("size-policy", Converters.name(s.policy()));
+    g.writeObjectFieldStart("geometry");
+    g.writeNumberField("cylinders", geo.cylinders());
+    g.writeNumberField("heads", geo.heads());
+    g.writeNumberField("sectors", geo.sectorsPerTrack());
+    g.writeEndObject();
+    g.writeStringField("creator-app", f.creatorApplication());
+    g.writeStringField("creator-version", f.creatorVersionString());
+    g.writeStringField("creator-os", f.creatorHostOs());
+    g.writeStringField("uuid", f.uniqueId().toString());
+    g.writeStringField("timestamp", f.timestampInstant().toString());
+    g.writeBooleanField("saved-state", f.isSavedState());
+    DynamicHeader h = img.getDynamicHeader();
+    ParentResolution r = img.getParentResolution();
+    if (img.getDiskType() == DiskType.DIFFERENCING && h != null) {
+      g.writeObjectFieldStart("parent");
+      g.writeStringField("name", h.parentName());
+      g.writeStringField("uuid", h.parentUuid().toString());
+      if (r != null) {
+        g.writeStringField("path", r.path().toString());
+        g.writeStringField("locator", r.source());
+      }
+      g.writeEndObject();
+      g.writeArrayFieldStart("backing-chain");
+      List<VhdImage> chain = img.getChain();
+      for (VhdImage ancestor : chain.subList(1, chain.size())) {
+        g.writeStartObject();
+        g.writeStringField("filename", fileName(ancestor));
+        g.writeStringField("disk-type", diskType(ancestor.getDiskType()));
+        g.writeNumberField("virtual-size", ancestor.getSize());
+        g.writeStringField("uuid", ancestor.getFooter().uniqueId().toString());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+  }
+
+  /** Writes the lines every format has, and the format's own ones in between. */
+  private void writeText(DiskImage img, long fileLength, PrintStream o) {
+    VhdImage vhd = img instanceof VhdImage ? (VhdImage) img : null;
     o.println("image: " + Errors.oneLine(image.toString()));
-    o.println("file format: vhd");
-    o.println("disk type: " + diskType(img.getDiskType()));
+    o.println("file format: " + format(img.getFormat()));
+    if (vhd != null) {
+      o.println("disk type: " + diskType(vhd.getDiskType()));
+    }
     o.println("virtual size: " + Sizes.humanExact(img.getSize()));
     o.println("disk size: " + Sizes.humanExact(fileLength));
+    if (vhd != null) {
+      writeVhdText(vhd, o);
+    }
+    List<Problem> warnings = img.getWarnings();
+    if (!warnings.isEmpty()) {
+      o.println("warnings:");
+      for (Problem p : warnings) {
+        o.println("    " + CheckCommand.line(p, img.getResource()));
+      }
+    }
+  }
+
+  private static void writeVhdText(VhdImage img, PrintStream o) {
+    Footer f = img.getFooter();
+    SizeInfo s = img.getSizeInfo();
     if (img.getDiskType() != DiskType.FIXED) {
       // qemu-img's key and bare number first, so that scripts written for its output still read it.
       o.println("cluster_size: " + img.getBlockSize() + " (" + Sizes.human(img.getBlockSize()) + ")");
@@ -170,13 +204,6 @@ final class InfoCommand extends ImageCommand {
       for (VhdImage ancestor : chain.subList(1, chain.size())) {
         o.println("    " + Errors.oneLine(fileName(ancestor)) + ": " + diskType(ancestor.getDiskType()) + ", "
             + Sizes.humanExact(ancestor.getSize()) + ", uuid " + ancestor.getFooter().uniqueId());
-      }
-    }
-    List<Problem> warnings = img.getWarnings();
-    if (!warnings.isEmpty()) {
-      o.println("warnings:");
-      for (Problem p : warnings) {
-        o.println("    " + CheckCommand.line(p, img.getResource()));
       }
     }
   }

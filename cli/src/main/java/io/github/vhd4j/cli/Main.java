@@ -36,8 +36,8 @@ public final class Main {
    */
   public static void main(String[] args) {
     // Every CommandLine registers built-in converters for java.time and java.sql types by
-    // reflection, loading and initialising about 80 classes that no vhd option uses: 10-12 ms of
-    // every command's start-up (median of 31 runs of vhd info). A value set by the user wins.
+    // reflection, loading and initialising classes that no vhd option uses, a noticeable part of
+    // every command's start-up (jmh/RESULTS.md). A value set by the user wins.
     if (System.getProperty("picocli.converters.excludes") == null) {
       System.setProperty("picocli.converters.excludes", "java\\.time\\..*,java\\.sql\\..*");
     }
@@ -50,9 +50,9 @@ public final class Main {
 
   /**
    * Reads Linux's lock table once on a background thread. Opening an image reads it to see
-   * whether QEMU writes the image, and a process's first read of it costs the kernel 5-20 ms
-   * (later reads take microseconds, from any thread); read now, that cost overlaps the start-up
-   * instead of adding to it.
+   * whether QEMU writes the image, and a process's first read of it is slow for the kernel
+   * (later reads are fast, from any thread); read now, that cost overlaps the start-up instead of
+   * adding to it.
    */
   private static void warmLockTable() {
     Path table = Path.of("/proc/locks");
@@ -173,8 +173,8 @@ public final class Main {
 
   /**
    * Builds the command line from {@link CliModel}, which builds picocli's model in code: reading
-   * the annotations would cost about 30 ms of every command's start-up, 50 ms when every command is
-   * built. When the first argument names a
+   * the annotations would be much of every command's start-up (jmh/RESULTS.md). When
+   * the first argument names a
    * subcommand, only that one is built, since what follows a subcommand's name is parsed by that
    * subcommand alone. Otherwise (no command, an unknown one, a top-level option such as --help, or
    * generate-completion) all are built, so the usage lists them, a misspelt name gets suggestions

@@ -1,9 +1,9 @@
 package io.github.vhd4j.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.github.vhd4j.DiskImage;
+import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.Extent;
-import io.github.vhd4j.Vhd;
-import io.github.vhd4j.VhdImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ final class MapCommand extends ImageCommand {
 
   @Override
   int execute() throws Exception {
-    try (VhdImage img = Vhd.open(image, common.openOptions())) {
+    try (DiskImage img = DiskImages.open(image, common.openOptions())) {
       Warnings.print(io, img.getWarnings());
       try {
         if (json) {
@@ -46,7 +46,7 @@ final class MapCommand extends ImageCommand {
     return 0;
   }
 
-  private void writeJson(VhdImage img) throws IOException {
+  private void writeJson(DiskImage img) throws IOException {
     try (JsonGenerator g = Json.lines(io.out)) {
       g.writeStartArray();
       if (img.getSize() == 0) {
@@ -84,8 +84,8 @@ final class MapCommand extends ImageCommand {
     io.out.println();
   }
 
-  private void writeText(VhdImage img) throws IOException {
-    List<VhdImage> chain = img.getChain();
+  private void writeText(DiskImage img) throws IOException {
+    List<DiskImage> chain = img.getLayers();
     io.out.printf("%-16s%-16s%-16s%s%n", "Offset", "Length", "Mapped to", "File");
     img.forEachExtent(0, img.getSize(), e -> {
       try {
@@ -100,8 +100,8 @@ final class MapCommand extends ImageCommand {
     });
   }
 
-  private static String layerName(List<VhdImage> chain, Extent e) {
-    VhdImage layer = chain.get(Math.min(e.depth(), chain.size() - 1));
+  private static String layerName(List<DiskImage> chain, Extent e) {
+    DiskImage layer = chain.get(Math.min(e.depth(), chain.size() - 1));
     Path p = layer.getPath();
     return p == null ? layer.getResource() : p.toString();
   }

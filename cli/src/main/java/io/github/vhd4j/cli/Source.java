@@ -1,11 +1,13 @@
 package io.github.vhd4j.cli;
 
 import io.github.vhd4j.CreateOptions;
+import io.github.vhd4j.DiskFormat;
+import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.Durability;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProgressListener;
-import io.github.vhd4j.Vhd;
+import io.github.vhd4j.UnsupportedFormatException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -116,9 +118,9 @@ abstract class Source implements Closeable {
       throws CliException {
     String label = path.toString();
     try {
-      ImageFormat format = forced != null ? forced : detect(path);
+      ImageFormat format = forced != null ? forced : detect(path, options);
       if (format == ImageFormat.VHD) {
-        return new VhdSource(label, Vhd.open(path, options));
+        return new ImageSource(label, format, DiskImages.open(path, options));
       }
       return new RawSource(label, path, FileChannel.open(path, StandardOpenOption.READ));
     } catch (IOException | RuntimeException e) {
@@ -127,16 +129,24 @@ abstract class Source implements Closeable {
   }
 
   /**
-   * Tells a VHD from raw data by the footer cookie where a footer belongs, valid or not: a
+   * Tells a VHD from raw data by the footer cookie where a footer belongs, valid or not (a
    * damaged VHD is still a VHD, and opening it reports the damage instead of silently treating
-   * the file as raw data.
+   * the file as raw data), and refuses the formats vhd does not read, whose bytes are not the
+   * guest's. An ISO 9660 image is raw data: its bytes are the disc's.
    *
    * @param path the file
+   * @param options whether the file is read with a reader's lock
    * @return the detected format
+   * @throws UnsupportedFormatException if the file is an image of a format vhd does not read
    * @throws IOException if the file cannot be read
    */
-  static ImageFormat detect(Path path) throws IOException {
-    return Vhd.hasFooterCookie(path) ? ImageFormat.VHD : ImageFormat.RAW;
+  static ImageFormat detect(Path path, OpenOptions options) throws IOException {
+    DiskFormat found = DiskImages.probe(path, options).format();
+    return switch (found) {
+      case VHD -> ImageFormat.VHD;
+      case RAW, ISO -> ImageFormat.RAW;
+      default -> throw new UnsupportedFormatException(found, path.toString());
+    };
   }
 
   /** Returns the number of guest bytes, or -1 for a stream, whose length is known at its end. */

@@ -67,7 +67,7 @@ final class TempFiles {
     for (int attempt = 0; ; attempt++) {
       // The name need not be unpredictable: the library creates it exclusively (O_EXCL), so a
       // file or link planted under the same name makes it fail, never follows it. SecureRandom
-      // would cost every run ~15 ms of start-up to seed.
+      // would slow every run's start-up to seed.
       String random = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xFFFF_FFFF_FFFFL);
       Path tmp = dir.resolve(prefix + random + "." + owner() + SUFFIX);
       if (attempt >= 16 || !Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {

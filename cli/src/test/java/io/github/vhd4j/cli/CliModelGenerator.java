@@ -367,9 +367,7 @@ final class CliModelGenerator {
          * the picocli annotations of the command classes, which stay the source: do not edit.
          *
          * <p>Why: picocli reads annotations reflectively, and the JDK makes a proxy class for every
-         * annotation type it reads. For {@code vhd} that cost about 30 ms of every command's start-up
-         * and 50 ms of {@code vhd --help}, which builds every command (medians of 30 runs), while
-         * {@code qemu-img} starts in about 10 ms.
+         * annotation type it reads, which was most of every command's start-up (jmh/RESULTS.md).
          *
          * <p>After changing an {@code @Command}, {@code @Option}, {@code @Parameters}, {@code @Mixin} or
          * {@code @Spec}, regenerate this file: {@code mvn -pl cli -am test -Dtest=CliModelTest

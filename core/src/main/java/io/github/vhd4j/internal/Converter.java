@@ -1,6 +1,7 @@
 package io.github.vhd4j.internal;
 
 import io.github.vhd4j.CreateOptions;
+import io.github.vhd4j.DiskImage;
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.Durability;
 import io.github.vhd4j.Extent;
@@ -61,7 +62,7 @@ public final class Converter {
    * @param image the image (the top of a chain reads flattened)
    * @return the input
    */
-  public static Input of(VhdImage image) {
+  public static Input of(DiskImage image) {
     return new Input() {
       @Override
       public long size() {

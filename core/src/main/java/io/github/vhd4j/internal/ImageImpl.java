@@ -1,5 +1,7 @@
 package io.github.vhd4j.internal;
 
+import io.github.vhd4j.DiskFormat;
+import io.github.vhd4j.DiskImage;
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.DynamicHeader;
 import io.github.vhd4j.Extent;
@@ -147,6 +149,11 @@ final class ImageImpl implements VhdImage {
   }
 
   @Override
+  public DiskFormat getFormat() {
+    return DiskFormat.VHD;
+  }
+
+  @Override
   public String getResource() {
     return top().resource;
   }
@@ -204,6 +211,11 @@ final class ImageImpl implements VhdImage {
   @Override
   public List<VhdImage> getChain() {
     return Collections.unmodifiableList(Arrays.asList(shared.views).subList(level, shared.views.length));
+  }
+
+  @Override
+  public List<DiskImage> getLayers() {
+    return Collections.unmodifiableList(getChain());
   }
 
   @Override

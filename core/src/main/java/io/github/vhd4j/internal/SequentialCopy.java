@@ -1,7 +1,7 @@
 package io.github.vhd4j.internal;
 
+import io.github.vhd4j.DiskImage;
 import io.github.vhd4j.ProgressListener;
-import io.github.vhd4j.VhdImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -29,7 +29,7 @@ public final class SequentialCopy {
    * @return the number of bytes written
    * @throws IOException if reading the image or writing {@code out} fails
    */
-  public static long copy(VhdImage image, long offset, long length, WritableByteChannel out,
+  public static long copy(DiskImage image, long offset, long length, WritableByteChannel out,
       ProgressListener progress) throws IOException {
     if (offset < 0 || length < 0) {
       throw new IllegalArgumentException("negative offset or length: " + offset + ", " + length);

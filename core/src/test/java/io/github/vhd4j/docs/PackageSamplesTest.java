@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vhd4j.CheckOptions;
 import io.github.vhd4j.CreateOptions;
+import io.github.vhd4j.DiskFormat;
+import io.github.vhd4j.DiskImage;
+import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.Durability;
 import io.github.vhd4j.Extent;
@@ -25,11 +28,13 @@ import io.github.vhd4j.SizeInfo;
 import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.SizePolicy;
 import io.github.vhd4j.StorageMode;
+import io.github.vhd4j.UnsupportedFormatException;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.VhdImage;
 import io.github.vhd4j.testing.DocSamples;
+import io.github.vhd4j.testing.ForeignImages;
 import io.github.vhd4j.testing.TestImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +66,7 @@ class PackageSamplesTest {
   void everySampleOfThePackageOverviewIsRunHere() throws IOException {
     DocSamples.assertSamplesTested(
         DocSamples.projectFile("core/src/main/java/io/github/vhd4j/package-info.java"),
-        DocSamples.projectFile("core/src/test/java/io/github/vhd4j/docs/PackageSamplesTest.java"), 16);
+        DocSamples.projectFile("core/src/test/java/io/github/vhd4j/docs/PackageSamplesTest.java"), 17);
   }
 
   @Test
@@ -109,6 +114,35 @@ class PackageSamplesTest {
 
   private static byte[] sha256(byte[] data) throws Exception {
     return MessageDigest.getInstance("SHA-256").digest(data);
+  }
+
+  // ---- any format ---------------------------------------------------------------------------------
+
+  @Test
+  void anyFormatSampleNamesAQcow2FileAndOpensAVhd() throws Exception {
+    Path unknown = Files.write(dir.resolve("disk.qcow2"), ForeignImages.qcow2(4 * MIB));
+    Path disk = dynamic(dir.resolve("disk.vhd"), 4 * MIB, 2 * MIB, random(64 * KIB, 3));
+
+    DiskFormat format = DiskImages.probe(unknown).format();   // DiskFormat.QCOW2 for a QCOW2 file
+    UnsupportedFormatException refused = null;
+    try (DiskImage image = DiskImages.open(unknown, OpenOptions.defaults())) {
+      image.readFully(0, ByteBuffer.allocate(Vhd.SECTOR_SIZE));
+    } catch (UnsupportedFormatException e) {
+      refused = e;   // getFormat(); the message names the format: "a QCOW2 image; vhd4j reads VHD images (...)"
+    }
+    long size;
+    boolean vhd;
+    try (DiskImage image = DiskImages.open(disk, OpenOptions.defaults())) {
+      size = image.getSize();
+      vhd = image instanceof VhdImage;   // the format's own interface, with its structures
+    }
+
+    assertEquals(DiskFormat.QCOW2, format);
+    assertNotNull(refused);
+    assertEquals(DiskFormat.QCOW2, refused.getFormat());
+    assertEquals("a QCOW2 image; vhd4j reads VHD images (" + unknown + ")", refused.getMessage());
+    assertEquals(4 * MIB, size);
+    assertTrue(vhd);
   }
 
   // ---- the format in brief: differencing chains --------------------------------------------------

@@ -1,12 +1,12 @@
 package io.github.vhd4j.cli;
 
 import io.github.vhd4j.CreateOptions;
+import io.github.vhd4j.DiskImage;
 import io.github.vhd4j.Extent;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.Vhd;
-import io.github.vhd4j.VhdImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -14,18 +14,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A VHD image read through the library. */
-final class VhdSource extends Source.Seekable {
-  private final VhdImage image;
+/** An image of a format the library reads, read through its {@link DiskImage}. */
+final class ImageSource extends Source.Seekable {
+  private final ImageFormat format;
+  private final DiskImage image;
 
-  VhdSource(String label, VhdImage image) {
+  ImageSource(String label, ImageFormat format, DiskImage image) {
     super(label);
+    this.format = format;
     this.image = image;
   }
 
   @Override
   ImageFormat format() {
-    return ImageFormat.VHD;
+    return format;
   }
 
   @Override
@@ -65,7 +67,7 @@ final class VhdSource extends Source.Seekable {
   @Override
   List<Path> files() {
     List<Path> out = new ArrayList<>();
-    for (VhdImage i : image.getChain()) {
+    for (DiskImage i : image.getLayers()) {
       Path p = i.getPath();
       if (p != null) {
         out.add(p);

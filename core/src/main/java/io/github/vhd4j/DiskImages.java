@@ -1,0 +1,189 @@
+package io.github.vhd4j;
+
+import io.github.vhd4j.internal.Probe;
+import io.github.vhd4j.internal.storage.FileChannelStorage;
+import io.github.vhd4j.internal.storage.SeekableChannelStorage;
+import io.github.vhd4j.internal.storage.Storage;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Entry points that work on a disk image of any format: tell what a file is ({@link #probe}),
+ * open it as a {@link DiskImage} ({@link #open}) or check it ({@link #check}). A VHD is opened and
+ * checked as {@link Vhd} does; a file of a format vhd4j does not read (QCOW2, VMDK, VDI, ISO 9660,
+ * and VHDX in this version) is refused with an {@link UnsupportedFormatException} naming the
+ * format, instead of the missing VHD footer.
+ *
+ * <pre>{@code
+ * ProbeResult found = DiskImages.probe(Path.of("disk.qcow2"));   // format() == DiskFormat.QCOW2
+ * try (DiskImage image = DiskImages.open(Path.of("disk.vhd"), OpenOptions.defaults())) {
+ *   long size = image.getSize();
+ * }
+ * }</pre>
+ */
+public final class DiskImages {
+  private DiskImages() {}
+
+  /**
+   * Tells which format a file is in, from its bytes alone (never its name): a VHD when the footer
+   * cookie is at the end of the file (as a 512- or 511-byte footer) or at offset 0, valid or not,
+   * since a damaged VHD is still one; else the format whose signature is found (VHDX, QCOW2,
+   * VMDK, VDI, ISO 9660); else raw. No read passes the end of the file. The file is read as a
+   * read-only open reads it, with a reader's lock.
+   *
+   * @param path the file: a regular file or a block device
+   * @return the format and the file's length
+   * @throws java.nio.file.FileSystemException if {@code path} is a FIFO, socket, character device
+   *     or directory (refused before it is opened)
+   * @throws IOException if the file cannot be read
+   */
+  public static ProbeResult probe(Path path) throws IOException {
+    return probe(path, OpenOptions.defaults());
+  }
+
+  /**
+   * Tells which format a file is in, as {@link #probe(Path)} does, holding the file as
+   * {@code options} say.
+   *
+   * @param path the file: a regular file or a block device
+   * @param options only {@link OpenOptions#locking()} is used: without locking, the file is read
+   *     without a reader's lock
+   * @return the format and the file's length
+   * @throws IOException as for {@link #probe(Path)}
+   */
+  public static ProbeResult probe(Path path, OpenOptions options) throws IOException {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(options, "options");
+    try (Storage storage = FileChannelStorage.open(path, options.locking())) {
+      return new ProbeResult(path.toString(), Probe.detect(storage), storage.size());
+    }
+  }
+
+  /**
+   * Tells which format the bytes of a channel the caller keeps ownership of are in, as
+   * {@link #probe(Path)} does for a file. The channel's position may change.
+   *
+   * @param channel the image bytes
+   * @param resource the name used in the result
+   * @return the format and the channel's size
+   * @throws IOException if the channel cannot be read
+   */
+  public static ProbeResult probe(SeekableByteChannel channel, String resource) throws IOException {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(resource, "resource");
+    Storage storage = channel instanceof FileChannel ? FileChannelStorage.borrow((FileChannel) channel)
+        : new SeekableChannelStorage(channel);
+    try (storage) {
+      return new ProbeResult(resource, Probe.detect(storage), storage.size());
+    }
+  }
+
+  /**
+   * Opens an image file with the default (strict) options.
+   *
+   * @param path the image
+   * @return the open image; close it when done
+   * @throws IOException as for {@link #open(Path, OpenOptions)}
+   */
+  public static DiskImage open(Path path) throws IOException {
+    return open(path, OpenOptions.defaults());
+  }
+
+  /**
+   * Opens an image file of a format vhd4j reads: a VHD opens as {@link Vhd#open(Path,
+   * OpenOptions)} opens it, and the result is a {@link VhdImage}. A file without any signature
+   * is reported as {@link Vhd#open(Path, OpenOptions)} reports it, by the VHD footer it lacks.
+   *
+   * @param path the image
+   * @param options how to treat the image; the format is probed with a reader's lock unless
+   *     {@link OpenOptions#locking()} is off
+   * @return the open image; closing it closes the file and the parent chain
+   * @throws UnsupportedFormatException if the file is of another format ({@link #probe(Path)})
+   * @throws VhdFormatException if the image is malformed (in lenient mode: beyond recovery), or
+   *     is raw data, which has no VHD footer
+   * @throws ParentNotFoundException if a differencing disk's parent cannot be found or verified
+   * @throws java.nio.file.FileSystemException if {@code path} is a FIFO, socket, character device
+   *     or directory (refused before it is opened)
+   * @throws IOException if the file cannot be read
+   */
+  public static DiskImage open(Path path, OpenOptions options) throws IOException {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(options, "options");
+    requireReadable(probe(path, options));
+    return Vhd.open(path, options);
+  }
+
+  /**
+   * Opens an image from a channel the caller keeps ownership of, as
+   * {@link #open(Path, OpenOptions)} opens a file and as
+   * {@link Vhd#open(SeekableByteChannel, String, OpenOptions)} opens a VHD.
+   *
+   * @param channel the image bytes
+   * @param resource the name used in messages
+   * @param options how to treat the image
+   * @return the open image; closing it leaves the channel open
+   * @throws IOException as for {@link #open(Path, OpenOptions)}
+   */
+  public static DiskImage open(SeekableByteChannel channel, String resource, OpenOptions options)
+      throws IOException {
+    Objects.requireNonNull(options, "options");
+    requireReadable(probe(channel, resource));
+    return Vhd.open(channel, resource, options);
+  }
+
+  /**
+   * Checks an image file and its parent chain with the default options.
+   *
+   * @param path the image
+   * @return every problem found
+   * @throws IOException as for {@link #check(Path, CheckOptions, ProgressListener)}
+   */
+  public static ValidationReport check(Path path) throws IOException {
+    return check(path, CheckOptions.defaults(), ProgressListener.none());
+  }
+
+  /**
+   * Checks an image file and its parent chain.
+   *
+   * @param path the image
+   * @param options what to check
+   * @return every problem found
+   * @throws IOException as for {@link #check(Path, CheckOptions, ProgressListener)}
+   */
+  public static ValidationReport check(Path path, CheckOptions options) throws IOException {
+    return check(path, options, ProgressListener.none());
+  }
+
+  /**
+   * Checks an image file of a format vhd4j reads, as {@link Vhd#check(Path, CheckOptions,
+   * ProgressListener)} checks a VHD: format problems are reported, never thrown. Raw data is
+   * checked as a VHD and reported by the footer it lacks; a file of another format cannot be
+   * checked and is refused.
+   *
+   * @param path the image
+   * @param options what to check
+   * @param progress told about the bytes a deep check has scanned
+   * @return every problem found
+   * @throws UnsupportedFormatException if the file is of another format ({@link #probe(Path)})
+   * @throws IOException if the file cannot be read
+   */
+  public static ValidationReport check(Path path, CheckOptions options, ProgressListener progress)
+      throws IOException {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(progress, "progress");
+    requireReadable(probe(path, options.openOptions()));
+    return Vhd.check(path, options, progress);
+  }
+
+  /** Lets VHDs through, and raw data, which the VHD parser reports by its missing footer. */
+  private static void requireReadable(ProbeResult found) throws UnsupportedFormatException {
+    DiskFormat f = found.format();
+    if (!f.isReadable() && f != DiskFormat.RAW) {
+      throw new UnsupportedFormatException(f, found.resource());
+    }
+  }
+}
