@@ -1,15 +1,19 @@
 package io.github.vhd4j;
 
 import io.github.vhd4j.internal.Chains;
+import io.github.vhd4j.internal.Committer;
+import io.github.vhd4j.internal.Compactor;
 import io.github.vhd4j.internal.Converter;
-import io.github.vhd4j.internal.Creator;
-import io.github.vhd4j.internal.Maintenance;
+import io.github.vhd4j.internal.ImageFiles;
+import io.github.vhd4j.internal.Limits;
+import io.github.vhd4j.internal.Probe;
 import io.github.vhd4j.internal.Repairer;
+import io.github.vhd4j.internal.Resizer;
 import io.github.vhd4j.internal.SequentialCopy;
 import io.github.vhd4j.internal.StreamConverter;
+import io.github.vhd4j.internal.layout.Sectors;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
 import io.github.vhd4j.internal.storage.OpenFiles;
-import io.github.vhd4j.internal.storage.SeekableChannelStorage;
 import io.github.vhd4j.internal.storage.Storage;
 import io.github.vhd4j.internal.storage.Storages;
 import java.io.IOException;
@@ -36,19 +40,19 @@ import java.util.Objects;
  */
 public final class Vhd {
   /** Bytes per sector; every VHD offset and size is counted in these. */
-  public static final int SECTOR_SIZE = 512;
+  public static final int SECTOR_SIZE = Sectors.SIZE;
 
   /** Largest block size accepted: 256 MiB (the VHDX maximum; the VHD specification sets none). */
-  public static final long MAX_BLOCK_SIZE = 256L << 20;
+  public static final long MAX_BLOCK_SIZE = Limits.MAX_BLOCK_SIZE;
 
   /** Largest virtual size of a dynamic or differencing disk: 0xFF000000 sectors (2040 GiB). */
-  public static final long MAX_DYNAMIC_SIZE = 0xFF000000L * SECTOR_SIZE;
+  public static final long MAX_DYNAMIC_SIZE = Limits.MAX_DYNAMIC_SIZE;
 
   /**
    * Most block allocation table entries accepted: 2^28 (a 1 GiB table, enough for 2040 GiB in
    * 8 KiB blocks). The table must also fit in the file.
    */
-  public static final long MAX_TABLE_ENTRIES = 1L << 28;
+  public static final long MAX_TABLE_ENTRIES = Limits.MAX_TABLE_ENTRIES;
 
   private Vhd() {}
 
@@ -78,18 +82,7 @@ public final class Vhd {
   public static VhdImage open(Path path, OpenOptions options) throws IOException {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
-    Storages.Opened opened = Storages.open(path, options);
-    Storage storage = opened.storage();
-    boolean ok = false;
-    try {
-      VhdImage image = Chains.open(storage, path.toString(), path, true, options, opened.warnings(path.toString()));
-      ok = true;
-      return image;
-    } finally {
-      if (!ok) {
-        storage.close();
-      }
-    }
+    return ImageFiles.open(path, options);
   }
 
   /**
@@ -110,7 +103,7 @@ public final class Vhd {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(options, "options");
-    return Chains.open(storage(channel, options), resource, null, false, options, List.of());
+    return Chains.open(ImageFiles.storage(channel, options), resource, null, false, options, List.of());
   }
 
   /**
@@ -192,12 +185,7 @@ public final class Vhd {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
-    Storages.Opened opened = Storages.open(path, options.openOptions());
-    try (Storage storage = opened.storage()) {
-      String inUse = opened.inUse();
-      return Chains.check(storage, path.toString(), path,
-          inUse == null ? List.of() : List.of(Storages.inUseProblem(path.toString(), inUse)), options, progress);
-    }
+    return ImageFiles.check(path, options, progress);
   }
 
   /**
@@ -214,7 +202,7 @@ public final class Vhd {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(options, "options");
-    return Chains.check(storage(channel, options.openOptions().withWritable(false)), resource, null, List.of(),
+    return Chains.check(ImageFiles.storage(channel, options.openOptions().withWritable(false)), resource, null, List.of(),
         options, ProgressListener.none());
   }
 
@@ -258,7 +246,7 @@ public final class Vhd {
    */
   public static boolean probe(Path path) throws IOException {
     try (Storage storage = FileChannelStorage.open(path, true)) {
-      return io.github.vhd4j.internal.Probe.probe(storage);
+      return Probe.probe(storage);
     }
   }
 
@@ -275,7 +263,7 @@ public final class Vhd {
    */
   public static boolean hasFooterCookie(Path path) throws IOException {
     try (Storage storage = FileChannelStorage.open(path, true)) {
-      return io.github.vhd4j.internal.Probe.hasCookie(storage);
+      return Probe.hasCookie(storage);
     }
   }
 
@@ -306,43 +294,7 @@ public final class Vhd {
   public static VhdImage create(Path path, CreateOptions options) throws IOException {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
-    OpenOptions open = options.openOptions().withWritable(true);
-    Path parentPath = options.parent();
-    OpenFiles.Lease file;
-    if (parentPath == null) {
-      file = Creator.create(path, options, null);
-    } else {
-      try (VhdImage parent = open(parentPath, options.openOptions().withWritable(false))) {
-        file = Creator.create(path, options, parent);
-      }
-      // The caller named the parent, so its directory is trusted for this chain.
-      Path dir = parentPath.toAbsolutePath().normalize().getParent();
-      if (dir != null) {
-        List<Path> dirs = new ArrayList<>(open.parentDirectories());
-        dirs.add(dir);
-        open = open.withParentDirectories(dirs);
-      }
-    }
-    boolean ok = false;
-    try {
-      // Opened on the creator's lease: the file stays locked from its first byte on.
-      Storage storage = FileChannelStorage.of(file);
-      try {
-        VhdImage image = Chains.open(storage, path.toString(), path, true, open, List.of());
-        ok = true;
-        return image;
-      } finally {
-        if (!ok) {
-          storage.close();
-        }
-      }
-    } finally {
-      if (!ok) {
-        file.close();
-        // The file is ours (create never touches an existing one); a failed create leaves none.
-        java.nio.file.Files.deleteIfExists(path);
-      }
-    }
+    return ImageFiles.create(path, options);
   }
 
   /**
@@ -719,7 +671,7 @@ public final class Vhd {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(options, "options");
-    return Maintenance.resize(image, size, mode, options.locking());
+    return Resizer.resize(image, size, mode, options.locking());
   }
 
   /**
@@ -758,7 +710,7 @@ public final class Vhd {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
-    return Maintenance.compact(image, progress, options.locking());
+    return Compactor.compact(image, progress, options.locking());
   }
 
   /**
@@ -785,7 +737,7 @@ public final class Vhd {
     Objects.requireNonNull(child, "child");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
-    return Maintenance.commit(child, options, progress);
+    return Committer.commit(child, options, progress);
   }
 
   /**
@@ -807,13 +759,5 @@ public final class Vhd {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(options, "options");
     return OpenFiles.open(file, OpenFiles.Access.WRITE, options.locking());
-  }
-
-  private static Storage storage(SeekableByteChannel channel, OpenOptions options) throws IOException {
-    if (channel instanceof FileChannel) {
-      return options.writable() ? FileChannelStorage.borrowWritable((FileChannel) channel)
-          : FileChannelStorage.borrow((FileChannel) channel);
-    }
-    return new SeekableChannelStorage(channel);
   }
 }
