@@ -63,6 +63,9 @@ public final class Creator {
    */
   static Sizing sizing(long size, SizeMode mode) {
     long sectors = Sectors.ceilDiv(size, Sectors.SIZE);
+    // Whole sectors of a size within a sector of Long.MAX_VALUE do not fit a long: kept at the
+    // maximum, which every size check refuses.
+    long bytes = sectors > Long.MAX_VALUE / Sectors.SIZE ? Long.MAX_VALUE : sectors * Sectors.SIZE;
     long target = Math.min(sectors, Geometry.MAX_SECTORS);
     Geometry g = new Geometry(0, 0, 0);
     // Bounded: the spec algorithm's rounding loses at most 16 x 255 sectors.
@@ -71,10 +74,9 @@ public final class Creator {
     }
     Geometry max = new Geometry(65535, 16, 255);
     if (mode == SizeMode.CHS) {
-      return g.sectors() == Geometry.MAX_SECTORS ? new Sizing(sectors * Sectors.SIZE, max)
-          : new Sizing(g.capacity(), g);
+      return g.sectors() == Geometry.MAX_SECTORS ? new Sizing(bytes, max) : new Sizing(g.capacity(), g);
     }
-    return new Sizing(sectors * Sectors.SIZE, g.sectors() == sectors ? g : max);
+    return new Sizing(bytes, g.sectors() == sectors ? g : max);
   }
 
   /**

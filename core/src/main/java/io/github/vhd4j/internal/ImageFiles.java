@@ -12,17 +12,19 @@ import io.github.vhd4j.internal.storage.SeekableChannelStorage;
 import io.github.vhd4j.internal.storage.Storage;
 import io.github.vhd4j.internal.storage.Storages;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * Opens, checks and creates image files and channels: what the public facade's entry points do,
- * here so that the internals that need an image (conversion, maintenance) reach it without the
- * facade.
+ * Opens, checks, probes and creates image files, channels and buffers: what the public facade's entry
+ * points do, arguments checked as the facade documents, here so that the internals that need an
+ * image (conversion, maintenance) reach it without the facade.
  */
 public final class ImageFiles {
   private ImageFiles() {}
@@ -36,6 +38,8 @@ public final class ImageFiles {
    * @throws IOException on format errors (typed) or I/O failures
    */
   public static VhdImage open(Path path, OpenOptions options) throws IOException {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(options, "options");
     Storages.Opened opened = Storages.open(path, options);
     Storage storage = opened.storage();
     boolean ok = false;
@@ -61,11 +65,92 @@ public final class ImageFiles {
    */
   public static ValidationReport check(Path path, CheckOptions options, ProgressListener progress)
       throws IOException {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(progress, "progress");
     Storages.Opened opened = Storages.open(path, options.openOptions());
     try (Storage storage = opened.storage()) {
       String inUse = opened.inUse();
       return Chains.check(storage, path.toString(), path,
           inUse == null ? List.of() : List.of(Storages.inUseProblem(path.toString(), inUse)), options, progress);
+    }
+  }
+
+  /**
+   * Opens an image from a channel the caller keeps: closing the image leaves the channel open.
+   *
+   * @param channel the image bytes
+   * @param resource its name in messages
+   * @param options how to treat it
+   * @return the open image
+   * @throws IOException on format errors (typed) or I/O failures
+   */
+  public static VhdImage open(SeekableByteChannel channel, String resource, OpenOptions options) throws IOException {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(resource, "resource");
+    Objects.requireNonNull(options, "options");
+    return Chains.open(storage(channel, options), resource, null, false, options, List.of());
+  }
+
+  /**
+   * Opens an image held in memory, the bytes between the buffer's position and limit, not copied.
+   *
+   * @param image the image bytes
+   * @param options how to treat it
+   * @return the open image
+   * @throws IOException on format errors (typed)
+   */
+  public static VhdImage open(ByteBuffer image, OpenOptions options) throws IOException {
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(options, "options");
+    return Chains.open(Storages.memory(image, options), "memory", null, true, options, List.of());
+  }
+
+  /**
+   * Checks an image read from a channel the caller keeps (and its chain, as the options say).
+   *
+   * @param channel the image bytes
+   * @param resource its name in the report
+   * @param options what to check
+   * @return the report
+   * @throws IOException only if the channel cannot be read
+   */
+  public static ValidationReport check(SeekableByteChannel channel, String resource, CheckOptions options)
+      throws IOException {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(resource, "resource");
+    Objects.requireNonNull(options, "options");
+    return Chains.check(storage(channel, options.openOptions().withWritable(false)), resource, null, List.of(),
+        options, ProgressListener.none());
+  }
+
+  /**
+   * Checks an image held in memory.
+   *
+   * @param image the image bytes between position and limit
+   * @param options what to check
+   * @return the report
+   * @throws IOException never for format problems
+   */
+  public static ValidationReport check(ByteBuffer image, CheckOptions options) throws IOException {
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(options, "options");
+    return Chains.check(Storages.memory(image, options.openOptions()), "memory", null, List.of(), options,
+        ProgressListener.none());
+  }
+
+  /**
+   * Tells whether a file holds a valid VHD footer where one belongs, or, with {@code cookieOnly},
+   * just the footer's cookie; the file is read with a reader's lock.
+   *
+   * @param path a regular file or a block device
+   * @param cookieOnly accept a damaged footer whose cookie is in place
+   * @return true when found
+   * @throws IOException if the file cannot be read, or is not a regular file or block device
+   */
+  public static boolean probe(Path path, boolean cookieOnly) throws IOException {
+    try (Storage storage = FileChannelStorage.open(path, true)) {
+      return cookieOnly ? Probe.hasCookie(storage) : Probe.probe(storage);
     }
   }
 
@@ -78,7 +163,7 @@ public final class ImageFiles {
    * @return storage that leaves the channel open when closed
    * @throws IOException if the channel's size cannot be read
    */
-  public static Storage storage(SeekableByteChannel channel, OpenOptions options) throws IOException {
+  static Storage storage(SeekableByteChannel channel, OpenOptions options) throws IOException {
     if (channel instanceof FileChannel) {
       return options.writable() ? FileChannelStorage.borrowWritable((FileChannel) channel)
           : FileChannelStorage.borrow((FileChannel) channel);
@@ -97,6 +182,8 @@ public final class ImageFiles {
    * @throws IOException if the file exists or cannot be written, or the parent cannot be opened
    */
   public static VhdImage create(Path path, CreateOptions options) throws IOException {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(options, "options");
     OpenOptions open = options.openOptions().withWritable(true);
     Path parentPath = options.parent();
     OpenFiles.Lease file;
