@@ -380,8 +380,8 @@ public final class StreamConverter {
       writeTable(table, tableBytes);
       byte[] footer = footer(s);
       Creator.write(ch, table + tableBytes, footer);
-      Creator.write(ch, Creator.HEADER_OFFSET, Creator.header(table, entries, blockSize, new UUID(0, 0), 0, "", List.of(),
-          List.of(), new long[0]));
+      Creator.write(ch, Creator.HEADER_OFFSET, Creator.header(table, entries, blockSize, new UUID(0, 0), 0, "",
+          List.of(), List.of(), new long[0]));
       Creator.write(ch, 0, footer);
     }
 

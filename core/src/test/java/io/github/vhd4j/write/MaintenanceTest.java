@@ -99,8 +99,8 @@ class MaintenanceTest {
 
   @Test
   void shouldRefuseASizeWhoseSectorsOverflowInsteadOfShrinkingToNothing() throws IOException {
-    // Rounded up to whole sectors, the largest sizes pass Long.MAX_VALUE; the CHS rounding once
-    // wrapped them to 0 and shrank an empty disk to nothing.
+    // Rounded up to whole sectors, the largest sizes pass Long.MAX_VALUE: they must be refused, not
+    // wrapped to a small size that would shrink the disk.
     Path p = dir.resolve("huge.vhd");
     Vhd.create(p, CreateOptions.dynamic(16 * BLOCK).withBlockSize(BLOCK).withSizeMode(SizeMode.EXACT)).close();
     byte[] before = Files.readAllBytes(p);
