@@ -1,5 +1,6 @@
 package io.github.vhd4j;
 
+import io.github.vhd4j.internal.Limits;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.UUID;
@@ -43,7 +44,7 @@ public record CreateOptions(
   public static final long DEFAULT_BLOCK_SIZE = 2L << 20;
 
   /** Largest fixed disk: 32 TiB, the largest page blob Azure accepts. */
-  public static final long MAX_FIXED_SIZE = 32L << 40;
+  public static final long MAX_FIXED_SIZE = Limits.MAX_FIXED_SIZE;
 
   /** Smallest size Azure accepts for an uploaded disk: 20 MiB. */
   public static final long AZURE_MIN_SIZE = 20L << 20;
@@ -99,11 +100,7 @@ public record CreateOptions(
     if (sizeMode == SizeMode.EXACT && size % Vhd.SECTOR_SIZE != 0 && size != -1) {
       throw new IllegalArgumentException("an exact size must be a whole number of 512-byte sectors: " + size);
     }
-    long cap = diskType == DiskType.FIXED ? MAX_FIXED_SIZE : Vhd.MAX_DYNAMIC_SIZE;
-    if (size > cap) {
-      throw new IllegalArgumentException("a " + diskType.name().toLowerCase(java.util.Locale.ROOT)
-          + " disk holds at most " + cap + " bytes: " + size);
-    }
+    Limits.requireSize(diskType, size);
   }
 
   /**

@@ -1,17 +1,18 @@
 package io.github.vhd4j;
 
-import io.github.vhd4j.internal.Chains;
+import static java.util.Objects.requireNonNull;
+
+import io.github.vhd4j.internal.Committer;
+import io.github.vhd4j.internal.Compactor;
 import io.github.vhd4j.internal.Converter;
-import io.github.vhd4j.internal.Creator;
-import io.github.vhd4j.internal.Maintenance;
+import io.github.vhd4j.internal.ImageFiles;
+import io.github.vhd4j.internal.Limits;
 import io.github.vhd4j.internal.Repairer;
+import io.github.vhd4j.internal.Resizer;
 import io.github.vhd4j.internal.SequentialCopy;
 import io.github.vhd4j.internal.StreamConverter;
-import io.github.vhd4j.internal.storage.FileChannelStorage;
+import io.github.vhd4j.internal.layout.Sectors;
 import io.github.vhd4j.internal.storage.OpenFiles;
-import io.github.vhd4j.internal.storage.SeekableChannelStorage;
-import io.github.vhd4j.internal.storage.Storage;
-import io.github.vhd4j.internal.storage.Storages;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,13 +20,13 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * Entry points: open, create, convert (to VHD or raw), resize, compact, commit, repair, check and probe VHD
- * images.
+ * images. The package documentation explains each group. Every method refuses null arguments; the overloads
+ * without options use {@link OpenOptions#defaults()} or {@link CheckOptions#defaults()}.
  *
  * <pre>{@code
  * try (VhdImage image = Vhd.open(Path.of("disk.vhd"))) {
@@ -36,19 +37,19 @@ import java.util.Objects;
  */
 public final class Vhd {
   /** Bytes per sector; every VHD offset and size is counted in these. */
-  public static final int SECTOR_SIZE = 512;
+  public static final int SECTOR_SIZE = Sectors.SIZE;
 
   /** Largest block size accepted: 256 MiB (the VHDX maximum; the VHD specification sets none). */
-  public static final long MAX_BLOCK_SIZE = 256L << 20;
+  public static final long MAX_BLOCK_SIZE = Limits.MAX_BLOCK_SIZE;
 
   /** Largest virtual size of a dynamic or differencing disk: 0xFF000000 sectors (2040 GiB). */
-  public static final long MAX_DYNAMIC_SIZE = 0xFF000000L * SECTOR_SIZE;
+  public static final long MAX_DYNAMIC_SIZE = Limits.MAX_DYNAMIC_SIZE;
 
   /**
-   * Most block allocation table entries accepted: 2^28 (a 1 GiB table, enough for 2040 GiB in
-   * 8 KiB blocks). The table must also fit in the file.
+   * Most block allocation table entries accepted: 2^28 (a 1 GiB table, enough for 2040 GiB in 8 KiB blocks). The
+   * table must also fit in the file.
    */
-  public static final long MAX_TABLE_ENTRIES = 1L << 28;
+  public static final long MAX_TABLE_ENTRIES = Limits.MAX_TABLE_ENTRIES;
 
   private Vhd() {}
 
@@ -57,9 +58,7 @@ public final class Vhd {
    *
    * @param path the image
    * @return the open image; close it when done
-   * @throws VhdFormatException if the image is malformed
-   * @throws ParentNotFoundException if a differencing disk's parent cannot be found or verified
-   * @throws IOException if the file cannot be read
+   * @throws IOException as for {@link #open(Path, OpenOptions)}
    */
   public static VhdImage open(Path path) throws IOException {
     return open(path, OpenOptions.defaults());
@@ -76,46 +75,28 @@ public final class Vhd {
    * @throws IOException if the file cannot be read
    */
   public static VhdImage open(Path path, OpenOptions options) throws IOException {
-    Objects.requireNonNull(path, "path");
-    Objects.requireNonNull(options, "options");
-    Storages.Opened opened = Storages.open(path, options);
-    Storage storage = opened.storage();
-    boolean ok = false;
-    try {
-      VhdImage image = Chains.open(storage, path.toString(), path, true, options, opened.warnings(path.toString()));
-      ok = true;
-      return image;
-    } finally {
-      if (!ok) {
-        storage.close();
-      }
-    }
+    return ImageFiles.open(requireNonNull(path, "path"), requireNonNull(options, "options"));
   }
 
   /**
-   * Opens an image from a channel the caller keeps ownership of: closing the image leaves the
-   * channel open. The channel has no directory, so the parent of a differencing disk is found only
-   * through a caller-supplied {@link OpenOptions#parentResolver()}, or through an absolute MacX
-   * locator that points inside one of {@link OpenOptions#parentDirectories()}.
+   * Opens an image from a channel the caller keeps ownership of: closing the image leaves the channel open. The
+   * channel has no directory, so the parent of a differencing disk is found only through a caller-supplied
+   * {@link OpenOptions#parentResolver()}, or through an absolute MacX locator that points inside one of
+   * {@link OpenOptions#parentDirectories()}.
    *
-   * @param channel the image bytes; a {@link FileChannel} allows concurrent reads, other channels
-   *     are read one call at a time
+   * @param channel the image bytes; a {@link FileChannel} allows concurrent reads, others are read one call at a time
    * @param resource the name used in messages
    * @param options how to treat the image
    * @return the open image
    * @throws IOException as for {@link #open(Path, OpenOptions)}
    */
-  public static VhdImage open(SeekableByteChannel channel, String resource, OpenOptions options)
-      throws IOException {
-    Objects.requireNonNull(channel, "channel");
-    Objects.requireNonNull(resource, "resource");
-    Objects.requireNonNull(options, "options");
-    return Chains.open(storage(channel, options), resource, null, false, options, List.of());
+  public static VhdImage open(SeekableByteChannel channel, String resource, OpenOptions options) throws IOException {
+    return ImageFiles.open(channel, resource, options);
   }
 
   /**
-   * Opens an image from a channel the caller keeps ownership of, named {@code "channel"} in
-   * messages.
+   * Opens an image from a channel, named {@code "channel"} in messages; see
+   * {@link #open(SeekableByteChannel, String, OpenOptions)}.
    *
    * @param channel the image bytes
    * @param options how to treat the image
@@ -127,8 +108,8 @@ public final class Vhd {
   }
 
   /**
-   * Opens an image held in memory: the bytes between the buffer's position and limit. The buffer
-   * is not copied; do not modify it while the image is open.
+   * Opens an image held in memory: the bytes between the buffer's position and limit. The buffer is not copied; do
+   * not modify it while the image is open.
    *
    * @param image the image bytes
    * @param options how to treat the image
@@ -136,13 +117,11 @@ public final class Vhd {
    * @throws IOException as for {@link #open(Path, OpenOptions)}
    */
   public static VhdImage open(ByteBuffer image, OpenOptions options) throws IOException {
-    Objects.requireNonNull(image, "image");
-    Objects.requireNonNull(options, "options");
-    return Chains.open(Storages.memory(image, options), "memory", null, true, options, List.of());
+    return ImageFiles.open(image, options);
   }
 
   /**
-   * Opens an image held in memory with the default (strict) options.
+   * Opens an image held in memory with the default (strict) options; see {@link #open(ByteBuffer, OpenOptions)}.
    *
    * @param image the image bytes between position and limit; not copied, do not modify them
    * @return the open image
@@ -176,28 +155,20 @@ public final class Vhd {
   }
 
   /**
-   * Checks an image file, reporting the progress of a deep check, which reads every allocated
-   * block of every image it checks and can take minutes on a large disk.
+   * Checks an image file, reporting the progress of a deep check, which reads every allocated block of every image
+   * it checks and can take minutes on a large disk.
    *
    * @param path the image
    * @param options what to check
-   * @param progress told, after each block, the bytes of blocks scanned so far out of all the
-   *     allocated blocks of the chain's images; without {@link CheckOptions#deep()}, told once that
-   *     there is nothing to scan ({@code done == total == 0})
+   * @param progress told, after each block, the bytes of blocks scanned so far out of all the allocated blocks of the
+   *     chain's images; without {@link CheckOptions#deep()}, told once that there is nothing to scan
+   *     ({@code done == total == 0})
    * @return every problem found; never throws for format problems
    * @throws IOException if the file cannot be read
    */
   public static ValidationReport check(Path path, CheckOptions options, ProgressListener progress)
       throws IOException {
-    Objects.requireNonNull(path, "path");
-    Objects.requireNonNull(options, "options");
-    Objects.requireNonNull(progress, "progress");
-    Storages.Opened opened = Storages.open(path, options.openOptions());
-    try (Storage storage = opened.storage()) {
-      String inUse = opened.inUse();
-      return Chains.check(storage, path.toString(), path,
-          inUse == null ? List.of() : List.of(Storages.inUseProblem(path.toString(), inUse)), options, progress);
-    }
+    return ImageFiles.check(path, options, progress);
   }
 
   /**
@@ -211,26 +182,19 @@ public final class Vhd {
    */
   public static ValidationReport check(SeekableByteChannel channel, String resource, CheckOptions options)
       throws IOException {
-    Objects.requireNonNull(channel, "channel");
-    Objects.requireNonNull(resource, "resource");
-    Objects.requireNonNull(options, "options");
-    return Chains.check(storage(channel, options.openOptions().withWritable(false)), resource, null, List.of(),
-        options, ProgressListener.none());
+    return ImageFiles.check(channel, resource, options);
   }
 
   /**
-   * Checks an image held in memory.
+   * Checks an image held in memory (the bytes between position and limit).
    *
-   * @param image the image bytes between position and limit
+   * @param image the image bytes
    * @param options what to check
    * @return every problem found
    * @throws IOException never for format problems
    */
   public static ValidationReport check(ByteBuffer image, CheckOptions options) throws IOException {
-    Objects.requireNonNull(image, "image");
-    Objects.requireNonNull(options, "options");
-    return Chains.check(Storages.memory(image, options.openOptions()), "memory", null, List.of(), options,
-        ProgressListener.none());
+    return ImageFiles.check(image, options);
   }
 
   /**
@@ -245,46 +209,40 @@ public final class Vhd {
   }
 
   /**
-   * Tells whether a file looks like a VHD: a footer with a valid cookie and checksum at the end of
-   * the file (512 or 511 bytes), or a valid dynamic or differencing footer copy at offset 0. The
-   * file name is never considered. The file is read as a read-only open reads it, with a reader's
-   * lock.
+   * Tells whether a file looks like a VHD: a footer with a valid cookie and checksum at the end of the file (512 or
+   * 511 bytes), or a valid dynamic or differencing footer copy at offset 0. The file name is never considered. The
+   * file is read as a read-only open reads it, with a reader's lock.
    *
    * @param path the file: a regular file or a block device
    * @return true when a valid footer is present
-   * @throws java.nio.file.FileSystemException if {@code path} is a FIFO, socket, character device
-   *     or directory (refused before it is opened)
+   * @throws java.nio.file.FileSystemException if {@code path} is a FIFO, socket, character device or directory
+   *     (refused before it is opened)
    * @throws IOException if the file cannot be read
    */
   public static boolean probe(Path path) throws IOException {
-    try (Storage storage = FileChannelStorage.open(path, true)) {
-      return io.github.vhd4j.internal.Probe.probe(storage);
-    }
+    return ImageFiles.probe(path, false);
   }
 
   /**
-   * Tells whether the footer cookie {@code "conectix"} is where a footer belongs (the end of the
-   * file, as a 512- or 511-byte footer, or offset 0), valid or not. Tools use this to treat a
-   * damaged VHD as a VHD, and report its damage, instead of mistaking it for raw data.
+   * Tells whether the footer cookie {@code "conectix"} is where a footer belongs (the end of the file, as a 512- or
+   * 511-byte footer, or offset 0), valid or not: tools use this to report a damaged VHD as one instead of mistaking
+   * it for raw data.
    *
    * @param path the file: a regular file or a block device
    * @return true when the cookie is present
-   * @throws java.nio.file.FileSystemException if {@code path} is a FIFO, socket, character device
-   *     or directory (refused before it is opened)
-   * @throws IOException if the file cannot be read
+   * @throws IOException as for {@link #probe(Path)}
    */
   public static boolean hasFooterCookie(Path path) throws IOException {
-    try (Storage storage = FileChannelStorage.open(path, true)) {
-      return io.github.vhd4j.internal.Probe.hasCookie(storage);
-    }
+    return ImageFiles.probe(path, true);
   }
 
   /**
-   * Creates a new image file and opens it for writing. Fixed disks are written as a sparse file
-   * (the data area is a hole until written), dynamic and differencing disks with an empty block
-   * table. A differencing disk records its parent's UUID and time stamp, its name, and three
-   * locators: W2ru (relative to the new file's directory, with backslashes), W2ku (absolute) and
-   * MacX (a file URL); creating one over another differencing disk makes a longer chain.
+   * Creates a new image file and opens it for writing. Fixed disks are written as a sparse file (the data area is a
+   * hole until written), dynamic and differencing disks with an empty block table. A differencing disk records its
+   * parent's UUID and time stamp, its name, and three locators: W2ru (relative to the new file's directory, with
+   * backslashes), W2ku (absolute) and MacX (a file URL); creating one over another differencing disk makes a longer
+   * chain. The new file is held as an image open for writing is (see {@link OpenOptions#locking()}) from before its
+   * first byte is written until the image is closed.
    *
    * <pre>{@code
    * try (VhdImage disk = Vhd.create(Path.of("disk.vhd"), CreateOptions.dynamic(8L << 30))) {
@@ -292,57 +250,16 @@ public final class Vhd {
    * }
    * }</pre>
    *
-   * <p>The new file is held as an image open for writing is (see {@link OpenOptions#locking()})
-   * from before its first byte is written until the image is closed.
-   *
    * @param path the new file; it must not exist
    * @param options what to create
    * @return the new image, writable; closing it flushes and closes the file
    * @throws java.nio.file.FileAlreadyExistsException if {@code path} exists
-   * @throws IllegalArgumentException if the options describe an image that cannot exist (a table
-   *     with more than {@link #MAX_TABLE_ENTRIES} entries, for example)
+   * @throws IllegalArgumentException if the options describe an image that cannot exist (a table with more than
+   *     {@link #MAX_TABLE_ENTRIES} entries, for example)
    * @throws IOException if the file cannot be written or the parent cannot be opened
    */
   public static VhdImage create(Path path, CreateOptions options) throws IOException {
-    Objects.requireNonNull(path, "path");
-    Objects.requireNonNull(options, "options");
-    OpenOptions open = options.openOptions().withWritable(true);
-    Path parentPath = options.parent();
-    OpenFiles.Lease file;
-    if (parentPath == null) {
-      file = Creator.create(path, options, null);
-    } else {
-      try (VhdImage parent = open(parentPath, options.openOptions().withWritable(false))) {
-        file = Creator.create(path, options, parent);
-      }
-      // The caller named the parent, so its directory is trusted for this chain.
-      Path dir = parentPath.toAbsolutePath().normalize().getParent();
-      if (dir != null) {
-        List<Path> dirs = new ArrayList<>(open.parentDirectories());
-        dirs.add(dir);
-        open = open.withParentDirectories(dirs);
-      }
-    }
-    boolean ok = false;
-    try {
-      // Opened on the creator's lease: the file stays locked from its first byte on.
-      Storage storage = FileChannelStorage.of(file);
-      try {
-        VhdImage image = Chains.open(storage, path.toString(), path, true, open, List.of());
-        ok = true;
-        return image;
-      } finally {
-        if (!ok) {
-          storage.close();
-        }
-      }
-    } finally {
-      if (!ok) {
-        file.close();
-        // The file is ours (create never touches an existing one); a failed create leaves none.
-        java.nio.file.Files.deleteIfExists(path);
-      }
-    }
+    return ImageFiles.create(path, options);
   }
 
   /**
@@ -595,18 +512,18 @@ public final class Vhd {
   }
 
   /**
-   * Repairs what can be repaired without guessing: a lost or damaged footer at the end of the file
-   * (rewritten from the copy at offset 0), a damaged copy (rewritten from the footer), a 511-byte
-   * footer (completed), footer and header checksums that are wrong while the fields validate, and
-   * table entries that point outside the file (cleared: their data is not there). Each change is
-   * forced before the next, so an interrupted repair can simply be run again.
-   * {@link #planRepair(Path)} lists the same changes without making them.
+   * Repairs what can be repaired without guessing: a lost or damaged footer at the end of the file (rewritten from
+   * the copy at offset 0), a damaged copy (rewritten from the footer), a 511-byte footer (completed), footer and
+   * header checksums that are wrong while the fields validate, and table entries that point outside the file
+   * (cleared: their data is not there). Each change is forced before the next, so an interrupted repair can simply
+   * be run again.
    *
    * @param image the image file (its parents are not opened)
    * @return the changes made, in order; empty when the image needed none
    * @throws ImageInUseException if another process uses the image (nothing is changed)
    * @throws VhdFormatException if the image cannot be read even leniently
    * @throws IOException if the file cannot be read or written
+   * @see #planRepair(Path)
    */
   public static List<RepairAction> repair(Path image) throws IOException {
     return repair(image, OpenOptions.defaults());
@@ -616,23 +533,18 @@ public final class Vhd {
    * Repairs an image as {@link #repair(Path)} does, holding the file as {@code options} say.
    *
    * @param image the image file (its parents are not opened)
-   * @param options only {@link OpenOptions#locking()} is used: whether the file is held
-   *     exclusively while it is repaired (the image is always read leniently)
+   * @param options only {@link OpenOptions#locking()} is used: whether the file is held exclusively while it is
+   *     repaired (the image is always read leniently)
    * @return the changes made, in order; empty when the image needed none
-   * @throws ImageInUseException if locking is on and another process uses the image (nothing is
-   *     changed)
-   * @throws VhdFormatException if the image cannot be read even leniently
-   * @throws IOException if the file cannot be read or written
+   * @throws IOException as for {@link #repair(Path)} ({@link ImageInUseException} only with locking)
    */
   public static List<RepairAction> repair(Path image, OpenOptions options) throws IOException {
-    Objects.requireNonNull(image, "image");
-    Objects.requireNonNull(options, "options");
-    return Repairer.repair(image, false, options.locking());
+    return Repairer.repair(requireNonNull(image, "image"), false, requireNonNull(options, "options").locking());
   }
 
   /**
-   * Lists what {@link #repair(Path)} would change, in the order it would, and changes nothing: the
-   * file is opened read-only.
+   * Lists what {@link #repair(Path)} would change, in the order it would, and changes nothing: the file is opened
+   * read-only.
    *
    * @param image the image file (its parents are not opened)
    * @return the changes a repair would make; empty when the image needs none
@@ -647,52 +559,42 @@ public final class Vhd {
    * Lists what {@link #repair(Path, OpenOptions)} would change, and changes nothing.
    *
    * @param image the image file (its parents are not opened)
-   * @param options only {@link OpenOptions#locking()} is used: whether the file is read with a
-   *     reader's lock
+   * @param options only {@link OpenOptions#locking()} is used: whether the file is read with a reader's lock
    * @return the changes a repair would make; empty when the image needs none
-   * @throws VhdFormatException if the image cannot be read even leniently
-   * @throws IOException if the file cannot be read
+   * @throws IOException as for {@link #planRepair(Path)}
    */
   public static List<RepairAction> planRepair(Path image, OpenOptions options) throws IOException {
-    Objects.requireNonNull(image, "image");
-    Objects.requireNonNull(options, "options");
-    return Repairer.repair(image, true, options.locking());
+    return Repairer.repair(requireNonNull(image, "image"), true, requireNonNull(options, "options").locking());
   }
 
   /**
-   * Changes an image's virtual size. Fixed disks move their footer. Dynamic and differencing disks
-   * extend their block table over its padding when there is room, and otherwise write a larger
-   * table after the last block; no block moves. Shrinking is allowed only over space that stores
-   * nothing (zeros in a fixed disk, no stored data in the others); otherwise it is refused and
-   * nothing changes. A differencing disk grows only up to its parent's size, and not over data its
-   * parent stores. The original size field (footer offset 40) is set to the new size as well:
-   * libvhdi takes it as the disk's size, and the table length to exactly the blocks the size needs,
-   * as 7-Zip requires.
-   * Interrupted at any point, the image still opens, in vhd4j, qemu-img, 7-Zip and libvhdi, with
-   * its old or new size and its content intact up to the smaller one, and running the resize again
-   * completes it. Meanwhile the readers may disagree on which of the two sizes it has (the ones that
-   * read the footer copy at offset 0 see the new size first, or last), which {@link #check} reports;
-   * two windows show more: a fixed disk grown but interrupted before its old footer is cleared
-   * shows that footer's 512 bytes at the old end, inside the new space, and 7-Zip, while a growth
-   * that moves the table is interrupted between its two footer writes, extracts the new disk but
-   * reports that it cannot find the footer. On a block device, which cannot grow or be cut, the
-   * footer is rewritten in place: 7-Zip then reports that between the two footer writes of any
-   * resize, a fixed disk's size cannot change, and a table that outgrows its area is refused.
+   * Changes an image's virtual size. Fixed disks move their footer. Dynamic and differencing disks extend their
+   * block table over its padding when there is room, and otherwise write a larger table after the last block; no
+   * block moves. Shrinking is allowed only over space that stores nothing (zeros in a fixed disk, no stored data in
+   * the others). A differencing disk grows only up to its parent's size, and not over data its parent stores. The
+   * footer's original size is set to the new size as well (libvhdi takes it as the disk's size), and the table
+   * length to exactly the blocks the size needs, as 7-Zip requires.
    *
-   * @param image the image file; it is held exclusively while it changes, so no other process
-   *     may have it open ({@link OpenOptions#locking()})
+   * <p>Interrupted at any point, the image still opens, in vhd4j, qemu-img, 7-Zip and libvhdi, with its old or new
+   * size and its content intact up to the smaller one, and running the resize again completes it. Meanwhile the
+   * readers may disagree on which of the two sizes it has (the ones that read the footer copy at offset 0 see the
+   * new size first, or last), which {@link #check} reports; two windows show more: a fixed disk grown but
+   * interrupted before its old footer is cleared shows that footer's 512 bytes at the old end, inside the new space,
+   * and 7-Zip, while a growth that moves the table is interrupted between its two footer writes, extracts the new
+   * disk but reports that it cannot find the footer. On a block device, which cannot grow or be cut, the footer is
+   * rewritten in place: 7-Zip then reports that between the two footer writes of any resize, a fixed disk's size
+   * cannot change, and a table that outgrows its area is refused.
+   *
+   * @param image the image file; it is held exclusively while it changes ({@link OpenOptions#locking()})
    * @param size the new size in bytes
-   * @param mode {@link SizeMode#EXACT} for exactly {@code size}, {@link SizeMode#CHS} to round it up
-   *     to a CHS geometry
+   * @param mode {@link SizeMode#EXACT} for exactly {@code size}, {@link SizeMode#CHS} to round it up to a geometry
    * @return the new virtual size
-   * @throws IllegalArgumentException if the size is negative, not whole sectors in exact mode, or
-   *     above the type's limit
+   * @throws IllegalArgumentException if the size is negative, not whole sectors in exact mode, or above the limit
    * @throws ImageInUseException if another process uses the image (nothing is changed)
-   * @throws VhdException naming the image, if a shrink would cut stored data or a differencing
-   *     disk would grow past its parent or over data its parent stores (nothing is changed)
-   * @throws UnsupportedVhdFeatureException if the image is in a saved state or its tail footer is
-   *     lost (run {@link #repair} first), or is a fixed disk on a block device (whose footer
-   *     cannot move)
+   * @throws VhdException naming the image, if a shrink would cut stored data or a differencing disk would grow past
+   *     its parent or over data its parent stores (nothing is changed)
+   * @throws UnsupportedVhdFeatureException if the image is in a saved state or its tail footer is lost (run
+   *     {@link #repair} first), or is a fixed disk on a block device (whose footer cannot move)
    * @throws IOException if the image is damaged or writing fails
    */
   public static long resize(Path image, long size, SizeMode mode) throws IOException {
@@ -700,41 +602,34 @@ public final class Vhd {
   }
 
   /**
-   * Changes an image's virtual size as {@link #resize(Path, long, SizeMode)} does, holding the
-   * file as {@code options} say.
+   * Changes an image's virtual size as {@link #resize(Path, long, SizeMode)} does, holding the file as
+   * {@code options} say.
    *
    * @param image the image file
    * @param size the new size in bytes
    * @param mode {@link SizeMode#EXACT} or {@link SizeMode#CHS}
-   * @param options only {@link OpenOptions#locking()} is used: whether the image is held
-   *     exclusively while it changes, and its chain read with readers' locks (the image is
-   *     always read strictly)
+   * @param options only {@link OpenOptions#locking()} is used: whether the image is held exclusively while it
+   *     changes, and its chain read with readers' locks (the image is always read strictly)
    * @return the new virtual size
-   * @throws IllegalArgumentException as for {@link #resize(Path, long, SizeMode)}
-   * @throws ImageInUseException if locking is on and another process uses the image (nothing is
-   *     changed)
-   * @throws IOException as for {@link #resize(Path, long, SizeMode)}
+   * @throws IOException as for {@link #resize(Path, long, SizeMode)} ({@link ImageInUseException} only with locking)
    */
   public static long resize(Path image, long size, SizeMode mode, OpenOptions options) throws IOException {
-    Objects.requireNonNull(image, "image");
-    Objects.requireNonNull(mode, "mode");
-    Objects.requireNonNull(options, "options");
-    return Maintenance.resize(image, size, mode, options.locking());
+    return Resizer.resize(requireNonNull(image, "image"), size, requireNonNull(mode, "mode"),
+        requireNonNull(options, "options").locking());
   }
 
   /**
-   * Compacts a dynamic disk: blocks whose data is all zeros are unallocated, the blocks stored
-   * last are moved into the freed places, and the file is cut after the last block. The content
-   * does not change. Each block move is forced before the table points at the new place, so an
-   * interrupted compaction leaves a valid image and can be run again.
+   * Compacts a dynamic disk: blocks whose data is all zeros are unallocated, the blocks stored last are moved into
+   * the freed places, and the file is cut after the last block. The content does not change. Each block move is
+   * forced before the table points at the new place, so an interrupted compaction leaves a valid image and can be
+   * run again.
    *
-   * @param image the dynamic image file; it is held exclusively while it changes, so no other
-   *     process may have it open ({@link OpenOptions#locking()})
+   * @param image the dynamic image file; it is held exclusively while it changes ({@link OpenOptions#locking()})
    * @param progress told about the blocks examined
    * @return how many bytes the file shrank by
    * @throws ImageInUseException if another process uses the image (nothing is changed)
-   * @throws UnsupportedVhdFeatureException for fixed and differencing disks, and for an image on
-   *     a block device (which cannot be cut)
+   * @throws UnsupportedVhdFeatureException for fixed and differencing disks, and for an image on a block device
+   *     (which cannot be cut)
    * @throws IOException if the image is damaged or writing fails
    */
   public static long compact(Path image, ProgressListener progress) throws IOException {
@@ -742,78 +637,58 @@ public final class Vhd {
   }
 
   /**
-   * Compacts a dynamic disk as {@link #compact(Path, ProgressListener)} does, holding the file as
-   * {@code options} say.
+   * Compacts a dynamic disk as {@link #compact(Path, ProgressListener)} does, holding the file as {@code options}
+   * say.
    *
    * @param image the dynamic image file
-   * @param options only {@link OpenOptions#locking()} is used: whether the image is held
-   *     exclusively while it changes (the image is always read strictly)
+   * @param options only {@link OpenOptions#locking()} is used: whether the image is held exclusively while it
+   *     changes (the image is always read strictly)
    * @param progress told about the blocks examined
    * @return how many bytes the file shrank by
-   * @throws ImageInUseException if locking is on and another process uses the image (nothing is
-   *     changed)
-   * @throws IOException as for {@link #compact(Path, ProgressListener)}
+   * @throws IOException as for {@link #compact(Path, ProgressListener)} ({@link ImageInUseException} only with locking)
    */
   public static long compact(Path image, OpenOptions options, ProgressListener progress) throws IOException {
-    Objects.requireNonNull(image, "image");
-    Objects.requireNonNull(options, "options");
-    Objects.requireNonNull(progress, "progress");
-    return Maintenance.compact(image, progress, options.locking());
+    requireNonNull(image, "image");
+    requireNonNull(options, "options");
+    return Compactor.compact(image, requireNonNull(progress, "progress"), options.locking());
   }
 
   /**
-   * Commits a differencing disk into its parent: every sector the child stores is written into the
-   * parent (growing the parent first when the child is larger). The child is left unchanged and
-   * still valid over the changed parent, so an interrupted commit can be run again. Other children
-   * of the same parent see the committed data afterwards.
-   *
-   * <p>Child and parent are both held exclusively while the commit runs (unless
-   * {@link OpenOptions#locking()} is off): QEMU's commit holds both too, and another program
-   * writing the child would make the parent a mix of two states.
+   * Commits a differencing disk into its parent: every sector the child stores is written into the parent (growing
+   * the parent first when the child is larger). The child is left unchanged and still valid over the changed parent,
+   * so an interrupted commit can be run again. Other children of the same parent see the committed data afterwards.
+   * Child and parent are both held exclusively while the commit runs (unless {@link OpenOptions#locking()} is off),
+   * as QEMU's commit holds them: another program writing the child would make the parent a mix of two states.
    *
    * @param child the differencing disk
-   * @param options how to open the chain (parent directories, resolver, locking); writability is
-   *     ignored
+   * @param options how to open the chain (parent directories, resolver, locking); writability is ignored
    * @param progress told about the child's bytes processed
    * @return the parent's path
-   * @throws ImageInUseException if another process uses the child or the parent (nothing is
-   *     changed)
+   * @throws ImageInUseException if another process uses the child or the parent (nothing is changed)
    * @throws UnsupportedVhdFeatureException if {@code child} is not a differencing disk
    * @throws IOException if the chain cannot be opened or the parent cannot be written
    */
   public static Path commit(Path child, OpenOptions options, ProgressListener progress) throws IOException {
-    Objects.requireNonNull(child, "child");
-    Objects.requireNonNull(options, "options");
-    Objects.requireNonNull(progress, "progress");
-    return Maintenance.commit(child, options, progress);
+    return Committer.commit(requireNonNull(child, "child"), requireNonNull(options, "options"),
+        requireNonNull(progress, "progress"));
   }
 
   /**
-   * Holds an existing file as an image open for writing is held, without opening it as an image:
-   * while the handle is open, QEMU and other vhd4j processes cannot open the file, and a second
-   * writer in this process is refused. A tool that replaces a file (a conversion renamed over an
-   * existing output) holds it first, so that it never replaces a file another program is using.
+   * Holds an existing file as an image open for writing is held, without opening it as an image: while the handle
+   * is open, QEMU and other vhd4j processes cannot open the file, and a second writer in this process is refused. A
+   * tool that replaces a file (a conversion renamed over an existing output) holds it first, so that it never
+   * replaces a file another program is using.
    *
    * @param file an existing regular file or block device
-   * @param options only {@link OpenOptions#locking()} is used: without locking the handle holds
-   *     nothing (and nothing is checked)
+   * @param options only {@link OpenOptions#locking()} is used: without locking the handle holds nothing (and
+   *     nothing is checked)
    * @return the handle; closing it releases the file
    * @throws ImageInUseException if another process uses the file
-   * @throws java.nio.file.FileSystemException if {@code file} is a FIFO, socket, character device
-   *     or directory
+   * @throws java.nio.file.FileSystemException if {@code file} is a FIFO, socket, character device or directory
    * @throws IOException if the file cannot be opened for writing
    */
   public static java.io.Closeable holdForWriting(Path file, OpenOptions options) throws IOException {
-    Objects.requireNonNull(file, "file");
-    Objects.requireNonNull(options, "options");
-    return OpenFiles.open(file, OpenFiles.Access.WRITE, options.locking());
-  }
-
-  private static Storage storage(SeekableByteChannel channel, OpenOptions options) throws IOException {
-    if (channel instanceof FileChannel) {
-      return options.writable() ? FileChannelStorage.borrowWritable((FileChannel) channel)
-          : FileChannelStorage.borrow((FileChannel) channel);
-    }
-    return new SeekableChannelStorage(channel);
+    return OpenFiles.open(requireNonNull(file, "file"), OpenFiles.Access.WRITE,
+        requireNonNull(options, "options").locking());
   }
 }

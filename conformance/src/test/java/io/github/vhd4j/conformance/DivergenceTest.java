@@ -19,7 +19,7 @@ import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.SizePolicy;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
-import io.github.vhd4j.internal.Maintenance;
+import io.github.vhd4j.internal.Resizer;
 import io.github.vhd4j.testing.TestImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -434,12 +434,12 @@ class DivergenceTest {
     }
     byte[] start = Files.readAllBytes(img);
     KilledStorage[] last = new KilledStorage[1];
-    Maintenance.resize(img, 8 * MIB, SizeMode.EXACT, true, KilledStorage.opener(Integer.MAX_VALUE, last));
+    Resizer.resize(img, 8 * MIB, SizeMode.EXACT, true, KilledStorage.opener(Integer.MAX_VALUE, last));
     int total = last[0].operations();
     Files.write(img, start);
     // The truncation that puts the new footer at the end is the last write but one (a force follows).
     assertThrows(KilledStorage.Killed.class,
-        () -> Maintenance.resize(img, 8 * MIB, SizeMode.EXACT, true, KilledStorage.opener(total - 1, last)));
+        () -> Resizer.resize(img, 8 * MIB, SizeMode.EXACT, true, KilledStorage.opener(total - 1, last)));
 
     byte[] qemu = qemuContent(img, "current_size");
     PeerVerifier.LibvhdiRead lib = PeerVerifier.libvhdiRead(List.of(img), "chunks");

@@ -7,7 +7,7 @@ import io.github.vhd4j.CreateOptions;
 import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
-import io.github.vhd4j.internal.Maintenance;
+import io.github.vhd4j.internal.Resizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -86,7 +86,7 @@ class ResizeInterruptionPeerTest {
     Start s = start(op);
     KilledStorage[] last = new KilledStorage[1];
     Path counted = copy(s.image(), "counted.vhd");
-    Maintenance.resize(counted, s.newSize(), SizeMode.EXACT, true, KilledStorage.opener(Integer.MAX_VALUE, last));
+    Resizer.resize(counted, s.newSize(), SizeMode.EXACT, true, KilledStorage.opener(Integer.MAX_VALUE, last));
     int[] total = {last[0].operations()};
     assertTrue(total[0] >= 3, op + ": " + total[0] + " operations");
     long oldSize = s.content().length;
@@ -94,7 +94,7 @@ class ResizeInterruptionPeerTest {
     for (int n = 1; n <= total[0] + 1; n++) {
       Path p = copy(s.image(), "n" + n + ".vhd");
       try {
-        Maintenance.resize(p, s.newSize(), SizeMode.EXACT, true, KilledStorage.opener(n, last));
+        Resizer.resize(p, s.newSize(), SizeMode.EXACT, true, KilledStorage.opener(n, last));
         if (n <= total[0]) {
           fail(op + ": no kill at operation " + n + " of " + total[0]);
         }

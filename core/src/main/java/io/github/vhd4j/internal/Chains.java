@@ -1,20 +1,13 @@
 package io.github.vhd4j.internal;
 
 import io.github.vhd4j.CheckOptions;
-import io.github.vhd4j.DiskType;
 import io.github.vhd4j.OpenOptions;
-import io.github.vhd4j.ParentCycleException;
-import io.github.vhd4j.ParentMismatchException;
-import io.github.vhd4j.ParentNotFoundException;
 import io.github.vhd4j.ParentResolution;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.ProgressListener;
-import io.github.vhd4j.Severity;
-import io.github.vhd4j.UnsupportedVhdFeatureException;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.VhdException;
-import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.VhdImage;
 import io.github.vhd4j.VhdLimitException;
 import io.github.vhd4j.internal.storage.Storage;
@@ -25,7 +18,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Opens and checks whole chains: the top image, then each parent in turn, iteratively.
+ * Opens and checks whole chains: the top image through the {@link Gate}, then its parents through
+ * one {@link ChainWalk}, which an open ends at the first failure and a check records and stops.
  */
 public final class Chains {
   private Chains() {}
@@ -48,54 +42,20 @@ public final class Chains {
     List<Storage> opened = new ArrayList<>();
     boolean ok = false;
     try {
-      List<Layer> layers = new ArrayList<>();
-      List<List<Problem>> warnings = new ArrayList<>();
-      List<@Nullable ParentResolution> resolutions = new ArrayList<>();
-      Parsed first = openLayer(top, resource, path, options);
-      Layer cur = first.layer;
-      layers.add(cur);
-      warnings.add(new ArrayList<>(first.problems));
-      warnings.get(0).addAll(storageWarnings);
-      ParentFinder.ChainMemory memory = new ParentFinder.ChainMemory();
-      memory.remember(cur);
-      while (cur.type == DiskType.DIFFERENCING) {
-        int depth = layers.size();
-        if (depth > options.maxChainDepth()) {
-          Problems p = new Problems(cur.resource);
-          throw (VhdLimitException) p.limit(ProblemCode.CHAIN_DEPTH_LIMIT, "header", "parentUuid",
-              cur.header.offset() + 40, depth, options.maxChainDepth(),
-              "the parent chain is deeper than the limit").toException(p.list());
-        }
-        ParentFinder.Found found = ParentFinder.find(cur, options, memory,
-            (s, r, p) -> {
-              try {
-                Parsed parsed = openLayer(s, r, p, options);
-                return new ParentFinder.Parsed(parsed.layer, parsed.problems, null);
-              } catch (VhdException e) {
-                return new ParentFinder.Parsed(null, List.of(), e);
-              }
-            });
-        if (found.layer() == null) {
-          throw failure(cur, found);
-        }
-        Layer parent = found.layer();
-        opened.add(parent.storage);
-        resolutions.add(new ParentResolution(found.path(), found.source(), found.tried()));
-        Problems links = new Problems(cur.resource);
-        linkChecks(cur, parent, links);
-        warnings.get(warnings.size() - 1).addAll(links.list());
-        layers.add(parent);
-        warnings.add(new ArrayList<>(found.layerProblems()));
-        memory.remember(parent);
-        cur = parent;
-      }
-      resolutions.add(null);
+      Gate.Admitted first = Gate.admit(top, resource, path, options, Gate.Use.READ);
+      Opening chain = new Opening(first.layer(), first.problems().list(), storageWarnings, options);
+      ChainWalk.walk(first.layer(), options, chain, opened);
+      chain.resolutions.add(null);
       List<Storage> owned = new ArrayList<>(opened);
       if (ownsTop) {
         owned.add(0, top);
       }
-      Writer writer = options.writable() ? writer(layers, warnings.get(0), options) : null;
-      VhdImage image = ImageImpl.build(layers, warnings, resolutions, owned, writer);
+      Writer writer = null;
+      if (options.writable()) {
+        Gate.refuse(first.layer(), chain.warnings.get(0), Gate.Use.WRITE);
+        writer = new Writer(chain.layers.toArray(new Layer[0]), options.durability());
+      }
+      VhdImage image = ImageImpl.build(chain.layers, chain.warnings, chain.resolutions, owned, writer);
       ok = true;
       return image;
     } finally {
@@ -107,118 +67,48 @@ public final class Chains {
     }
   }
 
-  private record Parsed(Layer layer, List<Problem> problems) {}
+  /** An open's walk: every layer with its warnings and how its parent was found; any failure throws. */
+  private static final class Opening implements ChainWalk.Policy {
+    final List<Layer> layers = new ArrayList<>();
+    final List<List<Problem>> warnings = new ArrayList<>();
+    final List<@Nullable ParentResolution> resolutions = new ArrayList<>();
+    private final OpenOptions options;
 
-  /**
-   * Prepares writes to the top layer, refusing images that writing could damage further: one with
-   * an error (lenient mode opens those for reading only), one whose tail footer is lost (the
-   * first allocation would have to rebuild it: that is what repair does), and one in a saved
-   * state (a hibernated virtual machine expects the disk as it left it).
-   */
-  private static Writer writer(List<Layer> layers, List<Problem> problems, OpenOptions options) throws IOException {
-    Layer top = layers.get(0);
-    if (!top.storage.isWritable()) {
-      throw new IllegalArgumentException(top.resource + " was opened read-only: writable options need a file"
-          + " (or a FileChannel open for writing)");
+    Opening(Layer top, List<Problem> problems, List<Problem> storageWarnings, OpenOptions options) {
+      this.options = options;
+      layers.add(top);
+      warnings.add(new ArrayList<>(problems));
+      warnings.get(0).addAll(storageWarnings);
     }
-    for (Problem p : problems) {
-      if (p.severity() == Severity.ERROR && p.code() != ProblemCode.FOOTER_HEAD_COPY_USED) {
-        throw new VhdFormatException(p, problems);
+
+    @Override
+    public ParentFinder.Parsed parse(Storage s, String resource, Path path) throws IOException {
+      try {
+        Gate.Admitted parsed = Gate.admit(s, resource, path, options, Gate.Use.READ);
+        return new ParentFinder.Parsed(parsed.layer(), parsed.problems().list(), null);
+      } catch (VhdException e) {
+        return new ParentFinder.Parsed(null, List.of(), e);
       }
     }
-    if (top.headCopyUsed) {
-      throw new UnsupportedVhdFeatureException("the footer at the end of the file is missing or damaged;"
-          + " repair the image before writing to it", top.resource, null);
-    }
-    if (top.footer.isSavedState()) {
-      throw new UnsupportedVhdFeatureException("the disk is in a saved state (a hibernated virtual machine's"
-          + " disk); writing to it would corrupt the saved machine", top.resource, null);
-    }
-    return new Writer(layers.toArray(new Layer[0]), options.durability());
-  }
 
-  private static Parsed openLayer(Storage storage, String resource, @Nullable Path path, OpenOptions options)
-      throws IOException {
-    Problems p = new Problems(resource);
-    Layer layer;
-    try {
-      layer = LayerParser.parse(storage, resource, path, options, LayerParser.Mode.OPEN, p);
-    } catch (StopParsing stop) {
-      throw stop.toException(p.list());
+    @Override
+    public void tooDeep(Layer child, int depth, int limit) throws VhdLimitException {
+      Problems p = new Problems(child.resource);
+      throw (VhdLimitException) p.limit(ProblemCode.CHAIN_DEPTH_LIMIT, ChainWalk.parentSite(child), depth, limit,
+          "the parent chain is deeper than the limit").toException(p.list());
     }
-    Problem err = options.lenient() ? p.firstUnrecoverableError() : p.firstError();
-    if (err != null) {
-      throw new VhdFormatException(err, p.list());
-    }
-    return new Parsed(layer, p.list());
-  }
 
-  private static ParentNotFoundException failure(Layer child, ParentFinder.Found found) {
-    String headline = ParentFinder.headline(child, found);
-    switch (ParentFinder.code(found)) {
-      case PARENT_CYCLE:
-        return new ParentCycleException(headline, child.resource, child.header.parentUuid(), found.tried());
-      case PARENT_UUID_MISMATCH:
-      case PARENT_SIZE_MISMATCH:
-        return new ParentMismatchException(headline, child.resource, child.header.parentUuid(), found.tried(),
-            found.firstCause());
-      default:
-        return new ParentNotFoundException(headline, child.resource, child.header.parentUuid(), found.tried(),
-            found.firstCause());
+    @Override
+    public void notFound(Layer child, ParentFinder.Found found) throws IOException {
+      throw ParentFinder.exception(child, found);
     }
-  }
 
-  /**
-   * Azure's rules for an uploaded disk (pitfalls §2.3): fixed, a whole number of MiB from 20 MiB
-   * to 32 TiB, and the footer's current size equal to the file's length minus the footer (Azure
-   * takes the size from the file, so a CHS-rounded or padded disk is refused).
-   */
-  private static List<Problem> azure(Layer l) {
-    Problems p = new Problems(l.resource);
-    long mib = 1L << 20;
-    long fileSize = l.storage.size();
-    boolean fixed = l.type == DiskType.FIXED;
-    // A fixed disk's size is the file's length; any other disk would be converted first, and
-    // keeps its current size through that.
-    long data = fixed ? fileSize - 512 : l.footer.currentSize();
-    String what = fixed ? "length" : "currentSize";
-    String structure = fixed ? "file" : "footer";
-    long at = fixed ? 0 : l.footerOffset + 48;
-    long f = l.footerOffset;
-    if (l.type != DiskType.FIXED) {
-      p.error(ProblemCode.AZURE_INCOMPATIBLE, true, "footer", "diskType", f + 60, "fixed",
-          l.type.name().toLowerCase(java.util.Locale.ROOT),
-          "Azure accepts only fixed disks; convert it (vhd convert -O fixed --size-mode exact)");
-    }
-    if (data % mib != 0) {
-      p.error(ProblemCode.AZURE_INCOMPATIBLE, true, structure, what, at, "a whole number of MiB",
-          Long.toString(data), "Azure needs a virtual size that is a whole number of MiB; qemu-img rounds"
-              + " sizes up to a CHS geometry unless told -o force_size, vhd unless --size-mode exact");
-    }
-    if (data < 20 * mib || data > (32L << 40)) {
-      p.error(ProblemCode.AZURE_INCOMPATIBLE, true, structure, what, at, "20 MiB to 32 TiB",
-          Long.toString(data), "outside the sizes Azure accepts");
-    }
-    if (fixed && l.footer.currentSize() != data) {
-      p.error(ProblemCode.AZURE_INCOMPATIBLE, true, "footer", "currentSize", f + 48, Long.toString(data),
-          Long.toString(l.footer.currentSize()), "Azure takes the size from the file length; the footer must agree");
-    }
-    return p.list();
-  }
-
-  /** Checks between a child and its accepted parent: time stamp and size. */
-  private static void linkChecks(Layer child, Layer parent, Problems p) {
-    long want = child.header.parentTimestamp();
-    long have = parent.footer.timestamp();
-    if (want != have) {
-      p.warning(ProblemCode.PARENT_TIMESTAMP_MISMATCH, "header", "parentTimestamp", child.header.offset() + 56,
-          Long.toString(have) + " (the parent footer's time stamp)", Long.toString(want),
-          "the parent may have changed since the child was created");
-    }
-    if (parent.virtualSize < child.virtualSize) {
-      p.info(ProblemCode.PARENT_SIZE_SMALLER, "header", "parentUuid", child.header.offset() + 40,
-          "the parent (" + parent.virtualSize + " bytes) is smaller than the child (" + child.virtualSize
-              + " bytes); the child reads zeros beyond the parent's end");
+    @Override
+    public void accepted(Layer child, Layer parent, ParentFinder.Found found, List<Problem> links) {
+      resolutions.add(new ParentResolution(found.path(), found.source(), found.tried()));
+      warnings.get(warnings.size() - 1).addAll(links);
+      layers.add(parent);
+      warnings.add(new ArrayList<>(found.layerProblems()));
     }
   }
 
@@ -237,65 +127,25 @@ public final class Chains {
    */
   public static ValidationReport check(Storage top, String resource, @Nullable Path path,
       List<Problem> storageWarnings, CheckOptions options, ProgressListener progress) throws IOException {
-    List<Problem> all = new ArrayList<>();
-    // Deep scans run after every layer is known, so that progress has a fixed total; each one's
-    // problems go where they would have gone had it run at once, after its layer's own.
-    List<Scan> scans = new ArrayList<>();
     List<Storage> opened = new ArrayList<>();
-    OpenOptions oo = options.openOptions();
     try {
-      Problems p = new Problems(resource);
-      Layer cur = checkLayer(top, resource, path, oo, p);
-      all.addAll(p.list());
-      all.addAll(storageWarnings);
-      if (cur == null) {
-        deep(scans, all, progress);  // nothing to scan: tells the listener so, once
-        return new ValidationReport(resource, all, options.deep());
-      }
-      if (options.deep()) {
-        scans.add(new Scan(cur, all.size()));
-      }
-      if (options.azure()) {
-        all.addAll(azure(cur));
-      }
-      ParentFinder.ChainMemory memory = new ParentFinder.ChainMemory();
-      memory.remember(cur);
-      int depth = 0;
-      while (cur.type == DiskType.DIFFERENCING && options.checkParents()) {
-        Problems links = new Problems(cur.resource);
-        if (++depth > oo.maxChainDepth()) {
-          links.error(ProblemCode.CHAIN_DEPTH_LIMIT, false, "header", "parentUuid", cur.header.offset() + 40,
-              "at most " + oo.maxChainDepth(), Integer.toString(depth), "the parent chain is deeper than the limit");
-          all.addAll(links.list());
-          break;
+      Gate.Admitted first = Gate.admit(top, resource, path, options.openOptions(), Gate.Use.CHECK);
+      Checking chain = new Checking(options);
+      chain.all.addAll(first.problems().list());
+      chain.all.addAll(storageWarnings);
+      Layer layer = first.layer();
+      if (layer != null) {
+        chain.scan(layer);
+        if (options.azure()) {
+          chain.all.addAll(AzureRules.check(layer));
         }
-        ParentFinder.Found found = ParentFinder.find(cur, oo, memory, (s, r, pp) -> {
-          Problems cp = new Problems(r);
-          Layer l = checkLayer(s, r, pp, oo, cp);
-          return new ParentFinder.Parsed(l, cp.list(), l == null ? new VhdException(
-              firstErrorText(cp), r, null) : null);
-        });
-        if (found.layer() == null) {
-          String tried = found.tried().isEmpty() ? "no candidate path"
-              : String.join("; ", found.tried().stream().map(Object::toString).toList());
-          links.error(ParentFinder.code(found), false, "header", "parentUuid", cur.header.offset() + 40,
-              null, null, ParentFinder.headline(cur, found) + "; tried: " + tried);
-          all.addAll(links.list());
-          break;
+        if (options.checkParents()) {
+          ChainWalk.walk(layer, options.openOptions(), chain, opened);
         }
-        Layer parent = found.layer();
-        opened.add(parent.storage);
-        linkChecks(cur, parent, links);
-        all.addAll(links.list());
-        all.addAll(found.layerProblems());
-        if (options.deep()) {
-          scans.add(new Scan(parent, all.size()));
-        }
-        memory.remember(parent);
-        cur = parent;
       }
-      deep(scans, all, progress);
-      return new ValidationReport(resource, all, options.deep());
+      // With no layer there is nothing to scan: the listener is told so, once.
+      DeepChecker.scanAll(chain.scans, chain.all, progress);
+      return new ValidationReport(resource, chain.all, options.deep());
     } finally {
       for (Storage s : opened) {
         closeQuietly(s);
@@ -303,53 +153,58 @@ public final class Chains {
     }
   }
 
-  private static @Nullable Layer checkLayer(Storage s, String resource, @Nullable Path path, OpenOptions oo,
-      Problems p) throws IOException {
-    try {
-      return LayerParser.parse(s, resource, path, oo, LayerParser.Mode.CHECK, p);
-    } catch (StopParsing stop) {
-      return null;
+  /** A check's walk: every problem in one list; a failure is recorded and ends the walk. */
+  private static final class Checking implements ChainWalk.Policy {
+    final List<Problem> all = new ArrayList<>();
+    /**
+     * Deep scans run after every layer is known, so that progress has a fixed total; each one's
+     * problems go where they would have gone had it run at once, after its layer's own.
+     */
+    final List<DeepChecker.Scan> scans = new ArrayList<>();
+    private final CheckOptions options;
+
+    Checking(CheckOptions options) {
+      this.options = options;
     }
-  }
 
-  private static String firstErrorText(Problems p) {
-    Problem e = p.firstError();
-    return e == null ? "not a valid VHD" : e.describe();
-  }
-
-  /** A layer to scan deeply, and where in the report its problems belong. */
-  private record Scan(Layer layer, int at) {}
-
-  /**
-   * Runs the deep scans in order, reporting progress in bytes of the blocks scanned out of all the
-   * scans' blocks, and inserts each scan's problems where it belongs.
-   */
-  private static void deep(List<Scan> scans, List<Problem> all, ProgressListener progress) throws IOException {
-    long[] blocks = new long[scans.size()];
-    long total = 0;
-    for (int i = 0; i < scans.size(); i++) {
-      blocks[i] = DeepChecker.blocksToScan(scans.get(i).layer());
-      total += blocks[i] * scans.get(i).layer().blockSize;
-    }
-    ProgressCounter counter = new ProgressCounter(progress, total);
-    int shift = 0;
-    for (int i = 0; i < scans.size(); i++) {
-      Layer l = scans.get(i).layer();
-      Problems p = new Problems(l.resource);
-      try {
-        DeepChecker.check(l, p, () -> counter.add(l.blockSize));
-        if (blocks[i] > 0) {
-          counter.add(l.blockSize);
-        }
-      } catch (java.io.EOFException e) {
-        p.error(ProblemCode.BAT_ENTRY_OUTSIDE_FILE, false, "file", "length", -1, null, null,
-            "the file ended during the deep scan: " + e.getMessage());
+    void scan(Layer l) {
+      if (options.deep()) {
+        scans.add(new DeepChecker.Scan(l, all.size()));
       }
-      List<Problem> found = p.list();
-      all.addAll(scans.get(i).at() + shift, found);
-      shift += found.size();
     }
-    counter.finish();
+
+    @Override
+    public ParentFinder.Parsed parse(Storage s, String resource, Path path) throws IOException {
+      Gate.Admitted parsed = Gate.admit(s, resource, path, options.openOptions(), Gate.Use.CHECK);
+      Problem error = parsed.problems().firstError();
+      return new ParentFinder.Parsed(parsed.layer(), parsed.problems().list(), parsed.layer() != null ? null
+          : new VhdException(error == null ? "not a valid VHD" : error.describe(), resource, null));
+    }
+
+    @Override
+    public void tooDeep(Layer child, int depth, int limit) {
+      Problems p = new Problems(child.resource);
+      p.error(ProblemCode.CHAIN_DEPTH_LIMIT, false, ChainWalk.parentSite(child), "at most " + limit,
+          Integer.toString(depth), "the parent chain is deeper than the limit");
+      all.addAll(p.list());
+    }
+
+    @Override
+    public void notFound(Layer child, ParentFinder.Found found) {
+      String tried = found.tried().isEmpty() ? "no candidate path"
+          : String.join("; ", found.tried().stream().map(Object::toString).toList());
+      Problems p = new Problems(child.resource);
+      p.error(ParentFinder.code(found), false, ChainWalk.parentSite(child), null, null,
+          ParentFinder.headline(child, found) + "; tried: " + tried);
+      all.addAll(p.list());
+    }
+
+    @Override
+    public void accepted(Layer child, Layer parent, ParentFinder.Found found, List<Problem> links) {
+      all.addAll(links);
+      all.addAll(found.layerProblems());
+      scan(parent);
+    }
   }
 
   static void closeQuietly(Storage s) {

@@ -1,5 +1,9 @@
 package io.github.vhd4j.internal;
 
+import io.github.vhd4j.internal.layout.Checksum;
+import io.github.vhd4j.internal.layout.DynamicHeaderLayout;
+import io.github.vhd4j.internal.layout.Field;
+import io.github.vhd4j.internal.layout.FooterLayout;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -9,12 +13,12 @@ import java.util.UUID;
  * 32-bit fields are widened to {@code long} so that values of 2^31 and above stay positive.
  */
 public final class Codec {
-  /** Footer cookie, offset 0 of the footer. */
-  public static final byte[] FOOTER_COOKIE = "conectix".getBytes(StandardCharsets.US_ASCII);
-  /** Dynamic header cookie, offset 0 of the header. */
-  public static final byte[] HEADER_COOKIE = "cxsparse".getBytes(StandardCharsets.US_ASCII);
+  /** Footer cookie ({@link FooterLayout#COOKIE_VALUE}). */
+  public static final byte[] FOOTER_COOKIE = FooterLayout.COOKIE_VALUE;
+  /** Dynamic header cookie ({@link DynamicHeaderLayout#COOKIE_VALUE}). */
+  public static final byte[] HEADER_COOKIE = DynamicHeaderLayout.COOKIE_VALUE;
   /** Footer and header format version 1.0. */
-  public static final long VERSION_1_0 = 0x00010000L;
+  public static final long VERSION_1_0 = FooterLayout.VERSION_1_0;
 
   private Codec() {}
 
@@ -114,13 +118,7 @@ public final class Codec {
    * @return the checksum as an unsigned 32-bit value
    */
   public static long checksum(ByteBuffer b, int length, int checksumOffset) {
-    long sum = 0;
-    for (int i = 0; i < length; i++) {
-      if (i < checksumOffset || i >= checksumOffset + 4) {
-        sum += b.get(i) & 0xFF;
-      }
-    }
-    return ~sum & 0xFFFFFFFFL;
+    return Checksum.compute(b, length, new Field("checksum", checksumOffset, 4));
   }
 
   /**
@@ -132,11 +130,6 @@ public final class Codec {
    * @return true when all zero
    */
   public static boolean isZero(ByteBuffer b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (b.get(i) != 0) {
-        return false;
-      }
-    }
-    return true;
+    return Zeros.isZero(b, from, to - from);
   }
 }

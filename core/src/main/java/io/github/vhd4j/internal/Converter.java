@@ -7,8 +7,8 @@ import io.github.vhd4j.Durability;
 import io.github.vhd4j.Extent;
 import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.SizeMode;
-import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
+import io.github.vhd4j.internal.layout.Sectors;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -154,7 +154,7 @@ public final class Converter {
       throw new IllegalArgumentException("a conversion makes a fixed or dynamic image, not a differencing one");
     }
     long size = in.size();
-    long sectors = (size + Vhd.SECTOR_SIZE - 1) / Vhd.SECTOR_SIZE * Vhd.SECTOR_SIZE;
+    long sectors = Sectors.roundUp(size);
     // Nothing is forced while copying: a half-made file is worthless whatever its state. The
     // caller's durability decides whether the finished file is forced once (NONE: never).
     boolean force = target.openOptions().durability() != Durability.NONE;
@@ -162,7 +162,7 @@ public final class Converter {
         .withOpenOptions(target.openOptions().withDurability(Durability.NONE));
     // Created first, outside the clean-up below: an existing file makes create fail, and must
     // never be what a failure removes.
-    VhdImage img = io.github.vhd4j.Vhd.create(out, o);
+    VhdImage img = ImageFiles.create(out, o);
     boolean ok = false;
     try (img) {
       // A dynamic target needs no zero scan: the writer allocates nothing for zeros written over
@@ -223,9 +223,7 @@ public final class Converter {
    *
    * <p>Reads overlap, writes take turns: buffered writes to one file serialise on the kernel's
    * lock of the file anyway, and a second writer waiting there spins on a core instead of
-   * reading. With both workers writing at once, a fifth of the CPU time of a 2 GiB VHD-to-raw
-   * conversion went to that spinning ({@code rwsem_spin_on_owner} in {@code perf}); with turns,
-   * none, as in qemu-img, which writes its buffers in order.
+   * reading (jmh/RESULTS.md, "Tried, and why it stayed out").
    */
   private static void copy(Input in, Sink sink, boolean skipZeros, ProgressListener progress, long segment)
       throws IOException {

@@ -2,12 +2,18 @@ package io.github.vhd4j.internal;
 
 import io.github.vhd4j.CreateOptions;
 import io.github.vhd4j.DiskType;
+import io.github.vhd4j.DynamicHeader;
 import io.github.vhd4j.Footer;
 import io.github.vhd4j.Geometry;
+import io.github.vhd4j.ParentLocator;
 import io.github.vhd4j.ParentLocator.Platform;
 import io.github.vhd4j.SizeMode;
-import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
+import io.github.vhd4j.internal.layout.BitmapLayout;
+import io.github.vhd4j.internal.layout.DynamicHeaderLayout;
+import io.github.vhd4j.internal.layout.FooterLayout;
+import io.github.vhd4j.internal.layout.Sectors;
+import io.github.vhd4j.internal.layout.TableLayout;
 import io.github.vhd4j.internal.storage.OpenFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,16 +35,14 @@ import org.jspecify.annotations.Nullable;
  * (4 KiB-aligned data).
  */
 public final class Creator {
-  /** Footer creator application (offset 28): this library. */
+  /** The footer's creator application: this library. */
   public static final String CREATOR_APP = "vhdj";
-  /** Footer creator version (offset 32): vhd4j 0.1. */
+  /** The footer's creator version: vhd4j 0.1. */
   public static final long CREATOR_VERSION = 0x0000_0001L;
-  /** Footer features (offset 8): the reserved bit, which the specification says is always set. */
-  private static final long FEATURES = 0x2;
-  private static final int FOOTER = 512;
-  private static final int HEADER = 1024;
+  /** Where the layouts written here put the dynamic header: right after the footer copy. */
+  static final long HEADER_OFFSET = FooterLayout.SIZE;
   /** Table offset of the layouts written here: right after the footer copy and the header. */
-  static final long TABLE_OFFSET = FOOTER + HEADER;
+  static final long TABLE_OFFSET = HEADER_OFFSET + DynamicHeaderLayout.SIZE;
   /** The alignment of block data in Hyper-V's layout. */
   static final int ALIGN = 4096;
 
@@ -58,23 +62,25 @@ public final class Creator {
    * @return the fields
    */
   static Sizing sizing(long size, SizeMode mode) {
-    long sectors = (size + Vhd.SECTOR_SIZE - 1) / Vhd.SECTOR_SIZE;
+    long sectors = Sectors.ceilDiv(size, Sectors.SIZE);
+    // Whole sectors of a size within a sector of Long.MAX_VALUE do not fit a long: kept at the
+    // maximum, which every size check refuses.
+    long bytes = sectors > Long.MAX_VALUE / Sectors.SIZE ? Long.MAX_VALUE : sectors * Sectors.SIZE;
     long target = Math.min(sectors, Geometry.MAX_SECTORS);
     Geometry g = new Geometry(0, 0, 0);
     // Bounded: the spec algorithm's rounding loses at most 16 x 255 sectors.
     for (long i = 0; target > g.sectors(); i++) {
-      g = Geometry.forSize((target + i) * Vhd.SECTOR_SIZE);
+      g = Geometry.forSize((target + i) * Sectors.SIZE);
     }
     Geometry max = new Geometry(65535, 16, 255);
     if (mode == SizeMode.CHS) {
-      return g.sectors() == Geometry.MAX_SECTORS ? new Sizing(sectors * Vhd.SECTOR_SIZE, max)
-          : new Sizing(g.capacity(), g);
+      return g.sectors() == Geometry.MAX_SECTORS ? new Sizing(bytes, max) : new Sizing(g.capacity(), g);
     }
-    return new Sizing(sectors * Vhd.SECTOR_SIZE, g.sectors() == sectors ? g : max);
+    return new Sizing(bytes, g.sectors() == sectors ? g : max);
   }
 
   /**
-   * Returns the footer time stamp for now (offset 24): seconds since 2000-01-01 UTC.
+   * Returns the footer time stamp for now: seconds since 2000-01-01 UTC.
    *
    * @return the time stamp, an unsigned 32-bit value
    */
@@ -112,18 +118,11 @@ public final class Creator {
             + " > " + parent.getSize() + " bytes): 7-Zip and libvhdi cannot read past the parent's end;"
             + " resize the parent first");
       }
-      if (size % Vhd.SECTOR_SIZE != 0) {
-        size = (size + Vhd.SECTOR_SIZE - 1) / Vhd.SECTOR_SIZE * Vhd.SECTOR_SIZE;
-      }
-      sizing = sizing(size, SizeMode.EXACT);
+      sizing = sizing(Sectors.roundUp(size), SizeMode.EXACT);
     } else {
       sizing = sizing(o.size(), o.sizeMode());
     }
-    long cap = o.diskType() == DiskType.FIXED ? CreateOptions.MAX_FIXED_SIZE : Vhd.MAX_DYNAMIC_SIZE;
-    if (sizing.currentSize() > cap) {
-      throw new IllegalArgumentException("a " + o.diskType().name().toLowerCase(Locale.ROOT) + " disk holds at most "
-          + cap + " bytes: " + sizing.currentSize());
-    }
+    Limits.requireSize(o.diskType(), sizing.currentSize());
     byte[] footer = footer(o.diskType(), sizing, timestamp, uuid);
     // CREATE_NEW: an existing file is never touched, and a failure below removes only our file.
     OpenFiles.Lease file = OpenFiles.open(path, OpenFiles.Access.CREATE, o.openOptions().locking());
@@ -149,16 +148,16 @@ public final class Creator {
   private static void writeSparse(FileChannel ch, Path path, CreateOptions o, Sizing sizing, byte[] footer,
       @Nullable VhdImage parent) throws IOException {
     long blockSize = o.blockSize();
-    long entries = (sizing.currentSize() + blockSize - 1) / blockSize;
-    if (entries > Vhd.MAX_TABLE_ENTRIES) {
+    long entries = Sectors.ceilDiv(sizing.currentSize(), blockSize);
+    if (entries > Limits.MAX_TABLE_ENTRIES) {
       throw new IllegalArgumentException(entries + " blocks of " + blockSize + " bytes exceed the "
-          + Vhd.MAX_TABLE_ENTRIES + " table entries this library opens; use a larger block size");
+          + Limits.MAX_TABLE_ENTRIES + " table entries this library opens; use a larger block size");
     }
-    long batEnd = TABLE_OFFSET + roundUp(entries * 4, Vhd.SECTOR_SIZE);
+    long batEnd = TABLE_OFFSET + TableLayout.paddedBytes(entries);
     if (o.aligned()) {
-      batEnd = roundUp(batEnd, ALIGN);
+      batEnd = Sectors.roundUp(batEnd, ALIGN);
     }
-    // Locator payloads, each in its own 512-byte-rounded area after the table.
+    // Locator payloads, each in its own area of whole sectors after the table.
     List<byte[]> payloads = new ArrayList<>();
     List<Platform> platforms = new ArrayList<>();
     String parentName = "";
@@ -187,19 +186,19 @@ public final class Creator {
     long at = batEnd;
     for (int i = 0; i < payloads.size(); i++) {
       locOffsets[i] = at;
-      at += roundUp(payloads.get(i).length, Vhd.SECTOR_SIZE);
+      at += Sectors.roundUp(payloads.get(i).length);
     }
-    long bitmapBytes = roundUp((blockSize / Vhd.SECTOR_SIZE + 7) / 8, Vhd.SECTOR_SIZE);
+    long bitmapBytes = BitmapLayout.bytes(blockSize);
     // The tail footer marks where the first block will go; aligned layouts put that block's data
     // on a 4 KiB boundary, as Hyper-V does.
-    long footerAt = o.aligned() ? roundUp(at + bitmapBytes, ALIGN) - bitmapBytes : at;
+    long footerAt = o.aligned() ? Sectors.roundUp(at + bitmapBytes, ALIGN) - bitmapBytes : at;
 
     byte[] h = header(TABLE_OFFSET, entries, blockSize, parentUuid, parentTimestamp, parentName, platforms,
         payloads, locOffsets);
 
     write(ch, 0, footer);
-    write(ch, FOOTER, h);
-    // The table: all entries unallocated, padded with 0xFF to its area's end.
+    write(ch, HEADER_OFFSET, h);
+    // The table: all entries unused (all ones), padded with ones to its area's end.
     byte[] ff = new byte[(int) Math.min(1 << 20, Math.max(batEnd - TABLE_OFFSET, 0))];
     Arrays.fill(ff, (byte) 0xFF);
     for (long p = TABLE_OFFSET; p < batEnd; ) {
@@ -216,41 +215,30 @@ public final class Creator {
   /**
    * Encodes a dynamic header (its checksum included).
    *
-   * @param tableOffset where the block allocation table starts (header offset 16)
-   * @param entries the table's entry count (offset 28)
-   * @param blockSize bytes per block (offset 32)
-   * @param parentUuid the parent's unique id, zero without a parent (offset 40)
-   * @param parentTimestamp the parent's footer time stamp, 0 without a parent (offset 56)
-   * @param parentName the parent's file name, empty without a parent (offset 64)
-   * @param platforms the locators' platform codes, in entry order (offset 576)
+   * @param tableOffset where the block allocation table starts
+   * @param entries the table's entry count
+   * @param blockSize bytes per block
+   * @param parentUuid the parent's unique id, zero without a parent
+   * @param parentTimestamp the parent's footer time stamp, 0 without a parent
+   * @param parentName the parent's file name, empty without a parent
+   * @param platforms the locators' platform codes, in entry order
    * @param payloads the locators' data
    * @param locOffsets where each locator's data lies in the file
-   * @return 1024 bytes
+   * @return the header's bytes
    */
   static byte[] header(long tableOffset, long entries, long blockSize, UUID parentUuid, long parentTimestamp,
       String parentName, List<Platform> platforms, List<byte[]> payloads, long[] locOffsets) {
-    ByteBuffer h = ByteBuffer.allocate(HEADER);
-    h.put(0, Codec.HEADER_COOKIE);
-    h.putLong(8, -1L);                      // data offset: unused, all ones (as Microsoft's tools expect)
-    h.putLong(16, tableOffset);             // table offset
-    h.putInt(24, (int) Codec.VERSION_1_0);  // header version
-    h.putInt(28, (int) entries);            // max table entries
-    h.putInt(32, (int) blockSize);          // block size
-    h.putLong(40, parentUuid.getMostSignificantBits());
-    h.putLong(48, parentUuid.getLeastSignificantBits());
-    h.putInt(56, (int) parentTimestamp);
-    byte[] nameBytes = parentName.getBytes(StandardCharsets.UTF_16BE);
-    h.put(64, nameBytes, 0, Math.min(nameBytes.length, 512));
+    List<ParentLocator> locators = new ArrayList<>();
     for (int i = 0; i < payloads.size(); i++) {
-      int e = 576 + 24 * i;
-      h.putInt(e, (int) platforms.get(i).code());
+      int length = payloads.get(i).length;
       // Data space in bytes, as Windows writes it (readers take a multiple of 512 as bytes).
-      h.putInt(e + 4, (int) roundUp(payloads.get(i).length, Vhd.SECTOR_SIZE));
-      h.putInt(e + 8, payloads.get(i).length);
-      h.putLong(e + 16, locOffsets[i]);
+      locators.add(new ParentLocator(i, platforms.get(i).code(), Sectors.roundUp(length), length, locOffsets[i],
+          null));
     }
-    h.putInt(36, (int) Codec.checksum(h, HEADER, 36));
-    return h.array();
+    // The unused data offset is all ones, as Microsoft's tools expect.
+    return DynamicHeaderLayout.encode(new DynamicHeader(HEADER_OFFSET, DynamicHeaderLayout.NO_DATA_OFFSET,
+        tableOffset, DynamicHeaderLayout.VERSION_1_0, entries, blockSize, 0, parentUuid, parentTimestamp, parentName,
+        locators)).array();
   }
 
   /** Relative Windows path from the child's directory, as {@code .\name} or {@code ..\dir\name}. */
@@ -278,41 +266,24 @@ public final class Creator {
    * @param sizing current size and geometry (also the original size)
    * @param timestamp seconds since 2000-01-01
    * @param uuid the unique id
-   * @return 512 bytes with a valid checksum
+   * @return the footer's bytes, with a valid checksum
    */
   static byte[] footer(DiskType type, Sizing sizing, long timestamp, UUID uuid) {
-    ByteBuffer f = ByteBuffer.allocate(FOOTER);
-    f.put(0, Codec.FOOTER_COOKIE);
-    f.putInt(8, (int) FEATURES);
-    f.putInt(12, (int) Codec.VERSION_1_0);
-    f.putLong(16, type == DiskType.FIXED ? -1L : FOOTER);
-    f.putInt(24, (int) timestamp);
-    f.put(28, CREATOR_APP.getBytes(StandardCharsets.US_ASCII));
-    f.putInt(32, (int) CREATOR_VERSION);
-    f.put(36, hostOs().getBytes(StandardCharsets.US_ASCII));
-    f.putLong(40, sizing.currentSize());
-    f.putLong(48, sizing.currentSize());
-    f.putShort(56, (short) sizing.geometry().cylinders());
-    f.put(58, (byte) sizing.geometry().heads());
-    f.put(59, (byte) sizing.geometry().sectorsPerTrack());
-    f.putInt(60, type.code());
-    f.putLong(68, uuid.getMostSignificantBits());
-    f.putLong(76, uuid.getLeastSignificantBits());
-    f.putInt(64, (int) Codec.checksum(f, FOOTER, 64));
-    return f.array();
+    // The features hold the reserved bit, which the specification says is always set; a fixed
+    // disk has no dynamic header, the others have theirs right after the footer copy.
+    return FooterLayout.encode(new Footer(FooterLayout.FEATURE_RESERVED, FooterLayout.VERSION_1_0,
+        type == DiskType.FIXED ? FooterLayout.NO_DATA_OFFSET : HEADER_OFFSET, timestamp, CREATOR_APP,
+        CREATOR_VERSION, hostOs(), sizing.currentSize(), sizing.currentSize(), sizing.geometry(), type, 0, uuid, 0))
+        .array();
   }
 
   /**
-   * The creator host OS (offset 36). The specification defines only {@code "Wi2k"} and
+   * The creator host OS. The specification defines only {@code "Wi2k"} and
    * {@code "Mac "}; every creator that is not on a Mac writes {@code "Wi2k"}, so do we.
    */
   private static String hostOs() {
     String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
     return os.startsWith("mac") ? "Mac " : "Wi2k";
-  }
-
-  private static long roundUp(long v, long unit) {
-    return (v + unit - 1) / unit * unit;
   }
 
   static void write(FileChannel ch, long pos, byte[] b) throws IOException {

@@ -1,10 +1,17 @@
 package io.github.vhd4j.internal;
 
 import io.github.vhd4j.DiskType;
+import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
+import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.Severity;
+import io.github.vhd4j.internal.layout.BitmapLayout;
+import io.github.vhd4j.internal.layout.Sectors;
+import io.github.vhd4j.internal.layout.TableLayout;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The deep part of {@code check}: reads every allocated block's sector bitmap and verifies the
@@ -15,6 +22,53 @@ final class DeepChecker {
   private static final int CHUNK = 1 << 20;
 
   private DeepChecker() {}
+
+  /**
+   * A layer to scan deeply, and where in the report its problems belong.
+   *
+   * @param layer the layer
+   * @param at the index in the report's problems where the scan's problems go
+   */
+  record Scan(Layer layer, int at) {}
+
+  /**
+   * Runs the deep scans in order, reporting progress in bytes of the blocks scanned out of all the
+   * scans' blocks, and inserts each scan's problems where it belongs.
+   *
+   * @param scans the scans, in the order of their layers
+   * @param all the report's problems; each scan's are inserted at its index, shifted by the
+   *     problems the scans before it inserted
+   * @param progress told the bytes scanned; told once, with nothing to scan, when there are no
+   *     blocks
+   * @throws IOException if a file cannot be read
+   */
+  static void scanAll(List<Scan> scans, List<Problem> all, ProgressListener progress) throws IOException {
+    long[] blocks = new long[scans.size()];
+    long total = 0;
+    for (int i = 0; i < scans.size(); i++) {
+      blocks[i] = blocksToScan(scans.get(i).layer());
+      total += blocks[i] * scans.get(i).layer().blockSize;
+    }
+    ProgressCounter counter = new ProgressCounter(progress, total);
+    int shift = 0;
+    for (int i = 0; i < scans.size(); i++) {
+      Layer l = scans.get(i).layer();
+      Problems p = new Problems(l.resource);
+      try {
+        check(l, p, () -> counter.add(l.blockSize));
+        if (blocks[i] > 0) {
+          counter.add(l.blockSize);
+        }
+      } catch (EOFException e) {
+        p.error(ProblemCode.BAT_ENTRY_OUTSIDE_FILE, false, "file", "length", -1, null, null,
+            "the file ended during the deep scan: " + e.getMessage());
+      }
+      List<Problem> found = p.list();
+      all.addAll(scans.get(i).at() + shift, found);
+      shift += found.size();
+    }
+    counter.finish();
+  }
 
   /**
    * Returns the blocks {@link #check} reads: the allocated ones that are not known to be damaged.
@@ -28,7 +82,7 @@ final class DeepChecker {
       return 0;
     }
     long n = 0;
-    int blocks = (int) LayerParser.ceilDiv(l.virtualSize, l.blockSize);
+    int blocks = (int) Sectors.ceilDiv(l.virtualSize, l.blockSize);
     BlockTable.Scan scan = l.bat.scan();
     for (int i = scan.next(0, blocks); i < blocks; i = scan.next(i + 1, blocks)) {
       if (!l.isBad(i, scan.entry(i))) {
@@ -51,8 +105,8 @@ final class DeepChecker {
       return;
     }
     boolean first = true;
-    int sectorsPerBlock = (int) (l.blockSize >>> 9);
-    int blocks = (int) LayerParser.ceilDiv(l.virtualSize, l.blockSize);
+    int sectorsPerBlock = (int) (l.blockSize / Sectors.SIZE);
+    int blocks = (int) Sectors.ceilDiv(l.virtualSize, l.blockSize);
     ByteBuffer bm = ByteBuffer.allocate(l.bitmapBytes);
     ByteBuffer data = ByteBuffer.allocate((int) Math.min(CHUNK, l.blockSize));
     BlockTable.Scan scan = l.bat.scan();
@@ -67,16 +121,16 @@ final class DeepChecker {
         scanned.run();
       }
       first = false;
-      long blockStart = (entry & 0xFFFFFFFFL) * 512;
+      long blockStart = TableLayout.blockOffset(entry);
       long dataStart = blockStart + l.bitmapBytes;
       l.storage.read(blockStart, bm, 0, l.bitmapBytes);
       // Sectors of this block that lie inside the disk (the last block may be partial).
-      long inDisk = Math.min(sectorsPerBlock, (l.virtualSize - (long) i * l.blockSize + 511) >>> 9);
+      long inDisk = Math.min(sectorsPerBlock, Sectors.ceilDiv(l.virtualSize - (long) i * l.blockSize, Sectors.SIZE));
       int set = 0;
       boolean padding = false;
       boolean pastEnd = false;
       for (int sector = 0; sector < l.bitmapBytes * 8; sector++) {
-        if (!l.bit(bm.get(sector >>> 3), sector)) {
+        if (!l.bit(bm.get(BitmapLayout.byteIndex(sector)), sector)) {
           continue;
         }
         if (sector >= sectorsPerBlock) {
@@ -107,21 +161,22 @@ final class DeepChecker {
       long firstDirty = -1;
       int sector = 0;
       while (sector < inDisk) {
-        if (l.bit(bm.get(sector >>> 3), sector)) {
+        if (l.bit(bm.get(BitmapLayout.byteIndex(sector)), sector)) {
           sector++;
           continue;
         }
         int runEnd = sector + 1;
-        while (runEnd < inDisk && !l.bit(bm.get(runEnd >>> 3), runEnd) && (runEnd - sector) < CHUNK / 512) {
+        while (runEnd < inDisk && !l.bit(bm.get(BitmapLayout.byteIndex(runEnd)), runEnd)
+            && (runEnd - sector) < CHUNK / Sectors.SIZE) {
           runEnd++;
         }
-        int bytes = (runEnd - sector) * 512;
-        l.storage.read(dataStart + ((long) sector << 9), data, 0, bytes);
+        int bytes = (runEnd - sector) * Sectors.SIZE;
+        l.storage.read(dataStart + (long) sector * Sectors.SIZE, data, 0, bytes);
         for (int k = 0; k < runEnd - sector; k++) {
-          if (!Codec.isZero(data, k * 512, k * 512 + 512)) {
+          if (!Zeros.isZero(data, k * Sectors.SIZE, Sectors.SIZE)) {
             dirty++;
             if (firstDirty < 0) {
-              firstDirty = dataStart + ((long) (sector + k) << 9);
+              firstDirty = dataStart + (long) (sector + k) * Sectors.SIZE;
             }
           }
         }

@@ -2,6 +2,9 @@ package io.github.vhd4j.internal;
 
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.Extent;
+import io.github.vhd4j.internal.layout.BitmapLayout;
+import io.github.vhd4j.internal.layout.Sectors;
+import io.github.vhd4j.internal.layout.TableLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -24,6 +27,8 @@ import org.jspecify.annotations.Nullable;
 final class ExtentMapper {
   /** Bytes of virtual disk mapped per window; bounds the number of segments held at once. */
   private static final long WINDOW = 64L << 20;
+  /** log2 of the sector size: positions within a block become sector numbers by a shift. */
+  private static final int SECTOR_SHIFT = Integer.numberOfTrailingZeros(Sectors.SIZE);
 
   /** The whole chain, shared by every view of it; depths count from {@code base}. */
   private final Layer[] layers;
@@ -177,25 +182,24 @@ final class ExtentMapper {
       long n = Math.min(end - p, l.blockSize - inBlock);
       int entry = scan.entry(block);
       l.checkReadable(block, entry);
-      long dataStart = (entry & 0xFFFFFFFFL) * 512 + l.bitmapBytes;
+      long dataStart = TableLayout.blockOffset(entry) + l.bitmapBytes;
       if (!diff) {
         out.add(new Seg(p, n, depth, Seg.DATA, dataStart + inBlock));
       } else {
-        // Allocated once per walk, not per window: a 2040 GiB disk of 256 MiB blocks has 8,160
-        // windows, and a 64 KiB buffer for each cost half a gigabyte per map().
+        // Allocated once per walk, not per window: a large disk has thousands of windows.
         ByteBuffer bm = bitmap(l.bitmapBytes);
         l.storage.read(dataStart - l.bitmapBytes, bm, 0, l.bitmapBytes);
-        int first = (int) (inBlock >>> 9);
-        int last = (int) ((inBlock + n - 1) >>> 9);
+        int first = (int) (inBlock >>> SECTOR_SHIFT);
+        int last = (int) ((inBlock + n - 1) >>> SECTOR_SHIFT);
         int sector = first;
         while (sector <= last) {
-          boolean mine = l.bit(bm.get(sector >>> 3), sector);
+          boolean mine = l.bit(bm.get(BitmapLayout.byteIndex(sector)), sector);
           int runEnd = sector + 1;
-          while (runEnd <= last && l.bit(bm.get(runEnd >>> 3), runEnd) == mine) {
+          while (runEnd <= last && l.bit(bm.get(BitmapLayout.byteIndex(runEnd)), runEnd) == mine) {
             runEnd++;
           }
-          long rs = Math.max(inBlock, (long) sector << 9);
-          long re = Math.min(inBlock + n, (long) runEnd << 9);
+          long rs = Math.max(inBlock, (long) sector << SECTOR_SHIFT);
+          long re = Math.min(inBlock + n, (long) runEnd << SECTOR_SHIFT);
           long vpos = p + (rs - inBlock);
           out.add(mine ? new Seg(vpos, re - rs, depth, Seg.DATA, dataStart + rs)
               : new Seg(vpos, re - rs, depth + 1, Seg.PENDING, -1));

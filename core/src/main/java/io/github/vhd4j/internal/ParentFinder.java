@@ -4,6 +4,9 @@ import io.github.vhd4j.DynamicHeader;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ParentCandidate;
 import io.github.vhd4j.ParentCandidate.Outcome;
+import io.github.vhd4j.ParentCycleException;
+import io.github.vhd4j.ParentMismatchException;
+import io.github.vhd4j.ParentNotFoundException;
 import io.github.vhd4j.ParentReference;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
@@ -258,5 +261,21 @@ final class ParentFinder {
       return ProblemCode.PARENT_SIZE_MISMATCH;
     }
     return ProblemCode.PARENT_NOT_FOUND;
+  }
+
+  /** The exception for a failed search: a cycle, a mismatch, or no parent at all. */
+  static ParentNotFoundException exception(Layer child, Found found) {
+    String headline = headline(child, found);
+    switch (code(found)) {
+      case PARENT_CYCLE:
+        return new ParentCycleException(headline, child.resource, child.header.parentUuid(), found.tried());
+      case PARENT_UUID_MISMATCH:
+      case PARENT_SIZE_MISMATCH:
+        return new ParentMismatchException(headline, child.resource, child.header.parentUuid(), found.tried(),
+            found.firstCause());
+      default:
+        return new ParentNotFoundException(headline, child.resource, child.header.parentUuid(), found.tried(),
+            found.firstCause());
+    }
   }
 }

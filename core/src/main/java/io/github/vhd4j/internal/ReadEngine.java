@@ -1,8 +1,12 @@
 package io.github.vhd4j.internal;
 
 import io.github.vhd4j.DiskType;
+import io.github.vhd4j.internal.layout.BitmapLayout;
+import io.github.vhd4j.internal.layout.Sectors;
+import io.github.vhd4j.internal.layout.TableLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Reads virtual-disk ranges from a chain of layers.
@@ -18,12 +22,13 @@ import java.nio.ByteBuffer;
  * is reused, so steady-state reads do not allocate.
  */
 final class ReadEngine {
-  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
+  /** log2 of the sector size: positions within a block become sector numbers by a shift. */
+  private static final int SECTOR_SHIFT = Integer.numberOfTrailingZeros(Sectors.SIZE);
 
   /** Per-thread reusable state. */
   private static final class Scratch {
     long[] stack = new long[4 * 64];
-    ByteBuffer bitmap = ByteBuffer.allocate(512);
+    ByteBuffer bitmap = ByteBuffer.allocate(Sectors.SIZE);
   }
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -52,15 +57,6 @@ final class ReadEngine {
     }
   }
 
-  static void zero(ByteBuffer dst, int index, int length) {
-    int done = 0;
-    while (done < length) {
-      int n = Math.min(length - done, ZEROS.capacity());
-      dst.put(index + done, ZEROS, 0, n);
-      done += n;
-    }
-  }
-
   /** Dynamic layer: allocated blocks as stored, unallocated blocks as zeros. */
   private static void readDynamic(Layer l, long pos, ByteBuffer dst, int dstIndex, int length)
       throws IOException {
@@ -75,10 +71,10 @@ final class ReadEngine {
       int n = (int) Math.min(remaining, l.blockSize - inBlock);
       int entry = bat.get(block);
       if (entry == Layer.UNALLOCATED) {
-        zero(dst, d, n);
+        Zeros.fill(dst, d, n);
       } else {
         l.checkReadable(block, entry);
-        l.storage.read((entry & 0xFFFFFFFFL) * 512 + l.bitmapBytes + inBlock, dst, d, n);
+        l.storage.read(TableLayout.blockOffset(entry) + l.bitmapBytes + inBlock, dst, d, n);
       }
       p += n;
       d += n;
@@ -106,7 +102,7 @@ final class ReadEngine {
       long avail = Math.max(0, l.virtualSize - p);
       int m = (int) Math.min(n, avail);
       if (m < n) {
-        zero(dst, d + m, n - m);
+        Zeros.fill(dst, d + m, n - m);
       }
       if (m == 0) {
         continue;
@@ -156,19 +152,19 @@ final class ReadEngine {
         }
       } else {
         l.checkReadable(block, entry);
-        long blockStart = (entry & 0xFFFFFFFFL) * 512;
-        int firstSector = (int) (inBlock >>> 9);
-        int lastSector = (int) ((inBlock + n - 1) >>> 9);
-        int firstByte = firstSector >>> 3;
-        int bitmapLen = (lastSector >>> 3) - firstByte + 1;
+        long blockStart = TableLayout.blockOffset(entry);
+        int firstSector = (int) (inBlock >>> SECTOR_SHIFT);
+        int lastSector = (int) ((inBlock + n - 1) >>> SECTOR_SHIFT);
+        int firstByte = BitmapLayout.byteIndex(firstSector);
+        int bitmapLen = BitmapLayout.byteIndex(lastSector) - firstByte + 1;
         ByteBuffer bm = bitmap(s, bitmapLen);
         l.storage.read(blockStart + firstByte, bm, 0, bitmapLen);
         int sector = firstSector;
         while (sector <= lastSector) {
-          boolean mine = l.bit(bm.get((sector >>> 3) - firstByte), sector);
+          boolean mine = l.bit(bm.get(BitmapLayout.byteIndex(sector) - firstByte), sector);
           int runEnd = sector + 1;
           while (runEnd <= lastSector) {
-            int b = bm.get((runEnd >>> 3) - firstByte);
+            int b = bm.get(BitmapLayout.byteIndex(runEnd) - firstByte);
             if ((runEnd & 7) == 0 && runEnd + 7 <= lastSector && (b == 0 || b == -1)) {
               // A whole bitmap byte of one value: skip eight sectors at once.
               if ((b != 0) != mine) {
@@ -181,8 +177,8 @@ final class ReadEngine {
               break;
             }
           }
-          long runStart = Math.max(inBlock, (long) sector << 9);
-          long runStop = Math.min(inBlock + n, (long) runEnd << 9);
+          long runStart = Math.max(inBlock, (long) sector << SECTOR_SHIFT);
+          long runStop = Math.min(inBlock + n, (long) runEnd << SECTOR_SHIFT);
           int runLen = (int) (runStop - runStart);
           long vpos = p + (runStart - inBlock);
           int rd = d + (int) (runStart - inBlock);
@@ -208,7 +204,7 @@ final class ReadEngine {
 
   private static int push(Scratch s, int sp, int layer, long pos, int dstIndex, int length) {
     if (sp + 4 > s.stack.length) {
-      s.stack = java.util.Arrays.copyOf(s.stack, s.stack.length * 2);
+      s.stack = Arrays.copyOf(s.stack, s.stack.length * 2);
     }
     s.stack[sp] = layer;
     s.stack[sp + 1] = pos;

@@ -7,6 +7,9 @@ import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.RepairAction;
 import io.github.vhd4j.VhdFormatException;
+import io.github.vhd4j.internal.layout.DynamicHeaderLayout;
+import io.github.vhd4j.internal.layout.FooterLayout;
+import io.github.vhd4j.internal.layout.TableLayout;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
 import io.github.vhd4j.internal.storage.Storage;
 import java.io.IOException;
@@ -27,7 +30,9 @@ import java.util.List;
  * copy at offset 0, and the tail footer last, forced after each.
  */
 public final class Repairer {
-  private static final int FOOTER = 512;
+  /** A table entry of a block not stored, as the file holds it. */
+  private static final byte[] UNUSED_ENTRY = ByteBuffer.allocate(TableLayout.ENTRY_SIZE).putInt(TableLayout.UNUSED)
+      .array();
 
   private Repairer() {}
 
@@ -45,22 +50,10 @@ public final class Repairer {
   public static List<RepairAction> repair(Path path, boolean dryRun, boolean locking) throws IOException {
     try (Storage storage = dryRun ? FileChannelStorage.open(path, locking)
         : FileChannelStorage.openWritable(path, locking)) {
-      String name = path.toString();
-      Problems p = new Problems(name);
-      Layer l;
-      try {
-        l = LayerParser.parse(storage, name, path, OpenOptions.defaults().withLenient(true),
-            LayerParser.Mode.OPEN, p);
-      } catch (StopParsing stop) {
-        throw stop.toException(p.list());
-      }
-      Problem fatal = p.firstUnrecoverableError();
-      if (fatal != null) {
-        throw new VhdFormatException(fatal, p.list());
-      }
+      Gate.Admitted parsed = Gate.admit(storage, path.toString(), path, OpenOptions.defaults(), Gate.Use.REPAIR);
       List<RepairAction> actions = new ArrayList<>();
       Plan plan = new Plan(storage, dryRun, actions);
-      plan(l, p.list(), plan);
+      plan(parsed.layer(), parsed.problems().list(), plan);
       if (!dryRun) {
         storage.force();
       }
@@ -104,13 +97,13 @@ public final class Repairer {
     Storage s = l.storage;
     long len = s.size();
     // The footer to keep: as chosen by lenient opening (the copy when the tail is unusable).
-    byte[] footer = new byte[FOOTER];
+    byte[] footer = new byte[FooterLayout.SIZE];
     long chosenAt = l.headCopyUsed ? 0 : l.footerOffset;
-    int chosenLen = l.headCopyUsed ? FOOTER : l.footerLength;
+    int chosenLen = l.headCopyUsed ? FooterLayout.SIZE : l.footerLength;
     s.read(chosenAt, ByteBuffer.wrap(footer), 0, chosenLen);
     boolean footerChanged = false;
-    if (has(problems, ProblemCode.FOOTER_CHECKSUM, chosenAt + 64)) {
-      fixChecksum(footer, FOOTER, 64);
+    if (has(problems, ProblemCode.FOOTER_CHECKSUM, FooterLayout.CHECKSUM.at(chosenAt))) {
+      FooterLayout.seal(ByteBuffer.wrap(footer));
       footerChanged = true;
     }
     if (l.type != DiskType.FIXED) {
@@ -126,22 +119,22 @@ public final class Repairer {
         BlockTable.Scan scan = l.bat.scan();
         for (int i = scan.next(0, length); i < length; i = scan.next(i + 1, length)) {
           if (damaged.reason(i, scan.entry(i)) == DamagedBlocks.OUTSIDE_FILE) {
-            plan.writeUnforced("bat", h.tableOffset() + 4L * i, new byte[] {-1, -1, -1, -1},
+            plan.writeUnforced(TableLayout.STRUCTURE, TableLayout.entryOffset(h.tableOffset(), i), UNUSED_ENTRY,
                 "clear the entry of block " + i + ", which points outside the file");
           }
         }
       }
       plan.force();
-      if (has(problems, ProblemCode.HEADER_CHECKSUM, h.offset() + 36)) {
-        byte[] header = new byte[1024];
+      if (has(problems, ProblemCode.HEADER_CHECKSUM, DynamicHeaderLayout.CHECKSUM.at(h.offset()))) {
+        byte[] header = new byte[DynamicHeaderLayout.SIZE];
         s.read(h.offset(), ByteBuffer.wrap(header), 0, header.length);
-        fixChecksum(header, 1024, 36);
-        plan.write("header", h.offset(), header, "recompute the dynamic header checksum");
+        DynamicHeaderLayout.seal(ByteBuffer.wrap(header));
+        plan.write(DynamicHeaderLayout.STRUCTURE, h.offset(), header, "recompute the dynamic header checksum");
       }
-      byte[] copy = new byte[FOOTER];
-      s.read(0, ByteBuffer.wrap(copy), 0, FOOTER);
+      byte[] copy = new byte[FooterLayout.SIZE];
+      s.read(0, ByteBuffer.wrap(copy), 0, copy.length);
       if (!Arrays.equals(copy, footer)) {
-        plan.write("footerCopy", 0, footer, l.headCopyUsed
+        plan.write(FooterLayout.COPY_STRUCTURE, 0, footer, l.headCopyUsed
             ? "recompute the checksum of the footer copy at offset 0"
             : "rewrite the footer copy at offset 0 from the footer at the end of the file");
       }
@@ -151,15 +144,15 @@ public final class Repairer {
     String why;
     if (l.headCopyUsed) {
       long used = usedEnd(l);
-      tailAt = len - FOOTER >= used ? len - FOOTER : used;
+      tailAt = len - FooterLayout.SIZE >= used ? len - FooterLayout.SIZE : used;
       why = "rewrite the lost or damaged footer at the end of the file from the copy at offset 0";
     } else {
       tailAt = l.footerOffset;
-      why = l.footerLength < FOOTER ? "complete the 511-byte footer to 512 bytes"
+      why = l.footerLength < FooterLayout.SIZE ? "complete the 511-byte footer to 512 bytes"
           : footerChanged ? "recompute the footer checksum" : null;
     }
     if (why != null) {
-      plan.write("footer", tailAt, footer, why);
+      plan.write(FooterLayout.STRUCTURE, tailAt, footer, why);
     }
   }
 
@@ -177,7 +170,7 @@ public final class Repairer {
     for (int i = scan.next(0, length); i < length; i = scan.next(i + 1, length)) {
       int entry = scan.entry(i);
       if (!l.isBad(i, entry)) {
-        end = within(end, (entry & 0xFFFFFFFFL) * FOOTER + stride, len);
+        end = within(end, TableLayout.blockOffset(entry) + stride, len);
       }
     }
     return end;
@@ -195,14 +188,5 @@ public final class Repairer {
       }
     }
     return false;
-  }
-
-  private static void fixChecksum(byte[] structure, int length, int at) {
-    ByteBuffer b = ByteBuffer.wrap(structure);
-    b.putInt(at, (int) Codec.checksum(b, length, at));
-  }
-
-  private static long roundUp(long v, long unit) {
-    return (v + unit - 1) / unit * unit;
   }
 }

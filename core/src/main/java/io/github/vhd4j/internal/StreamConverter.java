@@ -7,8 +7,10 @@ import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.Severity;
-import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdLimitException;
+import io.github.vhd4j.internal.layout.BitmapLayout;
+import io.github.vhd4j.internal.layout.Sectors;
+import io.github.vhd4j.internal.layout.TableLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -33,7 +35,7 @@ import java.util.UUID;
  * what the output holds, never with the input's length.
  */
 public final class StreamConverter {
-  private static final int SECTOR = Vhd.SECTOR_SIZE;
+  private static final int SECTOR = Sectors.SIZE;
 
   private StreamConverter() {}
 
@@ -96,7 +98,7 @@ public final class StreamConverter {
     if (target.diskType() == DiskType.FIXED) {
       return CreateOptions.MAX_FIXED_SIZE;
     }
-    return Math.min(Vhd.MAX_DYNAMIC_SIZE, Vhd.MAX_TABLE_ENTRIES * target.blockSize());
+    return Math.min(Limits.MAX_DYNAMIC_SIZE, Limits.MAX_TABLE_ENTRIES * target.blockSize());
   }
 
   private static void requireBlocking(ReadableByteChannel in) {
@@ -248,7 +250,7 @@ public final class StreamConverter {
 
     /** The footer's sizes for an input of {@code length} bytes, checked against the options' rules. */
     Creator.Sizing sizing(long length) throws VhdLimitException {
-      long sectors = LayerParser.roundUp(length, SECTOR);
+      long sectors = Sectors.roundUp(length);
       Creator.Sizing s = Creator.sizing(sectors, target.sizeMode());
       if (s.currentSize() > cap) {
         // Only CHS rounding gets here: the length itself was checked as it was read.
@@ -304,11 +306,11 @@ public final class StreamConverter {
     Dynamic(FileChannel ch, CreateOptions target, Path out, long cap) {
       super(ch, target, out, cap);
       this.blockSize = target.blockSize();
-      this.bitmapBytes = (int) LayerParser.roundUp((blockSize / SECTOR + 7) / 8, SECTOR);
+      this.bitmapBytes = (int) BitmapLayout.bytes(blockSize);
       if (target.aligned()) {
         // Hyper-V's layout: every block's data on a 4 KiB boundary of the file.
-        this.first = LayerParser.roundUp(Creator.TABLE_OFFSET + bitmapBytes, Creator.ALIGN) - bitmapBytes;
-        this.stride = LayerParser.roundUp(bitmapBytes + blockSize, Creator.ALIGN);
+        this.first = Sectors.roundUp(Creator.TABLE_OFFSET + bitmapBytes, Creator.ALIGN) - bitmapBytes;
+        this.stride = Sectors.roundUp(bitmapBytes + blockSize, Creator.ALIGN);
       } else {
         this.first = Creator.TABLE_OFFSET;
         this.stride = bitmapBytes + blockSize;
@@ -363,34 +365,35 @@ public final class StreamConverter {
     @Override
     void finish(long length) throws IOException {
       Creator.Sizing s = sizing(length);
-      long entries = LayerParser.ceilDiv(s.currentSize(), blockSize);
+      long entries = Sectors.ceilDiv(s.currentSize(), blockSize);
       if (count > 0) {
         // The last stored block may pass the end of the input: its bits stop there.
         int last = stored[count - 1];
-        long sectors = (LayerParser.roundUp(length, SECTOR) - last * blockSize) / SECTOR;
+        long sectors = (Sectors.roundUp(length) - last * blockSize) / SECTOR;
         if (sectors < blockSize / SECTOR) {
           Creator.write(ch, blockStart(count - 1), bitmap(sectors));
         }
       }
       long table = blockStart(count);
-      long tableBytes = LayerParser.roundUp(entries * 4, target.aligned() ? Creator.ALIGN : SECTOR);
+      long tableBytes = target.aligned() ? Sectors.roundUp(entries * TableLayout.ENTRY_SIZE, Creator.ALIGN)
+          : TableLayout.paddedBytes(entries);
       writeTable(table, tableBytes);
       byte[] footer = footer(s);
       Creator.write(ch, table + tableBytes, footer);
-      Creator.write(ch, SECTOR, Creator.header(table, entries, blockSize, new UUID(0, 0), 0, "", List.of(),
-          List.of(), new long[0]));
+      Creator.write(ch, Creator.HEADER_OFFSET, Creator.header(table, entries, blockSize, new UUID(0, 0), 0, "",
+          List.of(), List.of(), new long[0]));
       Creator.write(ch, 0, footer);
     }
 
-    /** Writes the table: each stored block's sector, 0xFFFFFFFF elsewhere and in the padding. */
+    /** Writes the table: each stored block's sector, unused entries elsewhere and in the padding. */
     private void writeTable(long at, long bytes) throws IOException {
       ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(1 << 20, bytes));
       int next = 0;
       for (long done = 0; done < bytes; ) {
         chunk.clear().limit((int) Math.min(chunk.capacity(), bytes - done));
         while (chunk.hasRemaining()) {
-          long block = (done + chunk.position()) / 4;
-          int entry = -1;
+          long block = (done + chunk.position()) / TableLayout.ENTRY_SIZE;
+          int entry = TableLayout.UNUSED;
           if (next < count && stored[next] == block) {
             entry = (int) (blockStart(next) / SECTOR);
             next++;

@@ -3,7 +3,10 @@ package io.github.vhd4j.internal;
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.Durability;
 import io.github.vhd4j.Extent;
-import io.github.vhd4j.Vhd;
+import io.github.vhd4j.internal.layout.BitmapLayout;
+import io.github.vhd4j.internal.layout.FooterLayout;
+import io.github.vhd4j.internal.layout.Sectors;
+import io.github.vhd4j.internal.layout.TableLayout;
 import io.github.vhd4j.internal.storage.Storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,8 +25,7 @@ import org.jspecify.annotations.Nullable;
  * place, (3) force, (4) write the table entry, (5) force. The table entry is the commit point: a
  * crash before it leaves an image whose new block is unreferenced space, a crash after it an
  * image with the whole new block. Step 1 precedes step 2 so that a process killed at any point
- * leaves a valid footer at the end of the file. (DESIGN.md lists data before footer; footer first
- * is what keeps the tail footer present at every step.)
+ * leaves a valid footer at the end of the file.
  *
  * <p><b>Bitmaps.</b> Only sectors written get their bit set, in dynamic disks too (in
  * differencing disks, whole bitmap bytes: see {@link #granule}). Data reaches
@@ -40,9 +42,7 @@ final class Writer {
   private static final int STRIPES = 64;
   /** Granularity of locking for fixed disks, which have no blocks. */
   private static final int FIXED_REGION_SHIFT = 21;
-  private static final int SECTOR = Vhd.SECTOR_SIZE;
-  private static final int ALIGN = 4096;
-  private static final ByteBuffer ZEROS = ByteBuffer.allocate(64 * 1024).asReadOnlyBuffer();
+  private static final int SECTOR = Sectors.SIZE;
 
   private final Layer[] layers;
   private final Layer top;
@@ -87,7 +87,7 @@ final class Writer {
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new ReentrantReadWriteLock();
     }
-    ByteBuffer f = ByteBuffer.allocate(SECTOR);
+    ByteBuffer f = ByteBuffer.allocate(FooterLayout.SIZE);
     storage.read(top.footerOffset, f, 0, top.footerLength);
     this.footer = f.array();
     this.end = top.footerOffset;
@@ -107,14 +107,14 @@ final class Writer {
     boolean any = false;
     for (int i = scan.next(0, n); i < n; i = scan.next(i + 1, n)) {
       any = true;
-      if (((scan.entry(i) & 0xFFFFFFFFL) * SECTOR + l.bitmapBytes) % ALIGN != 0) {
+      if ((TableLayout.blockOffset(scan.entry(i)) + l.bitmapBytes) % Creator.ALIGN != 0) {
         return false;
       }
     }
     if (any) {
       return true;
     }
-    return (l.footerOffset + l.bitmapBytes) % ALIGN == 0 && l.footerOffset > l.metadataEnd(l.footerOffset);
+    return (l.footerOffset + l.bitmapBytes) % Creator.ALIGN == 0 && l.footerOffset > l.metadataEnd(l.footerOffset);
   }
 
   private ReentrantReadWriteLock stripe(long unit) {
@@ -210,27 +210,27 @@ final class Writer {
     if (entry == Layer.UNALLOCATED) {
       // Writing zeros over a block that reads as zeros changes nothing; but in a differencing
       // disk the block shows the parent, and zeros over parent data must be stored.
-      if (isZero(src, srcIndex, length) && (top.type == DiskType.DYNAMIC || !parentHasData(vpos, length))) {
+      if (Zeros.isZero(src, srcIndex, length) && (top.type == DiskType.DYNAMIC || !parentHasData(vpos, length))) {
         return;
       }
       allocate(block, inBlock, src, srcIndex, length);
       return;
     }
     top.checkReadable(block, entry);
-    long blockStart = (entry & 0xFFFFFFFFL) * SECTOR;
+    long blockStart = TableLayout.blockOffset(entry);
     Pieces pieces = pieces(vpos, inBlock, src, srcIndex, length);
     long data = blockStart + top.bitmapBytes;
     pieces.writeTo(storage, data);
     // Mark the sectors written; bits already set need no metadata write at all.
     int first = firstSector(inBlock);
     int last = lastSector(inBlock, length);
-    int firstByte = first >>> 3;
-    int bytes = (last >>> 3) - firstByte + 1;
+    int firstByte = BitmapLayout.byteIndex(first);
+    int bytes = BitmapLayout.byteIndex(last) - firstByte + 1;
     ByteBuffer bm = ByteBuffer.allocate(bytes);
     storage.read(blockStart + firstByte, bm, 0, bytes);
     boolean changed = false;
     for (int sector = first; sector <= last; sector++) {
-      int i = (sector >>> 3) - firstByte;
+      int i = BitmapLayout.byteIndex(sector) - firstByte;
       int b = bm.get(i);
       int bit = bitFor(sector);
       if ((b & bit) == 0) {
@@ -264,7 +264,7 @@ final class Writer {
     int first = firstSector(inBlock);
     int last = lastSector(inBlock, length);
     for (int sector = first; sector <= last; sector++) {
-      int i = sector >>> 3;
+      int i = BitmapLayout.byteIndex(sector);
       bitmap.put(i, (byte) (bitmap.get(i) | bitFor(sector)));
     }
     // Only reserving the space and moving the footer is serialised; the data of different new
@@ -278,7 +278,8 @@ final class Writer {
       oldEnd = end;
       // Table entries count sectors: a footer that does not start on a sector boundary (a file
       // whose length is not a multiple of 512) still gets the next block on one.
-      blockStart = aligned ? roundUp(oldEnd + bitmapBytes, ALIGN) - bitmapBytes : roundUp(oldEnd, SECTOR);
+      blockStart = aligned ? Sectors.roundUp(oldEnd + bitmapBytes, Creator.ALIGN) - bitmapBytes
+          : Sectors.roundUp(oldEnd);
       if (blockStart / SECTOR >= 0xFFFF_FFFFL) {
         throw new IOException(top.resource + ": the file has no room for another block: table entries"
             + " address at most 2 TiB of file");
@@ -286,7 +287,7 @@ final class Writer {
       long newEnd = blockStart + bitmapBytes + top.blockSize;
       try {
         // (1) The footer at the new end: from here on the file ends with a valid footer.
-        storage.write(newEnd, ByteBuffer.wrap(footer), 0, SECTOR);
+        storage.write(newEnd, ByteBuffer.wrap(footer), 0, footer.length);
       } catch (IOException e) {
         failure = e;
         throw e;
@@ -298,11 +299,7 @@ final class Writer {
     long sector = blockStart / SECTOR;
     try {
       // (2) Zeros over the old footer when alignment leaves a gap, then bitmap and data.
-      for (long p = oldEnd; p < blockStart; ) {
-        int n = (int) Math.min(ZEROS.capacity(), blockStart - p);
-        storage.write(p, ZEROS, 0, n);
-        p += n;
-      }
+      Zeros.write(storage, oldEnd, blockStart);
       storage.write(blockStart, bitmap, 0, bitmapBytes);
       pieces.writeTo(storage, blockStart + bitmapBytes);
       // (3) Data and footer durable before anything points at them.
@@ -345,11 +342,12 @@ final class Writer {
 
   /** The last sector a write of {@code length} bytes at {@code inBlock} stores. */
   private int lastSector(long inBlock, int length) {
-    return (int) ((roundUp(inBlock + length, granule) - 1) / SECTOR);
+    return (int) ((Sectors.roundUp(inBlock + length, granule) - 1) / SECTOR);
   }
 
+  /** The bit of a sector in its bitmap byte; blktap 0.1 wrote its bitmaps least significant bit first. */
   private int bitFor(int sector) {
-    return top.lsbFirstBitmap ? 1 << (sector & 7) : 0x80 >>> (sector & 7);
+    return top.lsbFirstBitmap ? 1 << (sector & 7) : BitmapLayout.mask(sector);
   }
 
   /**
@@ -364,7 +362,7 @@ final class Writer {
     long start = inBlock;
     long stop = inBlock + length;
     long alignedStart = start / g * g;
-    long alignedStop = roundUp(stop, g);
+    long alignedStop = Sectors.roundUp(stop, g);
     long vbase = vpos - inBlock;
     if (alignedStart < start || (alignedStop > stop && alignedStop - g <= alignedStart)) {
       // The head granule is partial (or the whole write lies inside one granule).
@@ -397,22 +395,6 @@ final class Writer {
       engine.read(vpos, b, 0, (int) Math.min(granule, avail));
     }
     return b;
-  }
-
-  private static boolean isZero(ByteBuffer src, int from, int length) {
-    int done = 0;
-    while (done < length) {
-      int n = Math.min(length - done, ZEROS.capacity());
-      if (src.slice(from + done, n).mismatch(ZEROS.slice(0, n)) >= 0) {
-        return false;
-      }
-      done += n;
-    }
-    return true;
-  }
-
-  private static long roundUp(long v, long unit) {
-    return (v + unit - 1) / unit * unit;
   }
 
   /** Up to three whole-sector ranges of a block to write, in order. */

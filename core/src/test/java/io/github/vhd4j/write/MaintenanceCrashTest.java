@@ -12,7 +12,9 @@ import io.github.vhd4j.Severity;
 import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
+import io.github.vhd4j.internal.Compactor;
 import io.github.vhd4j.internal.Maintenance;
+import io.github.vhd4j.internal.Resizer;
 import io.github.vhd4j.testing.VhdAssertions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -72,21 +74,21 @@ class MaintenanceCrashTest {
   private static long run(String op, Path p, Maintenance.Opener opener) throws IOException {
     switch (op) {
       case "grow-moves-table":
-        return Maintenance.resize(p, 4096 * BLOCK, SizeMode.EXACT, true, opener);
+        return Resizer.resize(p, 4096 * BLOCK, SizeMode.EXACT, true, opener);
       case "grow-in-place":
-        return Maintenance.resize(p, 100 * BLOCK, SizeMode.EXACT, true, opener);
+        return Resizer.resize(p, 100 * BLOCK, SizeMode.EXACT, true, opener);
       case "grow-fixed":
-        return Maintenance.resize(p, 40 * BLOCK, SizeMode.EXACT, true, opener);
+        return Resizer.resize(p, 40 * BLOCK, SizeMode.EXACT, true, opener);
       case "shrink":
         // Block 63 stores 4 KiB at 512: the cut keeps them and drops zeros only.
-        return Maintenance.resize(p, 63 * BLOCK + 8192, SizeMode.EXACT, true, opener);
+        return Resizer.resize(p, 63 * BLOCK + 8192, SizeMode.EXACT, true, opener);
       case "shrink-table":
         // Blocks 32-63 store nothing: the table gets shorter, as 7-Zip needs it exact.
-        return Maintenance.resize(p, 31 * BLOCK + 8192, SizeMode.EXACT, true, opener);
+        return Resizer.resize(p, 31 * BLOCK + 8192, SizeMode.EXACT, true, opener);
       case "shrink-fixed":
-        return Maintenance.resize(p, 9 * BLOCK, SizeMode.EXACT, true, opener);
+        return Resizer.resize(p, 9 * BLOCK, SizeMode.EXACT, true, opener);
       default:
-        return Maintenance.compact(p, ProgressListener.none(), opener);
+        return Compactor.compact(p, ProgressListener.none(), opener);
     }
   }
 

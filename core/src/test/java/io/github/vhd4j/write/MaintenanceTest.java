@@ -98,6 +98,19 @@ class MaintenanceTest {
   }
 
   @Test
+  void shouldRefuseASizeWhoseSectorsOverflowInsteadOfShrinkingToNothing() throws IOException {
+    // Rounded up to whole sectors, the largest sizes pass Long.MAX_VALUE: they must be refused, not
+    // wrapped to a small size that would shrink the disk.
+    Path p = dir.resolve("huge.vhd");
+    Vhd.create(p, CreateOptions.dynamic(16 * BLOCK).withBlockSize(BLOCK).withSizeMode(SizeMode.EXACT)).close();
+    byte[] before = Files.readAllBytes(p);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Vhd.resize(p, Long.MAX_VALUE, SizeMode.CHS));
+    assertEquals("a dynamic disk holds at most " + Vhd.MAX_DYNAMIC_SIZE + " bytes: " + Long.MAX_VALUE, e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(p), "nothing changed");
+  }
+
+  @Test
   void shouldShrinkOnlyOverUnusedSpace() throws IOException {
     Path p = dir.resolve("s.vhd");
     try (VhdImage img = Vhd.create(p, CreateOptions.dynamic(16 * BLOCK).withBlockSize(BLOCK)
