@@ -4,7 +4,6 @@ import static io.github.vhd4j.internal.Fmt.hex32;
 import static io.github.vhd4j.internal.Fmt.hex64;
 
 import io.github.vhd4j.ProblemCode;
-import io.github.vhd4j.Vhd;
 import io.github.vhd4j.internal.layout.DynamicHeaderLayout;
 import io.github.vhd4j.internal.layout.FooterLayout;
 import io.github.vhd4j.internal.layout.Place;
@@ -131,9 +130,9 @@ final class DynamicHeaderParser {
       throw p.fatal(ProblemCode.BLOCK_SIZE_INVALID, h.place.site(DynamicHeaderLayout.BLOCK_SIZE),
           "a power of two of at least 512", Long.toString(blockSize), null);
     }
-    if (blockSize > Vhd.MAX_BLOCK_SIZE) {
+    if (blockSize > Limits.MAX_BLOCK_SIZE) {
       throw p.limit(ProblemCode.BLOCK_SIZE_LIMIT, h.place.site(DynamicHeaderLayout.BLOCK_SIZE), blockSize,
-          Vhd.MAX_BLOCK_SIZE, "block size above this library's cap of 256 MiB");
+          Limits.MAX_BLOCK_SIZE, "block size above this library's cap of 256 MiB");
     }
     if (blockSize != 512 * 1024 && blockSize != 2 * 1024 * 1024) {
       p.info(ProblemCode.BLOCK_SIZE_NONSTANDARD, h.place.site(DynamicHeaderLayout.BLOCK_SIZE),

@@ -5,7 +5,6 @@ import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.SizeInfo;
 import io.github.vhd4j.SizePolicy;
 import io.github.vhd4j.SizeSource;
-import io.github.vhd4j.Vhd;
 import io.github.vhd4j.internal.layout.FooterLayout;
 import io.github.vhd4j.internal.layout.Place;
 import io.github.vhd4j.internal.layout.Sectors;
@@ -114,14 +113,14 @@ final class SizeResolver {
    */
   static void sparseLimit(ParseContext ctx, Footer f, SizeInfo sizes, FooterCandidate c) {
     long virtual = sizes.virtualSize();
-    if (virtual > Vhd.MAX_DYNAMIC_SIZE) {
+    if (virtual > Limits.MAX_DYNAMIC_SIZE) {
       ctx.p.error(ProblemCode.SIZE_LIMIT, true,
           c.site(sizes.source() == SizeSource.CHS ? FooterLayout.GEOMETRY : FooterLayout.CURRENT_SIZE),
-          "at most " + Vhd.MAX_DYNAMIC_SIZE + " (2040 GiB)", Long.toString(virtual),
+          "at most " + Limits.MAX_DYNAMIC_SIZE + " (2040 GiB)", Long.toString(virtual),
           "dynamic and differencing disks address at most 0xFF000000 sectors");
-    } else if (f.currentSize() > Vhd.MAX_DYNAMIC_SIZE) {
+    } else if (f.currentSize() > Limits.MAX_DYNAMIC_SIZE) {
       ctx.p.warning(ProblemCode.SIZE_LIMIT, c.site(FooterLayout.CURRENT_SIZE),
-          "at most " + Vhd.MAX_DYNAMIC_SIZE + " (2040 GiB)", Long.toString(f.currentSize()), null);
+          "at most " + Limits.MAX_DYNAMIC_SIZE + " (2040 GiB)", Long.toString(f.currentSize()), null);
     }
   }
 }

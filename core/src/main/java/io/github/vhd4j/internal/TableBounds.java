@@ -4,7 +4,6 @@ import static io.github.vhd4j.internal.Fmt.hex64;
 
 import io.github.vhd4j.Footer;
 import io.github.vhd4j.ProblemCode;
-import io.github.vhd4j.Vhd;
 import io.github.vhd4j.internal.layout.DynamicHeaderLayout;
 import io.github.vhd4j.internal.layout.FooterLayout;
 import io.github.vhd4j.internal.layout.Sectors;
@@ -81,8 +80,8 @@ final class TableBounds {
           "at most " + dataEnd / TableLayout.ENTRY_SIZE + " (what a " + dataEnd + "-byte file can hold)",
           Long.toString(maxEntries), "the block allocation table cannot fit in the file");
     }
-    if (maxEntries > Vhd.MAX_TABLE_ENTRIES) {
-      throw p.limit(ProblemCode.BAT_LIMIT, entriesSite, maxEntries, Vhd.MAX_TABLE_ENTRIES,
+    if (maxEntries > Limits.MAX_TABLE_ENTRIES) {
+      throw p.limit(ProblemCode.BAT_LIMIT, entriesSite, maxEntries, Limits.MAX_TABLE_ENTRIES,
           "block allocation table above this library's cap");
     }
     if (tableOffset < 0 || tableOffset > dataEnd || tableOffset == dataEnd && maxEntries > 0) {

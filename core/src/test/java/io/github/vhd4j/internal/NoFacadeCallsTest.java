@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,13 +23,6 @@ import org.junit.jupiter.api.Test;
 class NoFacadeCallsTest {
   /** {@code Vhd.} as a whole name (not the end of {@code MyVhd.}), or its import. */
   static final Pattern FACADE = Pattern.compile("(?<![\\w$])Vhd\\.|import\\s+(static\\s+)?io\\.github\\.vhd4j\\.Vhd\\s*;");
-
-  /**
-   * Sources still naming the facade, each converted by another part of issue 16 (the parser's
-   * split). Listed by name so that the exemption cannot outlive the reference: a listed file that
-   * no longer names the facade fails this test until it leaves the list.
-   */
-  private static final Set<String> PENDING = Set.of("LayerParser.java");
 
   @Test
   void shouldMatchTheFacadeOnly() {
@@ -49,23 +41,17 @@ class NoFacadeCallsTest {
     Path internal = DocSamples.projectFile("core/src/main/java/io/github/vhd4j/internal/package-info.java")
         .getParent();
     List<String> offenders = new ArrayList<>();
-    List<String> stale = new ArrayList<>();
     int scanned = 0;
     try (Stream<Path> files = Files.walk(internal)) {
       for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java")).sorted()::iterator) {
         scanned++;
-        String name = f.getFileName().toString();
-        boolean names = FACADE.matcher(Files.readString(f)).find();
-        if (names && !PENDING.contains(name)) {
+        if (FACADE.matcher(Files.readString(f)).find()) {
           offenders.add(internal.relativize(f).toString());
-        } else if (!names && PENDING.contains(name)) {
-          stale.add(name);
         }
       }
     }
     assertTrue(scanned > 50, "found only " + scanned + " sources under " + internal);
     assertEquals(List.of(), offenders, "internal sources that name the facade Vhd; call internal code instead"
         + " (ImageFiles, Limits, Sectors)");
-    assertEquals(List.of(), stale, "no longer name the facade: remove them from PENDING");
   }
 }
