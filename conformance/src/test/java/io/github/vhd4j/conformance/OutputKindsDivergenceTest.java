@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,13 +87,25 @@ class OutputKindsDivergenceTest {
     Peers.exec("mkfifo", qemuFifo.toString(), vhdFifo.toString());
     Path qemuOut = dir.resolve("q.vhd");
     Path vhdOut = dir.resolve("v.vhd");
-    // qemu-img opens the FIFO (waiting for a writer) before it refuses it.
-    Fifos.write(qemuFifo, raw);
+    // qemu-img opens the FIFO more than once (each open waiting for a writer) before it refuses
+    // it, so a writer is offered until it has finished; then a reader releases the last one.
+    AtomicBoolean qemuDone = new AtomicBoolean();
+    CompletableFuture<Void> qemuWriter = CompletableFuture.runAsync(() -> {
+      while (!qemuDone.get()) {
+        Fifos.write(qemuFifo, raw).exceptionally(broken -> null).join();
+      }
+    });
     CompletableFuture<Void> vhdWriter = Fifos.write(vhdFifo, raw);
 
-    Peers.Result qemu = Peers.run(List.of(Peers.QEMU_IMG, "convert", "-f", "raw", "-O", "vpc", qemuFifo.toString(),
-        qemuOut.toString()), 60);
-    Fifos.release(qemuFifo, false);
+    Peers.Result qemu;
+    try {
+      qemu = Peers.run(List.of(Peers.QEMU_IMG, "convert", "-f", "raw", "-O", "vpc", qemuFifo.toString(),
+          qemuOut.toString()), 60);
+    } finally {
+      qemuDone.set(true);
+      Fifos.release(qemuFifo, false);
+    }
+    qemuWriter.get(30, TimeUnit.SECONDS);
     VhdCli.Result vhd = VhdCli.run("convert", "-f", "raw", "-O", "dynamic", vhdFifo.toString(), vhdOut.toString());
     vhdWriter.get(30, TimeUnit.SECONDS);
 

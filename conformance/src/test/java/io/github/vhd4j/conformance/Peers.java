@@ -95,20 +95,23 @@ final class Peers {
 
   /** Runs a command and returns its result whatever its exit code. */
   static Result run(List<String> command, long timeoutSeconds) throws IOException {
+    // Both outputs go to files, not pipes, so that the timeout holds even when the tool blocks
+    // before writing anything (reading a pipe would wait for the tool, not for the clock).
+    Path out = Files.createTempFile("vhd4j-peer", ".out");
     Path err = Files.createTempFile("vhd4j-peer", ".err");
     try {
-      Process p = new ProcessBuilder(command).redirectError(err.toFile())
+      Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-      byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IOException("timed out after " + timeoutSeconds + " s: " + String.join(" ", command));
       }
-      return new Result(List.copyOf(command), p.exitValue(), out, Files.readString(err));
+      return new Result(List.copyOf(command), p.exitValue(), Files.readAllBytes(out), Files.readString(err));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted: " + String.join(" ", command), e);
     } finally {
+      Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
   }
