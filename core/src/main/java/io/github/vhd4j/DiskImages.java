@@ -1,21 +1,29 @@
 package io.github.vhd4j;
 
+import io.github.vhd4j.internal.Converter;
 import io.github.vhd4j.internal.Probe;
+import io.github.vhd4j.internal.SequentialCopy;
+import io.github.vhd4j.internal.StreamConverter;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
+import io.github.vhd4j.internal.storage.OpenFiles;
 import io.github.vhd4j.internal.storage.SeekableChannelStorage;
 import io.github.vhd4j.internal.storage.Storage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * Entry points that work on a disk image of any format: tell what a file is ({@link #probe}),
- * open it as a {@link DiskImage} ({@link #open}) or check it ({@link #check}). A VHD is opened and
- * checked as {@link Vhd} does; a file of a format vhd4j does not read (QCOW2, VMDK, VDI, ISO 9660,
- * and VHDX in this version) is refused with an {@link UnsupportedFormatException} naming the
- * format, instead of the missing VHD footer.
+ * open it as a {@link DiskImage} ({@link #open}) or check it ({@link #check}), and write the guest
+ * bytes of any {@link DiskImage} out raw: into a new sparse file ({@link #convertToRaw}) or to a
+ * channel in order ({@link #copyTo}); {@link #convertRawToRaw} copies raw input (a file or a
+ * stream) the same way. A VHD is opened and checked as {@link Vhd} does; a file of a format vhd4j
+ * does not read (QCOW2, VMDK, VDI, ISO 9660, and VHDX in this version) is refused with an
+ * {@link UnsupportedFormatException} naming the format, instead of the missing VHD footer.
  *
  * <pre>{@code
  * ProbeResult found = DiskImages.probe(Path.of("disk.qcow2"));   // format() == DiskFormat.QCOW2
@@ -177,6 +185,170 @@ public final class DiskImages {
     Objects.requireNonNull(progress, "progress");
     requireReadable(probe(path, options.openOptions()));
     return Vhd.check(path, options, progress);
+  }
+
+  /**
+   * Writes an image's guest bytes into a new raw file, as {@code qemu-img convert -O raw} does: a
+   * differencing chain reads flattened, and the file is sparse (ranges the image does not store,
+   * and 64 KiB chunks of zeros, are holes). Reading overlaps writing on up to as many threads as
+   * there are processors. Nothing is forced while copying; the finished file is forced once
+   * unless {@code durability} is {@link Durability#NONE}.
+   *
+   * @param source the image to copy
+   * @param out the new file; it must not exist, and is removed if the conversion fails
+   * @param durability {@link Durability#NONE} to never force the file, anything else to force it
+   *     once when complete
+   * @param progress told about the bytes copied
+   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
+   * @throws IOException if reading or writing fails
+   */
+  public static void convertToRaw(DiskImage source, Path out, Durability durability, ProgressListener progress)
+      throws IOException {
+    Objects.requireNonNull(durability, "durability");
+    convertToRaw(source, out, OpenOptions.defaults().withDurability(durability), progress);
+  }
+
+  /**
+   * Writes an image's guest bytes into a new raw file, as
+   * {@link #convertToRaw(DiskImage, Path, Durability, ProgressListener)} does, with the new file
+   * written as {@code options} say.
+   *
+   * @param source the image to copy
+   * @param out the new file; it must not exist, and is removed if the conversion fails
+   * @param options {@link OpenOptions#durability()}: {@link Durability#NONE} to never force the
+   *     file, anything else to force it once when complete; {@link OpenOptions#locking()}: whether
+   *     the new file is locked as an image open for writing while it is written; the rest is
+   *     ignored
+   * @param progress told about the bytes copied
+   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
+   * @throws IOException if reading or writing fails
+   */
+  public static void convertToRaw(DiskImage source, Path out, OpenOptions options, ProgressListener progress)
+      throws IOException {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(progress, "progress");
+    Converter.toRaw(Converter.of(source), out, options.durability() != Durability.NONE, options.locking(), progress,
+        Converter.SEGMENT);
+  }
+
+  /**
+   * Copies a raw file into a new sparse raw file, as
+   * {@link #convertToRaw(DiskImage, Path, Durability, ProgressListener)} does for an image: 64 KiB
+   * chunks of zeros become holes.
+   *
+   * @param raw the raw file
+   * @param out the new file; it must not exist, and is removed if the copy fails
+   * @param durability {@link Durability#NONE} to never force the file, anything else to force it
+   *     once when complete
+   * @param progress told about the bytes copied
+   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
+   * @throws IOException if reading or writing fails, or if {@code raw} shrinks while it is read
+   */
+  public static void convertRawToRaw(Path raw, Path out, Durability durability, ProgressListener progress)
+      throws IOException {
+    Objects.requireNonNull(durability, "durability");
+    convertRawToRaw(raw, out, OpenOptions.defaults().withDurability(durability), progress);
+  }
+
+  /**
+   * Copies a raw file into a new sparse raw file, as
+   * {@link #convertRawToRaw(Path, Path, Durability, ProgressListener)} does, with both files
+   * treated as {@code options} say.
+   *
+   * @param raw the raw file
+   * @param out the new file; it must not exist, and is removed if the copy fails
+   * @param options {@link OpenOptions#durability()}: {@link Durability#NONE} to never force the
+   *     new file, anything else to force it once when complete; {@link OpenOptions#locking()}:
+   *     whether {@code raw} is read with a reader's lock and {@code out} locked while it is
+   *     written; the rest is ignored
+   * @param progress told about the bytes copied
+   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
+   * @throws IOException if reading or writing fails, or if {@code raw} shrinks while it is read
+   */
+  public static void convertRawToRaw(Path raw, Path out, OpenOptions options, ProgressListener progress)
+      throws IOException {
+    Objects.requireNonNull(raw, "raw");
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(progress, "progress");
+    try (OpenFiles.Lease in = OpenFiles.open(raw, OpenFiles.Access.READ, options.locking())) {
+      Converter.toRaw(Converter.of(in.channel()), out, options.durability() != Durability.NONE, options.locking(),
+          progress, Converter.SEGMENT);
+    }
+  }
+
+  /**
+   * Copies raw guest bytes read from a stream into a new sparse raw file, as
+   * {@link #convertRawToRaw(Path, Path, Durability, ProgressListener)} does for a file: 64 KiB
+   * chunks of zeros become holes. The input is read once, in order.
+   *
+   * @param raw the guest bytes, from the channel's position to its end; a blocking channel, not
+   *     closed
+   * @param out the new file; it must not exist, and is removed if the copy fails
+   * @param durability {@link Durability#NONE} to never force the file, anything else to force it
+   *     once when complete
+   * @param progress told the bytes read so far, with a total of -1 until the input ends; the last
+   *     call reports the length as both
+   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
+   * @throws IllegalArgumentException if {@code raw} is a non-blocking channel
+   * @throws IOException if reading or writing fails
+   */
+  public static void convertRawToRaw(ReadableByteChannel raw, Path out, Durability durability,
+      ProgressListener progress) throws IOException {
+    Objects.requireNonNull(durability, "durability");
+    convertRawToRaw(raw, out, OpenOptions.defaults().withDurability(durability), progress);
+  }
+
+  /**
+   * Copies raw guest bytes read from a stream into a new sparse raw file, as
+   * {@link #convertRawToRaw(ReadableByteChannel, Path, Durability, ProgressListener)} does, with the
+   * new file written as {@code options} say.
+   *
+   * @param raw the guest bytes, from the channel's position to its end; a blocking channel, not
+   *     closed
+   * @param out the new file; it must not exist, and is removed if the copy fails
+   * @param options {@link OpenOptions#durability()}: {@link Durability#NONE} to never force the
+   *     file, anything else to force it once when complete; {@link OpenOptions#locking()}: whether
+   *     the new file is locked as an image open for writing while it is written; the rest is
+   *     ignored
+   * @param progress told the bytes read so far, with a total of -1 until the input ends; the last
+   *     call reports the length as both
+   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
+   * @throws IllegalArgumentException if {@code raw} is a non-blocking channel
+   * @throws IOException if reading or writing fails
+   */
+  public static void convertRawToRaw(ReadableByteChannel raw, Path out, OpenOptions options,
+      ProgressListener progress) throws IOException {
+    Objects.requireNonNull(raw, "raw");
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(progress, "progress");
+    StreamConverter.toRaw(raw, out, options.durability() != Durability.NONE, options.locking(), progress);
+  }
+
+  /**
+   * Writes a range of an image's guest bytes to a channel, in order and every byte, zeros
+   * included: what a pipe, a terminal or a device needs ({@code vhd cat} and {@code vhd convert
+   * -O raw} onto a device use it). A differencing chain reads flattened. The range is cut at the
+   * end of the disk. A failure of {@code out} is thrown as {@code out} threw it.
+   *
+   * @param source the image
+   * @param offset the first virtual byte, not negative
+   * @param length the number of bytes, not negative
+   * @param out where the bytes go; not closed
+   * @param progress told the bytes written so far and the number to write
+   * @return the number of bytes written
+   * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
+   * @throws IOException if the image cannot be read or {@code out} cannot be written
+   */
+  public static long copyTo(DiskImage source, long offset, long length, WritableByteChannel out,
+      ProgressListener progress) throws IOException {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(progress, "progress");
+    return SequentialCopy.copy(source, offset, length, out, progress);
   }
 
   /** Lets VHDs through, and raw data, which the VHD parser reports by its missing footer. */

@@ -2,7 +2,7 @@ package io.github.vhd4j;
 
 /**
  * Receives the progress of a long operation ({@link Vhd#convert}, {@link Vhd#convertRaw},
- * {@link Vhd#convertToRaw}, {@link Vhd#copyTo}, {@link Vhd#compact}, {@link Vhd#commit}, a deep
+ * {@link DiskImages#convertToRaw}, {@link DiskImages#copyTo}, {@link Vhd#compact}, {@link Vhd#commit}, a deep
  * {@link Vhd#check(java.nio.file.Path, CheckOptions, ProgressListener) check}), in bytes processed. Calls
  * are made one at a time, possibly from different threads, with {@code done} never decreasing;
  * the last call has {@code done == total}. Reading a stream, whose length is known only at its

@@ -9,7 +9,6 @@ import io.github.vhd4j.internal.ImageFiles;
 import io.github.vhd4j.internal.Limits;
 import io.github.vhd4j.internal.Repairer;
 import io.github.vhd4j.internal.Resizer;
-import io.github.vhd4j.internal.SequentialCopy;
 import io.github.vhd4j.internal.StreamConverter;
 import io.github.vhd4j.internal.layout.Sectors;
 import io.github.vhd4j.internal.storage.OpenFiles;
@@ -18,17 +17,19 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 
 /**
- * Entry points: open, create, convert (to VHD or raw), resize, compact, commit, repair, check and probe VHD
- * images. The package documentation explains each group. Every method refuses null arguments; the overloads
- * without options use {@link OpenOptions#defaults()} or {@link CheckOptions#defaults()}.
+ * Entry points for VHD images: open, check, probe, create, convert to VHD, repair, resize, compact and commit. The
+ * package documentation explains each group; {@link DiskImages} holds what works on an image of any format (probing
+ * a file's format, writing guest bytes out raw). Every method refuses null arguments; the overloads without options
+ * use {@link OpenOptions#defaults()} or {@link CheckOptions#defaults()}.
  *
  * <pre>{@code
+ * try (VhdImage disk = Vhd.create(Path.of("disk.vhd"), CreateOptions.dynamic(8L << 30))) {
+ *   disk.write(0, ByteBuffer.wrap(bootSector));
+ * }
  * try (VhdImage image = Vhd.open(Path.of("disk.vhd"))) {
  *   ByteBuffer sector = ByteBuffer.allocate(512);
  *   image.readFully(0, sector);
@@ -45,10 +46,7 @@ public final class Vhd {
   /** Largest virtual size of a dynamic or differencing disk: 0xFF000000 sectors (2040 GiB). */
   public static final long MAX_DYNAMIC_SIZE = Limits.MAX_DYNAMIC_SIZE;
 
-  /**
-   * Most block allocation table entries accepted: 2^28 (a 1 GiB table, enough for 2040 GiB in 8 KiB blocks). The
-   * table must also fit in the file.
-   */
+  /** Most table entries accepted, if the table fits in the file: 2^28 (a 1 GiB table; 2040 GiB in 8 KiB blocks). */
   public static final long MAX_TABLE_ENTRIES = Limits.MAX_TABLE_ENTRIES;
 
   private Vhd() {}
@@ -79,10 +77,9 @@ public final class Vhd {
   }
 
   /**
-   * Opens an image from a channel the caller keeps ownership of: closing the image leaves the channel open. The
-   * channel has no directory, so the parent of a differencing disk is found only through a caller-supplied
-   * {@link OpenOptions#parentResolver()}, or through an absolute MacX locator that points inside one of
-   * {@link OpenOptions#parentDirectories()}.
+   * Opens an image from a channel the caller keeps ownership of: closing the image leaves the channel open. With no
+   * directory to search, a differencing disk's parent is found only through {@link OpenOptions#parentResolver()}, or
+   * an absolute MacX locator that points inside one of {@link OpenOptions#parentDirectories()}.
    *
    * @param channel the image bytes; a {@link FileChannel} allows concurrent reads, others are read one call at a time
    * @param resource the name used in messages
@@ -95,8 +92,7 @@ public final class Vhd {
   }
 
   /**
-   * Opens an image from a channel, named {@code "channel"} in messages; see
-   * {@link #open(SeekableByteChannel, String, OpenOptions)}.
+   * Opens an image from a channel as {@link #open(SeekableByteChannel, String, OpenOptions)}, named {@code "channel"}.
    *
    * @param channel the image bytes
    * @param options how to treat the image
@@ -108,8 +104,7 @@ public final class Vhd {
   }
 
   /**
-   * Opens an image held in memory: the bytes between the buffer's position and limit. The buffer is not copied; do
-   * not modify it while the image is open.
+   * Opens an image held in memory: the bytes between position and limit, not copied (do not modify them meanwhile).
    *
    * @param image the image bytes
    * @param options how to treat the image
@@ -160,14 +155,12 @@ public final class Vhd {
    *
    * @param path the image
    * @param options what to check
-   * @param progress told, after each block, the bytes of blocks scanned so far out of all the allocated blocks of the
-   *     chain's images; without {@link CheckOptions#deep()}, told once that there is nothing to scan
-   *     ({@code done == total == 0})
+   * @param progress told after each block the bytes scanned so far out of all allocated blocks of the chain's images;
+   *     without {@link CheckOptions#deep()}, told once that there is nothing to scan ({@code done == total == 0})
    * @return every problem found; never throws for format problems
    * @throws IOException if the file cannot be read
    */
-  public static ValidationReport check(Path path, CheckOptions options, ProgressListener progress)
-      throws IOException {
+  public static ValidationReport check(Path path, CheckOptions options, ProgressListener progress) throws IOException {
     return ImageFiles.check(path, options, progress);
   }
 
@@ -225,8 +218,7 @@ public final class Vhd {
 
   /**
    * Tells whether the footer cookie {@code "conectix"} is where a footer belongs (the end of the file, as a 512- or
-   * 511-byte footer, or offset 0), valid or not: tools use this to report a damaged VHD as one instead of mistaking
-   * it for raw data.
+   * 511-byte footer, or offset 0), valid or not: tools use this to report a damaged VHD as one, not as raw data.
    *
    * @param path the file: a regular file or a block device
    * @return true when the cookie is present
@@ -237,18 +229,11 @@ public final class Vhd {
   }
 
   /**
-   * Creates a new image file and opens it for writing. Fixed disks are written as a sparse file (the data area is a
-   * hole until written), dynamic and differencing disks with an empty block table. A differencing disk records its
-   * parent's UUID and time stamp, its name, and three locators: W2ru (relative to the new file's directory, with
-   * backslashes), W2ku (absolute) and MacX (a file URL); creating one over another differencing disk makes a longer
-   * chain. The new file is held as an image open for writing is (see {@link OpenOptions#locking()}) from before its
-   * first byte is written until the image is closed.
-   *
-   * <pre>{@code
-   * try (VhdImage disk = Vhd.create(Path.of("disk.vhd"), CreateOptions.dynamic(8L << 30))) {
-   *   disk.write(0, ByteBuffer.wrap(bootSector));
-   * }
-   * }</pre>
+   * Creates a new image file and opens it for writing. Fixed disks are written sparse (the data area is a hole until
+   * written), dynamic and differencing disks with an empty block table. A differencing disk records its parent's UUID
+   * and time stamp, its name, and three locators: W2ru (relative to the new file's directory, with backslashes), W2ku
+   * (absolute) and MacX (a file URL); over another differencing disk it makes a longer chain. The new file is held as a
+   * writable image is ({@link OpenOptions#locking()}) from before its first byte is written until closed.
    *
    * @param path the new file; it must not exist
    * @param options what to create
@@ -263,13 +248,11 @@ public final class Vhd {
   }
 
   /**
-   * Converts an image into a new fixed or dynamic image: VHD to VHD between types and block
-   * sizes, or a differencing chain to one flat image (the source reads through its parents). Only
-   * stored ranges are read; all-zero blocks stay unallocated in a dynamic target and holes in a
-   * fixed one. The new image has the source's size: exactly in {@link SizeMode#EXACT} (a size
-   * that is not a whole number of sectors is rounded up), rounded up to a CHS geometry in
-   * {@link SizeMode#CHS}. Nothing is forced while copying; the finished file is forced once unless
-   * {@code target.openOptions().durability()} is {@link Durability#NONE}.
+   * Converts an image into a new fixed or dynamic image: between types and block sizes, or a differencing chain to one
+   * flat image (the source reads through its parents). Only stored ranges are read; all-zero blocks stay unallocated in
+   * a dynamic target and holes in a fixed one. The new image has the source's size: exactly in {@link SizeMode#EXACT}
+   * (rounded up to whole sectors), rounded up to a CHS geometry in {@link SizeMode#CHS}. Nothing is forced while
+   * copying; the finished file is forced once unless {@code target}'s durability is {@link Durability#NONE}.
    *
    * @param source the image to copy
    * @param out the new file; it must not exist, and is removed if the conversion fails
@@ -281,19 +264,15 @@ public final class Vhd {
    */
   public static void convert(DiskImage source, Path out, CreateOptions target, ProgressListener progress)
       throws IOException {
-    Objects.requireNonNull(source, "source");
-    Objects.requireNonNull(out, "out");
-    Objects.requireNonNull(target, "target");
-    Objects.requireNonNull(progress, "progress");
-    Converter.convert(Converter.of(source), out, target, progress);
+    Converter.convert(Converter.of(requireNonNull(source, "source")), requireNonNull(out, "out"),
+        requireNonNull(target, "target"), requireNonNull(progress, "progress"));
   }
 
   /**
-   * Converts a raw disk image (the guest bytes, nothing else) into a new fixed or dynamic image,
-   * as {@link #convert(DiskImage, Path, CreateOptions, ProgressListener)} does.
+   * Converts a raw disk image (the guest bytes, nothing else) into a new fixed or dynamic image, as
+   * {@link #convert(DiskImage, Path, CreateOptions, ProgressListener)} does.
    *
-   * @param raw the raw file, read with a reader's lock unless {@code target.openOptions()} turns
-   *     locking off
+   * @param raw the raw file, read with a reader's lock unless {@code target.openOptions()} turns locking off
    * @param out the new file; it must not exist, and is removed if the conversion fails
    * @param target the new image's type, block size, size mode and layout ({@code size} is ignored)
    * @param progress told about the bytes copied
@@ -302,221 +281,48 @@ public final class Vhd {
    */
   public static void convertRaw(Path raw, Path out, CreateOptions target, ProgressListener progress)
       throws IOException {
-    Objects.requireNonNull(raw, "raw");
-    Objects.requireNonNull(out, "out");
-    Objects.requireNonNull(target, "target");
-    Objects.requireNonNull(progress, "progress");
+    requireNonNull(raw, "raw");
+    requireNonNull(out, "out");
+    requireNonNull(target, "target");
+    requireNonNull(progress, "progress");
     try (OpenFiles.Lease in = OpenFiles.open(raw, OpenFiles.Access.READ, target.openOptions().locking())) {
       Converter.convert(Converter.of(in.channel()), out, target, progress);
     }
   }
 
   /**
-   * Writes an image's guest bytes into a new raw file, as {@code qemu-img convert -O raw} does: a
-   * differencing chain reads flattened, and the file is sparse (ranges the image does not store,
-   * and 64 KiB chunks of zeros, are holes). Reading overlaps writing on up to as many threads as
-   * there are processors. Nothing is forced while copying; the finished file is forced once
-   * unless {@code durability} is {@link Durability#NONE}.
+   * Converts raw guest bytes read from a stream (a pipe, standard input, a character device: any channel that can
+   * only be read forward) into a new fixed or dynamic image holding the guest bytes that
+   * {@link #convertRaw(Path, Path, CreateOptions, ProgressListener)} would from a file of the same bytes. The disk's
+   * size is the number of bytes read, rounded up to a whole sector ({@link SizeMode#EXACT}) or a CHS geometry
+   * ({@link SizeMode#CHS}). The input is read once, in order, and never sought; the new file is: all-zero blocks stay
+   * unallocated (dynamic) or holes (fixed), a dynamic image's blocks are stored in the order they arrive, and its
+   * table after the last one (the header points to it, as the format allows). Memory grows with the blocks stored,
+   * never with the input's length.
    *
-   * @param source the image to copy
-   * @param out the new file; it must not exist, and is removed if the conversion fails
-   * @param durability {@link Durability#NONE} to never force the file, anything else to force it
-   *     once when complete
-   * @param progress told about the bytes copied
-   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
-   * @throws IOException if reading or writing fails
-   */
-  public static void convertToRaw(DiskImage source, Path out, Durability durability, ProgressListener progress)
-      throws IOException {
-    Objects.requireNonNull(durability, "durability");
-    convertToRaw(source, out, OpenOptions.defaults().withDurability(durability), progress);
-  }
-
-  /**
-   * Writes an image's guest bytes into a new raw file, as
-   * {@link #convertToRaw(DiskImage, Path, Durability, ProgressListener)} does, with the new file
-   * written as {@code options} say.
-   *
-   * @param source the image to copy
-   * @param out the new file; it must not exist, and is removed if the conversion fails
-   * @param options {@link OpenOptions#durability()}: {@link Durability#NONE} to never force the
-   *     file, anything else to force it once when complete; {@link OpenOptions#locking()}: whether
-   *     the new file is locked as an image open for writing while it is written; the rest is
-   *     ignored
-   * @param progress told about the bytes copied
-   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
-   * @throws IOException if reading or writing fails
-   */
-  public static void convertToRaw(DiskImage source, Path out, OpenOptions options, ProgressListener progress)
-      throws IOException {
-    Objects.requireNonNull(source, "source");
-    Objects.requireNonNull(out, "out");
-    Objects.requireNonNull(options, "options");
-    Objects.requireNonNull(progress, "progress");
-    Converter.toRaw(Converter.of(source), out, options.durability() != Durability.NONE, options.locking(), progress,
-        Converter.SEGMENT);
-  }
-
-  /**
-   * Copies a raw file into a new sparse raw file, as
-   * {@link #convertToRaw(DiskImage, Path, Durability, ProgressListener)} does for an image: 64 KiB
-   * chunks of zeros become holes.
-   *
-   * @param raw the raw file
-   * @param out the new file; it must not exist, and is removed if the copy fails
-   * @param durability {@link Durability#NONE} to never force the file, anything else to force it
-   *     once when complete
-   * @param progress told about the bytes copied
-   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
-   * @throws IOException if reading or writing fails, or if {@code raw} shrinks while it is read
-   */
-  public static void convertRawToRaw(Path raw, Path out, Durability durability, ProgressListener progress)
-      throws IOException {
-    Objects.requireNonNull(durability, "durability");
-    convertRawToRaw(raw, out, OpenOptions.defaults().withDurability(durability), progress);
-  }
-
-  /**
-   * Copies a raw file into a new sparse raw file, as
-   * {@link #convertRawToRaw(Path, Path, Durability, ProgressListener)} does, with both files
-   * treated as {@code options} say.
-   *
-   * @param raw the raw file
-   * @param out the new file; it must not exist, and is removed if the copy fails
-   * @param options {@link OpenOptions#durability()}: {@link Durability#NONE} to never force the
-   *     new file, anything else to force it once when complete; {@link OpenOptions#locking()}:
-   *     whether {@code raw} is read with a reader's lock and {@code out} locked while it is
-   *     written; the rest is ignored
-   * @param progress told about the bytes copied
-   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
-   * @throws IOException if reading or writing fails, or if {@code raw} shrinks while it is read
-   */
-  public static void convertRawToRaw(Path raw, Path out, OpenOptions options, ProgressListener progress)
-      throws IOException {
-    Objects.requireNonNull(raw, "raw");
-    Objects.requireNonNull(out, "out");
-    Objects.requireNonNull(options, "options");
-    Objects.requireNonNull(progress, "progress");
-    try (OpenFiles.Lease in = OpenFiles.open(raw, OpenFiles.Access.READ, options.locking())) {
-      Converter.toRaw(Converter.of(in.channel()), out, options.durability() != Durability.NONE, options.locking(),
-          progress, Converter.SEGMENT);
-    }
-  }
-
-  /**
-   * Converts raw guest bytes read from a stream (a pipe, standard input, a character device: any
-   * channel that can only be read forward) into a new fixed or dynamic image. The disk's size is
-   * the number of bytes read, rounded up to a whole sector ({@link SizeMode#EXACT}) or to a CHS
-   * geometry ({@link SizeMode#CHS}). The input is read once, in order, and never sought; the new
-   * file is: all-zero blocks stay unallocated (dynamic) or holes (fixed), a dynamic image's blocks
-   * are stored in the order they arrive, and its block table is written after the last one when
-   * the input ends (the header points to it, as the format allows). Memory grows with the blocks
-   * stored, never with the input's length. The result holds the same guest bytes as
-   * {@link #convertRaw(Path, Path, CreateOptions, ProgressListener)} of a file with the same bytes.
-   *
-   * @param raw the guest bytes, from the channel's position to its end; a blocking channel, not
-   *     closed
+   * @param raw the guest bytes, from the channel's position to its end; a blocking channel, not closed
    * @param out the new file; it must not exist, and is removed if the conversion fails
    * @param target the new image's type, block size, size mode and layout ({@code size} is ignored);
-   *     {@code target.openOptions().durability()} other than {@link Durability#NONE} forces the
-   *     finished file once
-   * @param progress told the bytes read so far, with a total of -1 until the input ends; the last
-   *     call reports the length as both
+   *     {@code target.openOptions().durability()} other than {@link Durability#NONE} forces the finished file once
+   * @param progress told the bytes read so far, with a total of -1 until the input ends; the last call reports the
+   *     length as both
    * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
-   * @throws IllegalArgumentException if {@code target} is a differencing disk, or {@code raw} is a
-   *     non-blocking channel
-   * @throws VhdLimitException if the input holds more than the target type can: 2040 GiB for a
-   *     dynamic disk (less with blocks under 8 KiB: {@link #MAX_TABLE_ENTRIES} blocks),
-   *     {@link CreateOptions#MAX_FIXED_SIZE} for a fixed one
+   * @throws IllegalArgumentException if {@code target} is a differencing disk, or {@code raw} is a non-blocking channel
+   * @throws VhdLimitException if the input holds more than the target type can: 2040 GiB dynamic (less with blocks
+   *     under 8 KiB: {@link #MAX_TABLE_ENTRIES} blocks), {@link CreateOptions#MAX_FIXED_SIZE} fixed
    * @throws IOException if reading or writing fails
    */
   public static void convertRaw(ReadableByteChannel raw, Path out, CreateOptions target, ProgressListener progress)
       throws IOException {
-    Objects.requireNonNull(raw, "raw");
-    Objects.requireNonNull(out, "out");
-    Objects.requireNonNull(target, "target");
-    Objects.requireNonNull(progress, "progress");
-    StreamConverter.toVhd(raw, out, target, progress);
+    StreamConverter.toVhd(requireNonNull(raw, "raw"), requireNonNull(out, "out"), requireNonNull(target, "target"),
+        requireNonNull(progress, "progress"));
   }
 
   /**
-   * Copies raw guest bytes read from a stream into a new sparse raw file, as
-   * {@link #convertRawToRaw(Path, Path, Durability, ProgressListener)} does for a file: 64 KiB
-   * chunks of zeros become holes. The input is read once, in order.
-   *
-   * @param raw the guest bytes, from the channel's position to its end; a blocking channel, not
-   *     closed
-   * @param out the new file; it must not exist, and is removed if the copy fails
-   * @param durability {@link Durability#NONE} to never force the file, anything else to force it
-   *     once when complete
-   * @param progress told the bytes read so far, with a total of -1 until the input ends; the last
-   *     call reports the length as both
-   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
-   * @throws IllegalArgumentException if {@code raw} is a non-blocking channel
-   * @throws IOException if reading or writing fails
-   */
-  public static void convertRawToRaw(ReadableByteChannel raw, Path out, Durability durability,
-      ProgressListener progress) throws IOException {
-    Objects.requireNonNull(durability, "durability");
-    convertRawToRaw(raw, out, OpenOptions.defaults().withDurability(durability), progress);
-  }
-
-  /**
-   * Copies raw guest bytes read from a stream into a new sparse raw file, as
-   * {@link #convertRawToRaw(ReadableByteChannel, Path, Durability, ProgressListener)} does, with the
-   * new file written as {@code options} say.
-   *
-   * @param raw the guest bytes, from the channel's position to its end; a blocking channel, not
-   *     closed
-   * @param out the new file; it must not exist, and is removed if the copy fails
-   * @param options {@link OpenOptions#durability()}: {@link Durability#NONE} to never force the
-   *     file, anything else to force it once when complete; {@link OpenOptions#locking()}: whether
-   *     the new file is locked as an image open for writing while it is written; the rest is
-   *     ignored
-   * @param progress told the bytes read so far, with a total of -1 until the input ends; the last
-   *     call reports the length as both
-   * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
-   * @throws IllegalArgumentException if {@code raw} is a non-blocking channel
-   * @throws IOException if reading or writing fails
-   */
-  public static void convertRawToRaw(ReadableByteChannel raw, Path out, OpenOptions options,
-      ProgressListener progress) throws IOException {
-    Objects.requireNonNull(raw, "raw");
-    Objects.requireNonNull(out, "out");
-    Objects.requireNonNull(options, "options");
-    Objects.requireNonNull(progress, "progress");
-    StreamConverter.toRaw(raw, out, options.durability() != Durability.NONE, options.locking(), progress);
-  }
-
-  /**
-   * Writes a range of an image's guest bytes to a channel, in order and every byte, zeros
-   * included: what a pipe, a terminal or a device needs ({@code vhd cat} and {@code vhd convert
-   * -O raw} onto a device use it). A differencing chain reads flattened. The range is cut at the
-   * end of the disk. A failure of {@code out} is thrown as {@code out} threw it.
-   *
-   * @param source the image
-   * @param offset the first virtual byte, not negative
-   * @param length the number of bytes, not negative
-   * @param out where the bytes go; not closed
-   * @param progress told the bytes written so far and the number to write
-   * @return the number of bytes written
-   * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
-   * @throws IOException if the image cannot be read or {@code out} cannot be written
-   */
-  public static long copyTo(DiskImage source, long offset, long length, WritableByteChannel out,
-      ProgressListener progress) throws IOException {
-    Objects.requireNonNull(source, "source");
-    Objects.requireNonNull(out, "out");
-    Objects.requireNonNull(progress, "progress");
-    return SequentialCopy.copy(source, offset, length, out, progress);
-  }
-
-  /**
-   * Repairs what can be repaired without guessing: a lost or damaged footer at the end of the file (rewritten from
-   * the copy at offset 0), a damaged copy (rewritten from the footer), a 511-byte footer (completed), footer and
-   * header checksums that are wrong while the fields validate, and table entries that point outside the file
-   * (cleared: their data is not there). Each change is forced before the next, so an interrupted repair can simply
-   * be run again.
+   * Repairs what needs no guessing: a lost or damaged footer at the end of the file (rewritten from the copy at
+   * offset 0), a damaged copy (rewritten from the footer), a 511-byte footer (completed), footer and header checksums
+   * that are wrong while the fields validate, and table entries that point outside the file (cleared: their data is
+   * not there). Each change is forced before the next, so an interrupted repair can simply be run again.
    *
    * @param image the image file (its parents are not opened)
    * @return the changes made, in order; empty when the image needed none
@@ -533,8 +339,7 @@ public final class Vhd {
    * Repairs an image as {@link #repair(Path)} does, holding the file as {@code options} say.
    *
    * @param image the image file (its parents are not opened)
-   * @param options only {@link OpenOptions#locking()} is used: whether the file is held exclusively while it is
-   *     repaired (the image is always read leniently)
+   * @param options only {@link OpenOptions#locking()} is used: whether the file is held exclusively (read leniently)
    * @return the changes made, in order; empty when the image needed none
    * @throws IOException as for {@link #repair(Path)} ({@link ImageInUseException} only with locking)
    */
@@ -543,8 +348,7 @@ public final class Vhd {
   }
 
   /**
-   * Lists what {@link #repair(Path)} would change, in the order it would, and changes nothing: the file is opened
-   * read-only.
+   * Lists what {@link #repair(Path)} would change, in order, and changes nothing: the file is opened read-only.
    *
    * @param image the image file (its parents are not opened)
    * @return the changes a repair would make; empty when the image needs none
@@ -573,17 +377,11 @@ public final class Vhd {
    * block moves. Shrinking is allowed only over space that stores nothing (zeros in a fixed disk, no stored data in
    * the others). A differencing disk grows only up to its parent's size, and not over data its parent stores. The
    * footer's original size is set to the new size as well (libvhdi takes it as the disk's size), and the table
-   * length to exactly the blocks the size needs, as 7-Zip requires.
+   * length to exactly the blocks the size needs, as 7-Zip requires. On a block device, which cannot grow or be cut,
+   * the footer is rewritten in place, a fixed disk's size cannot change, and a table that outgrows its area is refused.
    *
-   * <p>Interrupted at any point, the image still opens, in vhd4j, qemu-img, 7-Zip and libvhdi, with its old or new
-   * size and its content intact up to the smaller one, and running the resize again completes it. Meanwhile the
-   * readers may disagree on which of the two sizes it has (the ones that read the footer copy at offset 0 see the
-   * new size first, or last), which {@link #check} reports; two windows show more: a fixed disk grown but
-   * interrupted before its old footer is cleared shows that footer's 512 bytes at the old end, inside the new space,
-   * and 7-Zip, while a growth that moves the table is interrupted between its two footer writes, extracts the new
-   * disk but reports that it cannot find the footer. On a block device, which cannot grow or be cut, the footer is
-   * rewritten in place: 7-Zip then reports that between the two footer writes of any resize, a fixed disk's size
-   * cannot change, and a table that outgrows its area is refused.
+   * <p>Interrupted, the image still opens (in vhd4j, qemu-img, 7-Zip and libvhdi) with its old or new size and its
+   * content intact up to the smaller one; running the resize again completes it (see the package documentation).
    *
    * @param image the image file; it is held exclusively while it changes ({@link OpenOptions#locking()})
    * @param size the new size in bytes
@@ -602,14 +400,12 @@ public final class Vhd {
   }
 
   /**
-   * Changes an image's virtual size as {@link #resize(Path, long, SizeMode)} does, holding the file as
-   * {@code options} say.
+   * Changes an image's virtual size as {@link #resize(Path, long, SizeMode)} does, holding the file as options say.
    *
    * @param image the image file
    * @param size the new size in bytes
    * @param mode {@link SizeMode#EXACT} or {@link SizeMode#CHS}
-   * @param options only {@link OpenOptions#locking()} is used: whether the image is held exclusively while it
-   *     changes, and its chain read with readers' locks (the image is always read strictly)
+   * @param options only {@link OpenOptions#locking()} is used, for the image and its chain (read strictly)
    * @return the new virtual size
    * @throws IOException as for {@link #resize(Path, long, SizeMode)} ({@link ImageInUseException} only with locking)
    */
@@ -619,17 +415,15 @@ public final class Vhd {
   }
 
   /**
-   * Compacts a dynamic disk: blocks whose data is all zeros are unallocated, the blocks stored last are moved into
-   * the freed places, and the file is cut after the last block. The content does not change. Each block move is
-   * forced before the table points at the new place, so an interrupted compaction leaves a valid image and can be
-   * run again.
+   * Compacts a dynamic disk: all-zero blocks are unallocated, the blocks stored last move into the freed places, and
+   * the file is cut after the last block; the content does not change. Each block move is forced before the table
+   * points at the new place, so an interrupted compaction leaves a valid image and can be run again.
    *
    * @param image the dynamic image file; it is held exclusively while it changes ({@link OpenOptions#locking()})
    * @param progress told about the blocks examined
    * @return how many bytes the file shrank by
    * @throws ImageInUseException if another process uses the image (nothing is changed)
-   * @throws UnsupportedVhdFeatureException for fixed and differencing disks, and for an image on a block device
-   *     (which cannot be cut)
+   * @throws UnsupportedVhdFeatureException for fixed and differencing disks, and on a block device (cannot be cut)
    * @throws IOException if the image is damaged or writing fails
    */
   public static long compact(Path image, ProgressListener progress) throws IOException {
@@ -637,12 +431,10 @@ public final class Vhd {
   }
 
   /**
-   * Compacts a dynamic disk as {@link #compact(Path, ProgressListener)} does, holding the file as {@code options}
-   * say.
+   * Compacts a dynamic disk as {@link #compact(Path, ProgressListener)} does, holding the file as options say.
    *
    * @param image the dynamic image file
-   * @param options only {@link OpenOptions#locking()} is used: whether the image is held exclusively while it
-   *     changes (the image is always read strictly)
+   * @param options only {@link OpenOptions#locking()} is used: whether the image is held exclusively (read strictly)
    * @param progress told about the blocks examined
    * @return how many bytes the file shrank by
    * @throws IOException as for {@link #compact(Path, ProgressListener)} ({@link ImageInUseException} only with locking)
@@ -654,11 +446,11 @@ public final class Vhd {
   }
 
   /**
-   * Commits a differencing disk into its parent: every sector the child stores is written into the parent (growing
-   * the parent first when the child is larger). The child is left unchanged and still valid over the changed parent,
-   * so an interrupted commit can be run again. Other children of the same parent see the committed data afterwards.
-   * Child and parent are both held exclusively while the commit runs (unless {@link OpenOptions#locking()} is off),
-   * as QEMU's commit holds them: another program writing the child would make the parent a mix of two states.
+   * Commits a differencing disk into its parent: every sector the child stores is written into the parent (grown first
+   * if the child is larger). The child stays unchanged and valid over the changed parent, so an interrupted commit can
+   * be run again; the parent's other children see the committed data. Child and parent are held exclusively
+   * ({@link OpenOptions#locking()}), as QEMU's commit holds them: another program writing the child would make the
+   * parent a mix of two states.
    *
    * @param child the differencing disk
    * @param options how to open the chain (parent directories, resolver, locking); writability is ignored
@@ -674,14 +466,12 @@ public final class Vhd {
   }
 
   /**
-   * Holds an existing file as an image open for writing is held, without opening it as an image: while the handle
-   * is open, QEMU and other vhd4j processes cannot open the file, and a second writer in this process is refused. A
-   * tool that replaces a file (a conversion renamed over an existing output) holds it first, so that it never
-   * replaces a file another program is using.
+   * Holds an existing file as a writable image holds it, without opening it as an image: while the handle is open,
+   * QEMU and other vhd4j processes cannot open the file, and a second writer in this process is refused. A tool
+   * replacing a file (renaming a conversion over it) holds it first, so as never to replace a file in use.
    *
    * @param file an existing regular file or block device
-   * @param options only {@link OpenOptions#locking()} is used: without locking the handle holds nothing (and
-   *     nothing is checked)
+   * @param options only {@link OpenOptions#locking()} is used: without locking the handle holds and checks nothing
    * @return the handle; closing it releases the file
    * @throws ImageInUseException if another process uses the file
    * @throws java.nio.file.FileSystemException if {@code file} is a FIFO, socket, character device or directory

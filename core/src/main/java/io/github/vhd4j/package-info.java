@@ -247,13 +247,17 @@
  * }
  * }</pre>
  *
- * <p>{@link io.github.vhd4j.Vhd#convertToRaw} writes the guest bytes of an image, or of a whole
- * chain, into a new sparse raw file, as {@code qemu-img convert -O raw} does. The file is forced
- * to the device once, when complete, unless the durability is {@link io.github.vhd4j.Durability#NONE}.
+ * <p>{@link io.github.vhd4j.DiskImages#convertToRaw} writes the guest bytes of any
+ * {@link io.github.vhd4j.DiskImage}, a whole chain included, into a new sparse raw file, as
+ * {@code qemu-img convert -O raw} does. The file is forced to the device once, when complete,
+ * unless the durability is {@link io.github.vhd4j.Durability#NONE}.
+ * {@link io.github.vhd4j.DiskImages#convertRawToRaw} copies a raw file or stream the same way, and
+ * {@link io.github.vhd4j.DiskImages#copyTo} writes a range of guest bytes in order, zeros included,
+ * to any channel (a pipe, a device).
  *
  * <pre>{@code
- * try (VhdImage image = Vhd.open(disk)) {
- *   Vhd.convertToRaw(image, raw, Durability.SYNC_ALLOCATIONS, ProgressListener.none());
+ * try (DiskImage image = DiskImages.open(disk)) {
+ *   DiskImages.convertToRaw(image, raw, Durability.SYNC_ALLOCATIONS, ProgressListener.none());
  * }
  * }</pre>
  *
@@ -279,6 +283,17 @@
  * <pre>{@code
  * long newSize = Vhd.resize(disk, 16L << 30, SizeMode.EXACT);
  * }</pre>
+ *
+ * <p>An interrupted resize leaves an image that opens, in vhd4j, qemu-img, 7-Zip and libvhdi, with
+ * its old or new size and its content intact up to the smaller one; running the resize again
+ * completes it. Meanwhile the readers may disagree on which of the two sizes it has (the ones that
+ * read the footer copy at offset 0 see the new size first, or last), which
+ * {@link io.github.vhd4j.Vhd#check} reports; two windows show more: a fixed disk grown but
+ * interrupted before its old footer is cleared shows that footer's 512 bytes at the old end, inside
+ * the new space, and 7-Zip, while a growth that moves the table is interrupted between its two
+ * footer writes, extracts the new disk but reports that it cannot find the footer. On a block
+ * device, where the footer is rewritten in place, 7-Zip reports the missing footer between the two
+ * footer writes of any resize.
  *
  * <p>{@link io.github.vhd4j.Vhd#compact} unallocates the blocks of a dynamic disk that hold only
  * zeros, moves the last blocks into the holes and shortens the file.

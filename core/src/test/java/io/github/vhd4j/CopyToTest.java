@@ -17,7 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@link Vhd#copyTo}: every guest byte of a range, in order, zeros included. */
+/** {@link DiskImages#copyTo}: every guest byte of a range, in order, zeros included. */
 class CopyToTest {
   private static final int MIB = 1 << 20;
 
@@ -54,7 +54,7 @@ class CopyToTest {
 
     long n;
     try (VhdImage img = Vhd.open(ByteBuffer.wrap(t.toBytes()))) {
-      n = Vhd.copyTo(img, 500, 10L * MIB, out, (done, total) -> reports.add(new long[] {done, total}));
+      n = DiskImages.copyTo(img, 500, 10L * MIB, out, (done, total) -> reports.add(new long[] {done, total}));
     }
 
     assertEquals(10L * MIB, n);
@@ -71,13 +71,13 @@ class CopyToTest {
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
 
     try (VhdImage img = Vhd.open(ByteBuffer.wrap(t.toBytes()))) {
-      assertEquals(MIB, Vhd.copyTo(img, 11L * MIB, Long.MAX_VALUE, Channels.newChannel(sink),
+      assertEquals(MIB, DiskImages.copyTo(img, 11L * MIB, Long.MAX_VALUE, Channels.newChannel(sink),
           ProgressListener.none()));
-      assertEquals(0, Vhd.copyTo(img, 20L * MIB, 5, Channels.newChannel(sink), ProgressListener.none()));
+      assertEquals(0, DiskImages.copyTo(img, 20L * MIB, 5, Channels.newChannel(sink), ProgressListener.none()));
       assertThrows(IllegalArgumentException.class,
-          () -> Vhd.copyTo(img, -1, 5, Channels.newChannel(sink), ProgressListener.none()));
+          () -> DiskImages.copyTo(img, -1, 5, Channels.newChannel(sink), ProgressListener.none()));
       assertThrows(IllegalArgumentException.class,
-          () -> Vhd.copyTo(img, 0, -5, Channels.newChannel(sink), ProgressListener.none()));
+          () -> DiskImages.copyTo(img, 0, -5, Channels.newChannel(sink), ProgressListener.none()));
     }
 
     assertArrayEquals(Arrays.copyOfRange(t.expectedContent(), 11 * MIB, 12 * MIB), sink.toByteArray());
@@ -103,7 +103,7 @@ class CopyToTest {
 
     try (VhdImage img = Vhd.open(ByteBuffer.wrap(image().toBytes()))) {
       IOException e = assertThrows(IOException.class,
-          () -> Vhd.copyTo(img, 0, MIB, failing, ProgressListener.none()));
+          () -> DiskImages.copyTo(img, 0, MIB, failing, ProgressListener.none()));
       assertSame(full, e);
     }
   }

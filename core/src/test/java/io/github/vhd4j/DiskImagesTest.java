@@ -255,10 +255,10 @@ class DiskImagesTest {
     try (DiskImage image = DiskImages.open(in)) {
       Vhd.convert(image, dir.resolve("out.vhd"), CreateOptions.fixed(0).withSizeMode(SizeMode.EXACT),
           ProgressListener.none());
-      Vhd.convertToRaw(image, dir.resolve("out.raw"), Durability.NONE, ProgressListener.none());
-      Vhd.convertToRaw(image, dir.resolve("out2.raw"), OpenOptions.defaults(), ProgressListener.none());
+      DiskImages.convertToRaw(image, dir.resolve("out.raw"), Durability.NONE, ProgressListener.none());
+      DiskImages.convertToRaw(image, dir.resolve("out2.raw"), OpenOptions.defaults(), ProgressListener.none());
       java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
-      assertEquals(image.getSize(), Vhd.copyTo(image, 0, Long.MAX_VALUE,
+      assertEquals(image.getSize(), DiskImages.copyTo(image, 0, Long.MAX_VALUE,
           java.nio.channels.Channels.newChannel(sink), ProgressListener.none()));
       assertArrayEquals(source.expectedContent(), sink.toByteArray());
     }

@@ -46,7 +46,7 @@ class SpecialFilesTest {
     m.put("planRepair", () -> Vhd.planRepair(p));
     m.put("commit", () -> Vhd.commit(p, OpenOptions.defaults(), ProgressListener.none()));
     m.put("convertRaw", () -> Vhd.convertRaw(p, out, CreateOptions.dynamic(0), ProgressListener.none()));
-    m.put("convertRawToRaw", () -> Vhd.convertRawToRaw(p, out, Durability.NONE, ProgressListener.none()));
+    m.put("convertRawToRaw", () -> DiskImages.convertRawToRaw(p, out, Durability.NONE, ProgressListener.none()));
     m.put("holdForWriting", () -> Vhd.holdForWriting(p, OpenOptions.defaults()).close());
     m.put("without locking", () -> Vhd.open(p, OpenOptions.defaults().withLocking(false)).close());
     return m;

@@ -2,7 +2,6 @@ package io.github.vhd4j.cli;
 
 import io.github.vhd4j.DiskImage;
 import io.github.vhd4j.DiskImages;
-import io.github.vhd4j.Vhd;
 import java.nio.channels.WritableByteChannel;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -53,7 +52,7 @@ final class CatCommand extends ImageCommand {
       Progress bar = new Progress(io.err, n, progress);
       boolean done = false;
       try {
-        Vhd.copyTo(img, start, n, out, (written, total) -> bar.update(written));
+        DiskImages.copyTo(img, start, n, out, (written, total) -> bar.update(written));
         done = true;
       } catch (CliException e) {
         if (e.file().equals(Errors.STDOUT) && String.valueOf(e.getMessage()).contains("Broken pipe")) {

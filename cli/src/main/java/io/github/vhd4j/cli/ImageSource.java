@@ -2,6 +2,7 @@ package io.github.vhd4j.cli;
 
 import io.github.vhd4j.CreateOptions;
 import io.github.vhd4j.DiskImage;
+import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.Extent;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.Problem;
@@ -42,12 +43,12 @@ final class ImageSource extends Source.Seekable {
 
   @Override
   void convertToRaw(Path out, OpenOptions options, ProgressListener progress) throws IOException {
-    Vhd.convertToRaw(image, out, options, progress);
+    DiskImages.convertToRaw(image, out, options, progress);
   }
 
   @Override
   void writeTo(WritableByteChannel out, ProgressListener progress) throws IOException {
-    Vhd.copyTo(image, 0, image.getSize(), out, progress);
+    DiskImages.copyTo(image, 0, image.getSize(), out, progress);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.github.vhd4j.cli;
 
 import io.github.vhd4j.CreateOptions;
+import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.Vhd;
@@ -45,7 +46,7 @@ final class RawSource extends Source.Seekable {
 
   @Override
   void convertToRaw(Path out, OpenOptions options, ProgressListener progress) throws IOException {
-    Vhd.convertRawToRaw(path, out, options, progress);
+    DiskImages.convertRawToRaw(path, out, options, progress);
   }
 
   @Override

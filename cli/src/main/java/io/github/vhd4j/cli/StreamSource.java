@@ -1,6 +1,7 @@
 package io.github.vhd4j.cli;
 
 import io.github.vhd4j.CreateOptions;
+import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.Vhd;
@@ -50,7 +51,7 @@ final class StreamSource extends Source {
 
   @Override
   void convertToRaw(Path out, OpenOptions options, ProgressListener progress) throws IOException {
-    Vhd.convertRawToRaw(channel, out, options, progress);
+    DiskImages.convertRawToRaw(channel, out, options, progress);
   }
 
   @Override

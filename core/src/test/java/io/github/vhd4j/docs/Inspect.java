@@ -13,7 +13,7 @@ public class Inspect {
       image.readFully(0, start);                                       // positional reads, from any thread
       System.out.println(new String(start.array(), StandardCharsets.US_ASCII));
       for (Extent run : image.map()) System.out.println(run);          // data and zero runs, as qemu-img map
-      Vhd.convertToRaw(image, Path.of(args[1]), Durability.NONE, ProgressListener.none());
+      DiskImages.convertToRaw(image, Path.of(args[1]), Durability.NONE, ProgressListener.none());
     }
     System.out.println(Vhd.check(Path.of(args[0])).problems());         // every problem; never throws for damage
   }

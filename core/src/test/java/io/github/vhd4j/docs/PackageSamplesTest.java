@@ -405,8 +405,8 @@ class PackageSamplesTest {
     Path disk = dynamic(dir.resolve("disk.vhd"), 3 * MIB, 512 * KIB, content);
     Path raw = dir.resolve("disk.raw");
 
-    try (VhdImage image = Vhd.open(disk)) {
-      Vhd.convertToRaw(image, raw, Durability.SYNC_ALLOCATIONS, ProgressListener.none());
+    try (DiskImage image = DiskImages.open(disk)) {
+      DiskImages.convertToRaw(image, raw, Durability.SYNC_ALLOCATIONS, ProgressListener.none());
     }
 
     assertArrayEquals(Arrays.copyOf(content, 3 * MIB), Files.readAllBytes(raw));

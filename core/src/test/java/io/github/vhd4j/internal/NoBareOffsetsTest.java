@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.vhd4j.testing.DocSamples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * no structure.
  */
 class NoBareOffsetsTest {
-  private static final Path MAIN = Path.of("src/main/java");
+  /** Core's sources, found from the project root so that the mmap module's rerun of this suite scans them too. */
+  private static final Path MAIN = DocSamples.projectFile("core/pom.xml").resolveSibling("src/main/java");
 
   /** Files and packages (relative to {@link #MAIN}) allowed to spell out offsets. */
   static final List<String> EXEMPT =

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.Durability;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ProgressListener;
@@ -32,7 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link Vhd#convertToRaw} and {@link Vhd#convertRawToRaw}, and the copy engine under them with
+ * {@link DiskImages#convertToRaw} and {@link DiskImages#convertRawToRaw}, and the copy engine under them with
  * segments lowered to 64 and 512 KiB so that a few-MiB image is copied by every worker at once.
  */
 class RawExportTest {
@@ -95,7 +96,7 @@ class RawExportTest {
     Path in = Files.write(dir.resolve("in.raw"), raw);
     Path out = dir.resolve("out.raw");
 
-    Vhd.convertRawToRaw(in, out, Durability.ON_FLUSH, ProgressListener.none());
+    DiskImages.convertRawToRaw(in, out, Durability.ON_FLUSH, ProgressListener.none());
 
     assertArrayEquals(raw, Files.readAllBytes(out));
     assumeTrue(SparseFiles.supported(dir), "the file system cannot show holes");
@@ -108,7 +109,7 @@ class RawExportTest {
     Path in = TestImage.dynamic(0, 2 * MIB).writeTo(dir.resolve("empty.vhd"));
     Path out = dir.resolve("empty.raw");
     try (VhdImage img = Vhd.open(in)) {
-      Vhd.convertToRaw(img, out, Durability.NONE, ProgressListener.none());
+      DiskImages.convertToRaw(img, out, Durability.NONE, ProgressListener.none());
     }
     assertEquals(0, Files.size(out));
   }
@@ -120,7 +121,7 @@ class RawExportTest {
     Path exists = Files.write(dir.resolve("exists.raw"), new byte[] {7});
     try (VhdImage img = Vhd.open(in, parentsIn(dir))) {
       assertThrows(FileAlreadyExistsException.class,
-          () -> Vhd.convertToRaw(img, exists, Durability.NONE, ProgressListener.none()));
+          () -> DiskImages.convertToRaw(img, exists, Durability.NONE, ProgressListener.none()));
       assertArrayEquals(new byte[] {7}, Files.readAllBytes(exists));
       Path failed = dir.resolve("failed.raw");
       assertThrows(IllegalStateException.class, () -> Converter.toRaw(Converter.of(img), failed, false, true,

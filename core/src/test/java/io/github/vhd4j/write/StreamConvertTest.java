@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.vhd4j.CheckOptions;
 import io.github.vhd4j.CreateOptions;
+import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.Durability;
 import io.github.vhd4j.Extent;
@@ -40,7 +41,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link Vhd#convertRaw(ReadableByteChannel, Path, CreateOptions, ProgressListener)} and
- * {@link Vhd#convertRawToRaw(ReadableByteChannel, Path, Durability, ProgressListener)}: a stream
+ * {@link DiskImages#convertRawToRaw(ReadableByteChannel, Path, Durability, ProgressListener)}: a stream
  * gives the same image as a file with the same bytes, read once and in order.
  */
 class StreamConvertTest {
@@ -169,7 +170,7 @@ class StreamConvertTest {
     Arrays.fill(raw, raw.length - 100_000, raw.length, (byte) 0);
     Path out = dir.resolve("out.raw");
 
-    Vhd.convertRawToRaw(trickle(raw, 7), out, Durability.ON_FLUSH, ProgressListener.none());
+    DiskImages.convertRawToRaw(trickle(raw, 7), out, Durability.ON_FLUSH, ProgressListener.none());
 
     assertArrayEquals(raw, Files.readAllBytes(out));
   }
@@ -210,7 +211,7 @@ class StreamConvertTest {
         (done, total) -> reports.add(new long[] {done, total}));
     Vhd.convertRaw(trickle(new byte[0], 1), fixed, CreateOptions.fixed(0).withSizeMode(SizeMode.EXACT),
         ProgressListener.none());
-    Vhd.convertRawToRaw(trickle(new byte[0], 1), raw, Durability.NONE, ProgressListener.none());
+    DiskImages.convertRawToRaw(trickle(new byte[0], 1), raw, Durability.NONE, ProgressListener.none());
 
     try (VhdImage d = Vhd.open(dynamic); VhdImage f = Vhd.open(fixed)) {
       assertEquals(0, d.getSize());
@@ -260,7 +261,7 @@ class StreamConvertTest {
     assertThrows(FileAlreadyExistsException.class,
         () -> Vhd.convertRaw(trickle(raw, 1), existing, CreateOptions.dynamic(0), ProgressListener.none()));
     assertThrows(FileAlreadyExistsException.class,
-        () -> Vhd.convertRawToRaw(trickle(raw, 1), existing, Durability.NONE, ProgressListener.none()));
+        () -> DiskImages.convertRawToRaw(trickle(raw, 1), existing, Durability.NONE, ProgressListener.none()));
 
     assertEquals("the pipe broke", e.getMessage());
     assertFalse(Files.exists(out));
@@ -276,7 +277,7 @@ class StreamConvertTest {
       assertThrows(IllegalArgumentException.class,
           () -> Vhd.convertRaw(source, dir.resolve("n.vhd"), CreateOptions.dynamic(0), ProgressListener.none()));
       assertThrows(IllegalArgumentException.class,
-          () -> Vhd.convertRawToRaw(source, dir.resolve("n.raw"), Durability.NONE, ProgressListener.none()));
+          () -> DiskImages.convertRawToRaw(source, dir.resolve("n.raw"), Durability.NONE, ProgressListener.none()));
     }
     Path parent = dir.resolve("p.vhd");
     Vhd.create(parent, CreateOptions.dynamic(MIB)).close();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vhd4j.CheckOptions;
 import io.github.vhd4j.CreateOptions;
+import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.Durability;
 import io.github.vhd4j.Extent;
 import io.github.vhd4j.OpenOptions;
@@ -544,7 +545,7 @@ class ResourceBoundsTest {
 
     try (VhdImage img = Vhd.open(file)) {
       Path raw = sub.resolve("100g.raw");
-      Vhd.convertToRaw(img, raw, Durability.NONE, ProgressListener.none());
+      DiskImages.convertToRaw(img, raw, Durability.NONE, ProgressListener.none());
       assertEquals(size, Files.size(raw));
       try (var ch = java.nio.channels.FileChannel.open(raw)) {
         for (long[] w : SCATTERED) {

@@ -1,5 +1,6 @@
 package consumer;
 
+import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.Durability;
 import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.Severity;
@@ -60,7 +61,7 @@ public final class JavaConsumer {
       last[1] = total;
     };
     try (VhdImage image = Vhd.open(path)) {
-      Vhd.convertToRaw(image, raw, Durability.NONE, listener);
+      DiskImages.convertToRaw(image, raw, Durability.NONE, listener);
     }
     return last;
   }

@@ -1,6 +1,7 @@
 package io.github.vhd4j.kotlin
 
 import io.github.vhd4j.CreateOptions
+import io.github.vhd4j.DiskImages
 import io.github.vhd4j.Durability
 import io.github.vhd4j.ImageInUseException
 import io.github.vhd4j.OpenOptions
@@ -72,12 +73,12 @@ internal class LockingTest {
     val raw = dir.resolve("disk.raw")
     Vhd.open(path, options).use { image ->
       assertEquals(Files.size(path), image.fileSize)
-      Vhd.convertToRaw(image, raw, options.withDurability(Durability.NONE)) { done, total ->
+      DiskImages.convertToRaw(image, raw, options.withDurability(Durability.NONE)) { done, total ->
         assertTrue(done <= total)
       }
     }
     val copy = dir.resolve("copy.raw")
-    Vhd.convertRawToRaw(raw, copy, options) { done, total -> assertTrue(done <= total) }
+    DiskImages.convertRawToRaw(raw, copy, options) { done, total -> assertTrue(done <= total) }
     assertContentEquals(Files.readAllBytes(raw), Files.readAllBytes(copy))
     assertEquals(7, Files.readAllBytes(copy)[block.toInt()])
   }

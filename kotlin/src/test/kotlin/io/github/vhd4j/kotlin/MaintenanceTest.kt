@@ -2,6 +2,7 @@ package io.github.vhd4j.kotlin
 
 import io.github.vhd4j.CheckOptions
 import io.github.vhd4j.CreateOptions
+import io.github.vhd4j.DiskImages
 import io.github.vhd4j.DiskType
 import io.github.vhd4j.Durability
 import io.github.vhd4j.OpenOptions
@@ -76,20 +77,20 @@ internal class MaintenanceTest {
     val exported = dir.resolve("exported.raw")
     var lastDone = -1L
     Vhd.open(dynamic).use { image ->
-      Vhd.convertToRaw(image, exported, Durability.NONE) { done, _ -> lastDone = done }
+      DiskImages.convertToRaw(image, exported, Durability.NONE) { done, _ -> lastDone = done }
     }
     assertEquals(3 * block, lastDone)
     assertContentEquals(bytes, Files.readAllBytes(exported))
 
     val copy = dir.resolve("copy.raw")
     val copied = Progress()
-    Vhd.convertRawToRaw(exported, copy, Durability.SYNC_ALLOCATIONS, copied::record)
+    DiskImages.convertRawToRaw(exported, copy, Durability.SYNC_ALLOCATIONS, copied::record)
     assertEquals(3 * block to 3 * block, copied.last)
     assertContentEquals(bytes, Files.readAllBytes(copy))
 
     // The target must not exist; a failed conversion leaves nothing behind.
     assertFailsWith<java.nio.file.FileAlreadyExistsException> {
-      Vhd.convertRawToRaw(exported, copy, Durability.NONE, ProgressListener.none())
+      DiskImages.convertRawToRaw(exported, copy, Durability.NONE, ProgressListener.none())
     }
     assertFailsWith<IllegalArgumentException> {
       Vhd.open(dynamic).use { image ->
@@ -120,7 +121,7 @@ internal class MaintenanceTest {
       // Every byte, zeros included, in order: what a pipe or a device needs.
       val out = ByteArrayOutputStream()
       val written = Channels.newChannel(out).use { sink ->
-        Vhd.copyTo(image, 1000, image.size, sink) { done, total -> check(done <= total) }
+        DiskImages.copyTo(image, 1000, image.size, sink) { done, total -> check(done <= total) }
       }
       assertEquals(image.size - 1000, written, "the range is cut at the end of the disk")
       assertContentEquals(bytes.copyOfRange(1000, bytes.size), out.toByteArray().copyOf(bytes.size - 1000))
@@ -128,12 +129,14 @@ internal class MaintenanceTest {
 
     val raw = dir.resolve("piped.raw")
     Channels.newChannel(ByteArrayInputStream(bytes)).use { pipe ->
-      Vhd.convertRawToRaw(pipe, raw, Durability.NONE, ProgressListener.none())
+      DiskImages.convertRawToRaw(pipe, raw, Durability.NONE, ProgressListener.none())
     }
     assertContentEquals(bytes, Files.readAllBytes(raw))
     val unlocked = dir.resolve("piped-unlocked.raw")
     Channels.newChannel(ByteArrayInputStream(bytes)).use { pipe ->
-      Vhd.convertRawToRaw(pipe, unlocked, OpenOptions.defaults().withLocking(false)) { done, _ -> check(done >= 0) }
+      DiskImages.convertRawToRaw(pipe, unlocked, OpenOptions.defaults().withLocking(false)) { done, _ ->
+        check(done >= 0)
+      }
     }
     assertContentEquals(bytes, Files.readAllBytes(unlocked))
   }
