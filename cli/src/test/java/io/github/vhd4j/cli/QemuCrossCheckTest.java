@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.vhd4j.cli.testing.JsonTree;
-import java.io.File;
+import io.github.vhd4j.testing.QemuImg;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -32,24 +32,11 @@ class QemuCrossCheckTest {
 
   @BeforeAll
   static void requireQemu() {
-    boolean present = onPath("qemu-img") && onPath("qemu-io");
+    boolean present = QemuImg.onPath("qemu-img") && QemuImg.onPath("qemu-io");
     // CI sets VHD4J_PEERS_REQUIRED=1: there a missing peer is a failure, not a skip.
     assertTrue(present || !"1".equals(System.getenv("VHD4J_PEERS_REQUIRED")),
         "qemu-img/qemu-io not installed but VHD4J_PEERS_REQUIRED=1");
     assumeTrue(present, "qemu-img/qemu-io not installed");
-  }
-
-  private static boolean onPath(String tool) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
-    }
-    for (String d : path.split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(d, tool))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String exec(String... cmd) throws IOException, InterruptedException {

@@ -57,7 +57,13 @@ public final class QemuImg {
     return file;
   }
 
-  private static boolean onPath(String tool) {
+  /**
+   * Tells whether an executable of this name is on the {@code PATH}.
+   *
+   * @param tool the program's name
+   * @return true when found
+   */
+  public static boolean onPath(String tool) {
     String path = System.getenv("PATH");
     if (path == null) {
       return false;
