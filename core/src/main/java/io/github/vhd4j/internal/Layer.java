@@ -9,6 +9,7 @@ import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.Severity;
 import io.github.vhd4j.SizeInfo;
 import io.github.vhd4j.VhdFormatException;
+import io.github.vhd4j.internal.layout.BitmapLayout;
 import io.github.vhd4j.internal.layout.DynamicHeaderLayout;
 import io.github.vhd4j.internal.layout.FooterLayout;
 import io.github.vhd4j.internal.layout.Sectors;
@@ -192,7 +193,14 @@ public final class Layer {
 
   /** Tells whether sector {@code sector} of a block is marked in bitmap byte {@code b}. */
   boolean bit(int b, int sector) {
-    int shift = lsbFirstBitmap ? (sector & 7) : 7 - (sector & 7);
-    return ((b >>> shift) & 1) != 0;
+    return (b & mask(sector)) != 0;
+  }
+
+  /**
+   * The bit of a sector within its bitmap byte: most significant first, as the specification
+   * says, or least significant first in blktap 0.1's images.
+   */
+  int mask(int sector) {
+    return lsbFirstBitmap ? 1 << (sector & 7) : BitmapLayout.mask(sector);
   }
 }

@@ -232,7 +232,7 @@ final class Writer {
     for (int sector = first; sector <= last; sector++) {
       int i = BitmapLayout.byteIndex(sector) - firstByte;
       int b = bm.get(i);
-      int bit = bitFor(sector);
+      int bit = top.mask(sector);
       if ((b & bit) == 0) {
         bm.put(i, (byte) (b | bit));
         changed = true;
@@ -265,7 +265,7 @@ final class Writer {
     int last = lastSector(inBlock, length);
     for (int sector = first; sector <= last; sector++) {
       int i = BitmapLayout.byteIndex(sector);
-      bitmap.put(i, (byte) (bitmap.get(i) | bitFor(sector)));
+      bitmap.put(i, (byte) (bitmap.get(i) | top.mask(sector)));
     }
     // Only reserving the space and moving the footer is serialised; the data of different new
     // blocks is then written in parallel. Each reservation writes its footer at the new end
@@ -345,10 +345,6 @@ final class Writer {
     return (int) ((Sectors.roundUp(inBlock + length, granule) - 1) / SECTOR);
   }
 
-  /** The bit of a sector in its bitmap byte; blktap 0.1 wrote its bitmaps least significant bit first. */
-  private int bitFor(int sector) {
-    return top.lsbFirstBitmap ? 1 << (sector & 7) : BitmapLayout.mask(sector);
-  }
 
   /**
    * Splits a write into whole granules (sectors, or 4 KiB in a differencing disk): a merged head

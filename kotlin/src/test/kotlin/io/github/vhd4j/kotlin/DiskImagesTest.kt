@@ -20,7 +20,6 @@ import java.nio.channels.FileChannel
 import java.nio.file.Files
 import java.nio.file.Path
 import java.nio.file.StandardOpenOption
-import kotlin.reflect.KType
 import kotlin.test.assertContentEquals
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
@@ -41,19 +40,6 @@ internal class DiskImagesTest {
   lateinit var dir: Path
 
   private val mib = 1L shl 20
-
-  private fun nullable(type: KType) {
-    assertTrue(type.isMarkedNullable, "$type should be nullable")
-    assertTrue('!' !in type.toString(), "$type should not be a platform type")
-  }
-
-  private fun nonNull(type: KType) {
-    assertTrue(!type.isMarkedNullable, "$type should be non-null")
-    assertTrue('!' !in type.toString(), "$type should not be a platform type")
-    for (argument in type.arguments) {
-      nonNull(argument.type ?: error("star projection in $type"))
-    }
-  }
 
   @Test
   fun shouldProbeEachFormatAndRefuseTheOnesNotRead() {

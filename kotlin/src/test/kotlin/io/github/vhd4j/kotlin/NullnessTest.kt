@@ -33,19 +33,6 @@ internal class NullnessTest {
   @TempDir
   lateinit var dir: Path
 
-  private fun nullable(type: KType) {
-    assertTrue(type.isMarkedNullable, "$type should be nullable")
-    assertTrue('!' !in type.toString(), "$type should not be a platform type")
-  }
-
-  private fun nonNull(type: KType) {
-    assertTrue(!type.isMarkedNullable, "$type should be non-null")
-    assertTrue('!' !in type.toString(), "$type should not be a platform type")
-    for (argument in type.arguments) {
-      nonNull(argument.type ?: error("star projection in $type"))
-    }
-  }
-
   @Test
   fun shouldTypeImageAccessorsByTheirAnnotations() {
     val path = TestImage.dynamic(1L shl 20, 512L * 1024).fill(0, 512, 1).writeTo(dir.resolve("d.vhd"))

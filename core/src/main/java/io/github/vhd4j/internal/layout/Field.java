@@ -51,16 +51,6 @@ public record Field(String name, int offset, int size) {
   }
 
   /**
-   * A field of the same size at {@code delta} bytes further on, for the entries of an array.
-   *
-   * @param delta bytes to add to the offset
-   * @return the shifted field
-   */
-  public Field shifted(int delta) {
-    return new Field(name, offset + delta, size);
-  }
-
-  /**
    * Reads an unsigned byte.
    *
    * @param b the structure
