@@ -1,6 +1,7 @@
 package io.github.vhd4j;
 
 import io.github.vhd4j.internal.Converter;
+import io.github.vhd4j.internal.ImageFiles;
 import io.github.vhd4j.internal.Probe;
 import io.github.vhd4j.internal.SequentialCopy;
 import io.github.vhd4j.internal.StreamConverter;
@@ -120,8 +121,7 @@ public final class DiskImages {
   public static DiskImage open(Path path, OpenOptions options) throws IOException {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
-    requireReadable(probe(path, options));
-    return Vhd.open(path, options);
+    return ImageFiles.open(path, options, true);
   }
 
   /**
@@ -138,8 +138,7 @@ public final class DiskImages {
   public static DiskImage open(SeekableByteChannel channel, String resource, OpenOptions options)
       throws IOException {
     Objects.requireNonNull(options, "options");
-    requireReadable(probe(channel, resource));
-    return Vhd.open(channel, resource, options);
+    return ImageFiles.open(channel, resource, options, true);
   }
 
   /**
@@ -183,8 +182,7 @@ public final class DiskImages {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
-    requireReadable(probe(path, options.openOptions()));
-    return Vhd.check(path, options, progress);
+    return ImageFiles.check(path, options, true, progress);
   }
 
   /**
@@ -349,13 +347,5 @@ public final class DiskImages {
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(progress, "progress");
     return SequentialCopy.copy(source, offset, length, out, progress);
-  }
-
-  /** Lets VHDs through, and raw data, which the VHD parser reports by its missing footer. */
-  private static void requireReadable(ProbeResult found) throws UnsupportedFormatException {
-    DiskFormat f = found.format();
-    if (!f.isReadable() && f != DiskFormat.RAW) {
-      throw new UnsupportedFormatException(f, found.resource());
-    }
   }
 }
