@@ -7,7 +7,6 @@ import io.github.vhd4j.internal.SequentialCopy;
 import io.github.vhd4j.internal.StreamConverter;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
 import io.github.vhd4j.internal.storage.OpenFiles;
-import io.github.vhd4j.internal.storage.SeekableChannelStorage;
 import io.github.vhd4j.internal.storage.Storage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -83,9 +82,7 @@ public final class DiskImages {
   public static ProbeResult probe(SeekableByteChannel channel, String resource) throws IOException {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(resource, "resource");
-    Storage storage = channel instanceof FileChannel ? FileChannelStorage.borrow((FileChannel) channel)
-        : new SeekableChannelStorage(channel);
-    try (storage) {
+    try (Storage storage = ImageFiles.storage(channel, OpenOptions.defaults())) {
       return new ProbeResult(resource, Probe.detect(storage), storage.size());
     }
   }

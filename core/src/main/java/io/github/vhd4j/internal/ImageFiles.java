@@ -224,7 +224,7 @@ public final class ImageFiles {
    * @return storage that leaves the channel open when closed
    * @throws IOException if the channel's size cannot be read
    */
-  static Storage storage(SeekableByteChannel channel, OpenOptions options) throws IOException {
+  public static Storage storage(SeekableByteChannel channel, OpenOptions options) throws IOException {
     if (channel instanceof FileChannel) {
       return options.writable() ? FileChannelStorage.borrowWritable((FileChannel) channel)
           : FileChannelStorage.borrow((FileChannel) channel);
