@@ -167,5 +167,117 @@ public enum ProblemCode {
    * fixed, a size that is not a whole number of MiB or outside 20 MiB to 32 TiB, or a current size
    * other than the file's length minus the footer. The message says which and how to fix it.
    */
-  AZURE_INCOMPATIBLE
+  AZURE_INCOMPATIBLE,
+  /** VHDX: the file is shorter than the 1 MiB header section (MS-VHDX 2.2). */
+  VHDX_FILE_TOO_SMALL,
+  /** VHDX: the file identifier (offset 0) does not start with {@code vhdxfile}. */
+  VHDX_SIGNATURE,
+  /** VHDX: a header copy (offset 64 KiB or 128 KiB) does not start with {@code head}; that copy is not used. */
+  VHDX_HEADER_SIGNATURE,
+  /** VHDX: a header copy's CRC-32C (offset 4) is wrong; that copy is not used. */
+  VHDX_HEADER_CHECKSUM,
+  /** VHDX: neither header copy is valid. */
+  VHDX_NO_VALID_HEADER,
+  /** VHDX: both header copies carry the same sequence number (offset 8) but differ (Disk2vhd's identical pair is accepted). */
+  VHDX_HEADER_SEQUENCE,
+  /** VHDX: the current header's version (offset 66) is not 1. */
+  VHDX_HEADER_VERSION,
+  /** VHDX: the current header's log version (offset 64) is not 0 although a log must be replayed. */
+  VHDX_LOG_VERSION,
+  /** VHDX: the header's log offset (72) or length (68) is not a multiple of 1 MiB, lies in the header section, passes the file's end or exceeds 1 GiB. */
+  VHDX_LOG_PLACEMENT,
+  /** VHDX: the header names a log GUID (offset 48) but the log length is zero. */
+  VHDX_LOG_GUID_WITHOUT_LOG,
+  /** VHDX: a header's reserved bytes (offsets 80 to 4095) are not zero. */
+  VHDX_HEADER_RESERVED,
+  /** VHDX: a region table copy (offset 192 KiB or 256 KiB) does not start with {@code regi}; that copy is not used. */
+  VHDX_REGION_TABLE_SIGNATURE,
+  /** VHDX: a region table copy's CRC-32C (offset 4) is wrong; that copy is not used. */
+  VHDX_REGION_TABLE_CHECKSUM,
+  /** VHDX: neither region table copy is valid. */
+  VHDX_NO_VALID_REGION_TABLE,
+  /** VHDX: both region table copies are valid but differ; the first is used. */
+  VHDX_REGION_TABLE_MISMATCH,
+  /** VHDX: the region table's entry count (offset 8) exceeds 2047. */
+  VHDX_REGION_TABLE_COUNT,
+  /** VHDX: the region table's reserved field (offset 12) is not zero. */
+  VHDX_REGION_TABLE_RESERVED,
+  /** VHDX: a region's file offset or length is not a whole, non-zero number of MiB, lies in the header section or passes the file's end. */
+  VHDX_REGION_PLACEMENT,
+  /** VHDX: two region table entries carry the same GUID. */
+  VHDX_REGION_DUPLICATE,
+  /** VHDX: the BAT or metadata region is missing from the region table. */
+  VHDX_REGION_MISSING,
+  /** VHDX: the region table holds a region this library does not know, marked required. */
+  VHDX_REGION_UNKNOWN_REQUIRED,
+  /** VHDX: a region entry's reserved bits (offset 28, bits 1-31) are set. */
+  VHDX_REGION_FLAGS,
+  /** VHDX: regions, the log and the header section overlap. */
+  VHDX_REGION_OVERLAP,
+  /** VHDX: the header names a log that must be replayed (LogGuid not zero): the file was not closed cleanly. A read-only open replays it in memory; {@code repair} replays it into the file. */
+  VHDX_LOG_DIRTY,
+  /** VHDX: a log must be replayed but holds no valid sequence of entries. */
+  VHDX_LOG_NO_ACTIVE_SEQUENCE,
+  /** VHDX: a log entry is invalid (signature, checksum, length, sequence, descriptor or data sector); it is not replayed. */
+  VHDX_LOG_ENTRY,
+  /** VHDX: the file is shorter than the last log entry's flushed file offset: it was truncated. */
+  VHDX_LOG_TRUNCATED,
+  /** VHDX: a log entry writes outside what a log may write (the identifier and headers, the log itself, or past the largest possible file). */
+  VHDX_LOG_BOUNDS,
+  /** VHDX: the metadata table does not start with {@code metadata}. */
+  VHDX_METADATA_SIGNATURE,
+  /** VHDX: reserved fields of the metadata table or of an entry are not zero. */
+  VHDX_METADATA_RESERVED,
+  /** VHDX: the metadata table's entry count exceeds 2047, or there are more than 1024 user or 1023 system entries. */
+  VHDX_METADATA_COUNT,
+  /** VHDX: a metadata entry is malformed: reserved flag bits, a zero item GUID, a user item marked required, or a duplicate item. */
+  VHDX_METADATA_ENTRY,
+  /** VHDX: a metadata item lies outside the metadata region, in the table, or is longer than 1 MiB. */
+  VHDX_METADATA_ITEM_PLACEMENT,
+  /** VHDX: two metadata items overlap. */
+  VHDX_METADATA_ITEM_OVERLAP,
+  /** VHDX: the metadata table holds a system item this library does not know, marked required. */
+  VHDX_METADATA_UNKNOWN_REQUIRED,
+  /** VHDX: a required system metadata item is missing. */
+  VHDX_METADATA_MISSING,
+  /** VHDX: a known metadata item has the wrong length or flags. */
+  VHDX_METADATA_ITEM_LENGTH,
+  /** VHDX: the metadata holds Windows' incomplete-file item: the file was never finished. */
+  VHDX_INCOMPLETE_FILE,
+  /** VHDX: the metadata region is larger than this library reads (128 MiB). */
+  VHDX_METADATA_LIMIT,
+  /** VHDX: the block size (File Parameters) is not a power of two from 1 MiB to 256 MiB. */
+  VHDX_BLOCK_SIZE,
+  /** VHDX: File Parameters' reserved flag bits (2-31) are set. */
+  VHDX_FILE_PARAMETERS_RESERVED,
+  /** VHDX: the virtual disk size is zero, above 64 TiB, or not a multiple of the logical sector size. */
+  VHDX_VIRTUAL_SIZE,
+  /** VHDX: the logical or physical sector size is neither 512 nor 4096. */
+  VHDX_SECTOR_SIZE,
+  /** VHDX: File Parameters' HasParent flag and the presence of a parent locator disagree. */
+  VHDX_PARENT_LOCATOR_PRESENCE,
+  /** VHDX: the parent locator is malformed (type, counts, offsets, lengths, text, duplicate keys, or no parent_linkage or path). */
+  VHDX_PARENT_LOCATOR,
+  /** VHDX: the BAT region is too small for the entries the disk needs. */
+  VHDX_BAT_TOO_SMALL,
+  /** VHDX: reserved bits 3-19 of a BAT entry are set. */
+  VHDX_BAT_RESERVED,
+  /** VHDX: a payload entry's state is undefined, or partially present in a disk without a parent. */
+  VHDX_BAT_STATE,
+  /** VHDX: a sector bitmap entry's state is neither 0 nor 6, or 6 in a disk without a parent. */
+  VHDX_BITMAP_STATE,
+  /** VHDX: a present block's file offset is zero, in the header section, or (partly) past the file's end. */
+  VHDX_BAT_OFFSET,
+  /** VHDX: a present block overlaps another block, a sector bitmap, a region or the log. */
+  VHDX_BAT_OVERLAP,
+  /** VHDX: a partially present block's chunk has no sector bitmap. */
+  VHDX_BITMAP_MISSING,
+  /** VHDX: an entry that is not present carries a file offset; it is never read. */
+  VHDX_BAT_STALE_OFFSET,
+  /** VHDX: the parent's DataWriteGuid matches neither parent_linkage nor parent_linkage2 of the child. */
+  VHDX_PARENT_LINKAGE,
+  /** VHDX: the parent's logical sector size differs from the child's. */
+  VHDX_PARENT_SECTOR_SIZE,
+  /** VHDX: the parent a VHDX child names is not a VHDX file. */
+  VHDX_PARENT_FORMAT
 }

@@ -1,6 +1,6 @@
 package io.github.vhd4j;
 
-/** Which footer field the virtual size was taken from. */
+/** Which field the virtual size was taken from. */
 public enum SizeSource {
   /** The CHS geometry (offset 56). */
   CHS,
@@ -10,5 +10,7 @@ public enum SizeSource {
    * The file's length: a fixed disk whose current size disagrees with the data before its footer,
    * opened leniently, holds the bytes before the footer, as QEMU reads it.
    */
-  FILE_LENGTH
+  FILE_LENGTH,
+  /** A VHDX file's Virtual Disk Size metadata item (MS-VHDX 2.6.2.2), its only size. */
+  VIRTUAL_DISK_SIZE
 }

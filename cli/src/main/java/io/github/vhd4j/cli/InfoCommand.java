@@ -71,6 +71,7 @@ final class InfoCommand extends ImageCommand {
       case CHS -> "chs";
       case CURRENT_SIZE -> "current-size";
       case FILE_LENGTH -> "file-length";
+      case VIRTUAL_DISK_SIZE -> "virtual-disk-size";
     };
   }
 

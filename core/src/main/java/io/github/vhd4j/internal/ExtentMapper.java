@@ -1,10 +1,6 @@
 package io.github.vhd4j.internal;
 
-import io.github.vhd4j.DiskType;
 import io.github.vhd4j.Extent;
-import io.github.vhd4j.internal.layout.BitmapLayout;
-import io.github.vhd4j.internal.layout.Sectors;
-import io.github.vhd4j.internal.layout.TableLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -28,13 +24,12 @@ final class ExtentMapper {
   /** Bytes of virtual disk mapped per window; bounds the number of segments held at once. */
   private static final long WINDOW = 64L << 20;
   /** log2 of the sector size: positions within a block become sector numbers by a shift. */
-  private static final int SECTOR_SHIFT = Integer.numberOfTrailingZeros(Sectors.SIZE);
 
   /** The whole chain, shared by every view of it; depths count from {@code base}. */
-  private final Layer[] layers;
+  private final ImageLayer[] layers;
   private final int base;
 
-  ExtentMapper(Layer[] layers, int base) {
+  ExtentMapper(ImageLayer[] layers, int base) {
     this.layers = layers;
     this.base = base;
   }
@@ -122,11 +117,11 @@ final class ExtentMapper {
   }
 
   private void mapLayer(int depth, long start, long length, List<Seg> out) throws IOException {
-    Layer l = layers[base + depth];
+    ImageLayer l = layers[base + depth];
     long end = start + length;
     long inside = Math.min(end, Math.max(start, l.virtualSize));
     if (inside > start) {
-      if (l.type == DiskType.FIXED) {
+      if (l.flat) {
         out.add(new Seg(start, inside - start, depth, Seg.DATA, start));
       } else {
         mapSparse(depth, l, start, inside, out);
@@ -149,57 +144,66 @@ final class ExtentMapper {
   }
 
   /** Each sparse layer's table walk, made on first use; one per depth for the whole walk. */
-  private BlockTable.@Nullable Scan[] scans = new BlockTable.Scan[0];
+  private ImageLayer.@Nullable Scan[] scans = new ImageLayer.Scan[0];
 
-  private BlockTable.Scan scan(int depth, Layer l) {
+  private ImageLayer.Scan scan(int depth, ImageLayer l) {
     if (scans.length <= depth) {
       scans = Arrays.copyOf(scans, Math.max(depth + 1, 2 * scans.length));
     }
-    BlockTable.Scan s = scans[depth];
+    ImageLayer.Scan s = scans[depth];
     if (s == null) {
-      s = l.bat.scan();
+      s = l.scan();
       scans[depth] = s;
     }
     return s;
   }
 
-  private void mapSparse(int depth, Layer l, long start, long end, List<Seg> out) throws IOException {
-    boolean diff = l.type == DiskType.DIFFERENCING;
+  /** The segment of a run that reads zeros or falls through to the parent. */
+  private static Seg notHere(long at, long start, long length, int depth) {
+    return at == ImageLayer.PARENT ? new Seg(start, length, depth + 1, Seg.PENDING, -1)
+        : new Seg(start, length, depth, Seg.ZERO, -1);
+  }
+
+  private void mapSparse(int depth, ImageLayer l, long start, long end, List<Seg> out) throws IOException {
     long mask = l.blockSize - 1;
-    BlockTable.Scan scan = scan(depth, l);
+    int shift = l.sectorShift;
+    ImageLayer.Scan scan = scan(depth, l);
     int endBlock = (int) ((end - 1) >>> l.blockShift) + 1;
     long p = start;
     while (p < end) {
       int block = (int) (p >>> l.blockShift);
-      // A run of unallocated blocks is one segment, however many blocks it spans.
-      long allocated = Math.min(end, (long) scan.next(block, endBlock) << l.blockShift);
-      if (allocated > p) {
-        out.add(new Seg(p, allocated - p, diff ? depth + 1 : depth, diff ? Seg.PENDING : Seg.ZERO, -1));
-        p = allocated;
+      // A run of blocks in the layer's default state is one segment, however many blocks it spans.
+      long other = Math.min(end, (long) scan.next(block, endBlock) << l.blockShift);
+      if (other > p) {
+        out.add(notHere(scan.empty(), p, other - p, depth));
+        p = other;
         continue;
       }
       long inBlock = p & mask;
       long n = Math.min(end - p, l.blockSize - inBlock);
-      int entry = scan.entry(block);
-      l.checkReadable(block, entry);
-      long dataStart = TableLayout.blockOffset(entry) + l.bitmapBytes;
-      if (!diff) {
-        out.add(new Seg(p, n, depth, Seg.DATA, dataStart + inBlock));
+      long at = scan.locate(block);
+      if (at < 0) {
+        out.add(notHere(at, p, n, depth));
+      } else if ((at & ImageLayer.PARTIAL) == 0) {
+        out.add(new Seg(p, n, depth, Seg.DATA, at + inBlock));
       } else {
+        long dataStart = at & ~ImageLayer.PARTIAL;
+        int first = (int) (inBlock >>> shift);
+        int last = (int) ((inBlock + n - 1) >>> shift);
+        int firstByte = first >>> 3;
+        int bytes = (last >>> 3) - firstByte + 1;
         // Allocated once per walk, not per window: a large disk has thousands of windows.
-        ByteBuffer bm = bitmap(l.bitmapBytes);
-        l.storage.read(dataStart - l.bitmapBytes, bm, 0, l.bitmapBytes);
-        int first = (int) (inBlock >>> SECTOR_SHIFT);
-        int last = (int) ((inBlock + n - 1) >>> SECTOR_SHIFT);
+        ByteBuffer bm = bitmap(bytes);
+        l.storage.read(l.bitmapOffset(block, at) + firstByte, bm, 0, bytes);
         int sector = first;
         while (sector <= last) {
-          boolean mine = l.bit(bm.get(BitmapLayout.byteIndex(sector)), sector);
+          boolean mine = l.bit(bm.get((sector >>> 3) - firstByte), sector);
           int runEnd = sector + 1;
-          while (runEnd <= last && l.bit(bm.get(BitmapLayout.byteIndex(runEnd)), runEnd) == mine) {
+          while (runEnd <= last && l.bit(bm.get((runEnd >>> 3) - firstByte), runEnd) == mine) {
             runEnd++;
           }
-          long rs = Math.max(inBlock, (long) sector << SECTOR_SHIFT);
-          long re = Math.min(inBlock + n, (long) runEnd << SECTOR_SHIFT);
+          long rs = Math.max(inBlock, (long) sector << shift);
+          long re = Math.min(inBlock + n, (long) runEnd << shift);
           long vpos = p + (rs - inBlock);
           out.add(mine ? new Seg(vpos, re - rs, depth, Seg.DATA, dataStart + rs)
               : new Seg(vpos, re - rs, depth + 1, Seg.PENDING, -1));
@@ -210,7 +214,6 @@ final class ExtentMapper {
     }
   }
 
-  /** Merges adjacent runs with the same state (and, for data, contiguous file offsets). */
   private static final class Merger {
     private final Consumer<Extent> action;
     private long start = -1;

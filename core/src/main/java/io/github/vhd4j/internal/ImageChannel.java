@@ -8,11 +8,11 @@ import java.nio.channels.SeekableByteChannel;
 
 /** A channel over an image's virtual disk with its own position; writable when the image is. */
 final class ImageChannel implements SeekableByteChannel {
-  private final ImageImpl image;
+  private final ChainView image;
   private long position;
   private volatile boolean open = true;
 
-  ImageChannel(ImageImpl image) {
+  ImageChannel(ChainView image) {
     this.image = image;
   }
 

@@ -7,14 +7,14 @@ import java.util.Objects;
 
 /** An input stream over an image's virtual disk with its own position. */
 final class ImageInputStream extends InputStream {
-  private final ImageImpl image;
+  private final ChainView image;
   private long position;
   private boolean closed;
   /** The last caller array, wrapped once and reused so repeated reads do not allocate. */
   private byte[] lastArray = new byte[0];
   private ByteBuffer lastWrap = ByteBuffer.wrap(lastArray);
 
-  ImageInputStream(ImageImpl image) {
+  ImageInputStream(ChainView image) {
     this.image = image;
   }
 

@@ -16,31 +16,26 @@ import io.github.vhd4j.internal.layout.Sectors;
 import io.github.vhd4j.internal.layout.Site;
 import io.github.vhd4j.internal.layout.TableLayout;
 import io.github.vhd4j.internal.storage.Storage;
+import java.io.IOException;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One parsed and validated image file of a chain: everything the read engine needs, immutable.
  */
-public final class Layer {
+public final class Layer extends ImageLayer {
   /** BAT value of an unallocated block. */
   public static final int UNALLOCATED = TableLayout.UNUSED;
 
-  final Storage storage;
-  final String resource;
-  final @Nullable Path path;
   final Footer footer;
   final long footerOffset;
   final int footerLength;
   final boolean headCopyUsed;
   final @Nullable DynamicHeader header;
   final SizeInfo sizes;
-  final long virtualSize;
   final DiskType type;
   /** Block allocation table (sector offsets of each block's bitmap); null for fixed disks. */
   final @Nullable BlockTable bat;
-  final int blockShift;
-  final long blockSize;
   final int bitmapBytes;
   final boolean lsbFirstBitmap;
   /** The blocks lenient mode kept although they cannot be read; null when every block is fine. */
@@ -79,21 +74,18 @@ public final class Layer {
   record Sparse(DynamicHeader header, BlockTable table, boolean lsbFirstBitmap, @Nullable DamagedBlocks damaged) {}
 
   private Layer(Origin origin, FooterAt found, SizeInfo sizes, @Nullable Sparse sparse) {
-    this.storage = origin.storage();
-    this.resource = origin.resource();
-    this.path = origin.path();
+    super(origin.storage(), origin.resource(), origin.path(), sizes.virtualSize(),
+        found.footer().diskType() == DiskType.FIXED, found.footer().diskType() == DiskType.DIFFERENCING,
+        sparse == null ? 0 : sparse.header().blockSize(), Sectors.SIZE);
     this.footer = found.footer();
     this.footerOffset = found.offset();
     this.footerLength = found.length();
     this.headCopyUsed = found.headCopyUsed();
     this.dataEnd = found.dataEnd();
     this.sizes = sizes;
-    this.virtualSize = sizes.virtualSize();
     this.type = footer.diskType();
     this.header = sparse == null ? null : sparse.header();
     this.bat = sparse == null ? null : sparse.table();
-    this.blockSize = header == null ? 0 : header.blockSize();
-    this.blockShift = header == null ? 0 : Long.numberOfTrailingZeros(header.blockSize());
     this.bitmapBytes = header == null ? 0 : (int) header.bitmapSize();
     this.lsbFirstBitmap = sparse != null && sparse.lsbFirstBitmap();
     this.damaged = sparse == null ? null : sparse.damaged();
@@ -191,16 +183,56 @@ public final class Layer {
     return end;
   }
 
-  /** Tells whether sector {@code sector} of a block is marked in bitmap byte {@code b}. */
-  boolean bit(int b, int sector) {
-    return (b & mask(sector)) != 0;
-  }
-
   /**
    * The bit of a sector within its bitmap byte: most significant first, as the specification
    * says, or least significant first in blktap 0.1's images.
    */
-  int mask(int sector) {
+  @Override
+  public int mask(int sector) {
     return lsbFirstBitmap ? 1 << (sector & 7) : BitmapLayout.mask(sector);
+  }
+
+  /**
+   * A block's data: zeros or the parent where it is not stored; a differencing disk's stored
+   * blocks are partial, the sector bitmap just before the data deciding per sector.
+   */
+  @Override
+  public long locate(int block) throws IOException {
+    return resolve(block, bat.get(block));
+  }
+
+  private long resolve(int block, int entry) throws VhdFormatException {
+    if (entry == UNALLOCATED) {
+      return differencing ? PARENT : ZERO;
+    }
+    checkReadable(block, entry);
+    long data = TableLayout.blockOffset(entry) + bitmapBytes;
+    return differencing ? data | PARTIAL : data;
+  }
+
+  @Override
+  public long bitmapOffset(int block, long located) {
+    return (located & ~PARTIAL) - bitmapBytes;
+  }
+
+  @Override
+  public Scan scan() {
+    BlockTable.Scan s = bat.scan();
+    return new Scan() {
+      @Override
+      public int next(int from, int to) throws IOException {
+        return s.next(from, to);
+      }
+
+      @Override
+      public long locate(int block) throws IOException {
+        return resolve(block, s.entry(block));
+      }
+
+      @Override
+      public long empty() {
+        return differencing ? PARENT : ZERO;
+      }
+    };
   }
 }

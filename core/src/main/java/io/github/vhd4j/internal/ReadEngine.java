@@ -1,43 +1,37 @@
 package io.github.vhd4j.internal;
 
-import io.github.vhd4j.DiskType;
-import io.github.vhd4j.internal.layout.BitmapLayout;
-import io.github.vhd4j.internal.layout.Sectors;
-import io.github.vhd4j.internal.layout.TableLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * Reads virtual-disk ranges from a chain of layers.
+ * Reads virtual-disk ranges from a chain of layers of any format.
  *
- * <p>Fixed layers map straight to the file. Dynamic layers read allocated blocks as stored (the
- * sector bitmap is not consulted, exactly like QEMU) and unallocated blocks as zeros. Differencing
- * layers are bitmap-exact: a sector whose bit is set comes from the layer, any other sector from
- * the parent. Each storage read covers the longest run the layout allows; parent ranges that
- * touch are merged before they are read.
+ * <p>Flat layers map straight to the file. Each block of a layer with blocks is resolved by its
+ * format ({@link ImageLayer#locate}): zeros, the parent, the file, or, for a partial block,
+ * per sector as the block's sector bitmap says. Each storage read covers the longest run the
+ * layout allows; parent ranges that touch are merged before they are read. A VHD dynamic disk's
+ * blocks read as stored (the bitmap is not consulted, exactly like QEMU); a VHD differencing
+ * disk's blocks are all partial, so it is bitmap-exact.
  *
  * <p>Chains are walked with an explicit work stack, never Java recursion, so depth is bounded by
  * memory and not by the thread stack. The stack and the bitmap buffer are per-thread scratch that
  * is reused, so steady-state reads do not allocate.
  */
 final class ReadEngine {
-  /** log2 of the sector size: positions within a block become sector numbers by a shift. */
-  private static final int SECTOR_SHIFT = Integer.numberOfTrailingZeros(Sectors.SIZE);
-
   /** Per-thread reusable state. */
   private static final class Scratch {
     long[] stack = new long[4 * 64];
-    ByteBuffer bitmap = ByteBuffer.allocate(Sectors.SIZE);
+    ByteBuffer bitmap = ByteBuffer.allocate(512);
   }
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   /** The whole chain, shared by every view of it; this engine reads from {@code base} down. */
-  private final Layer[] layers;
+  private final ImageLayer[] layers;
   private final int base;
 
-  ReadEngine(Layer[] layers, int base) {
+  ReadEngine(ImageLayer[] layers, int base) {
     this.layers = layers;
     this.base = base;
   }
@@ -47,20 +41,19 @@ final class ReadEngine {
    * caller has clamped the range to the top layer's size.
    */
   void read(long pos, ByteBuffer dst, int dstIndex, int length) throws IOException {
-    Layer top = layers[base];
-    if (top.type == DiskType.FIXED) {
+    ImageLayer top = layers[base];
+    if (top.flat) {
       top.storage.read(pos, dst, dstIndex, length);
-    } else if (top.type == DiskType.DYNAMIC) {
-      readDynamic(top, pos, dst, dstIndex, length);
+    } else if (!top.differencing) {
+      readBlocks(top, pos, dst, dstIndex, length);
     } else {
       readChain(pos, dst, dstIndex, length);
     }
   }
 
-  /** Dynamic layer: allocated blocks as stored, unallocated blocks as zeros. */
-  private static void readDynamic(Layer l, long pos, ByteBuffer dst, int dstIndex, int length)
+  /** A layer without a parent: each block is zeros or stored whole. */
+  private static void readBlocks(ImageLayer l, long pos, ByteBuffer dst, int dstIndex, int length)
       throws IOException {
-    BlockTable bat = l.bat;
     long mask = l.blockSize - 1;
     long p = pos;
     int d = dstIndex;
@@ -69,12 +62,11 @@ final class ReadEngine {
       int block = (int) (p >>> l.blockShift);
       long inBlock = p & mask;
       int n = (int) Math.min(remaining, l.blockSize - inBlock);
-      int entry = bat.get(block);
-      if (entry == Layer.UNALLOCATED) {
+      long at = l.locate(block);
+      if (at < 0) {
         Zeros.fill(dst, d, n);
       } else {
-        l.checkReadable(block, entry);
-        l.storage.read(TableLayout.blockOffset(entry) + l.bitmapBytes + inBlock, dst, d, n);
+        l.storage.read(at + inBlock, dst, d, n);
       }
       p += n;
       d += n;
@@ -94,10 +86,10 @@ final class ReadEngine {
       int d = (int) st[sp + 2];
       int n = (int) st[sp + 3];
       if (li >= layers.length) {
-        // Cannot happen: the bottom layer is never a differencing disk.
+        // Cannot happen: the bottom layer never falls through to a parent.
         throw new IllegalStateException("parent chain ended inside a differencing layer");
       }
-      Layer l = layers[li];
+      ImageLayer l = layers[li];
       // A parent may be smaller than its child: the rest reads as zeros.
       long avail = Math.max(0, l.virtualSize - p);
       int m = (int) Math.min(n, avail);
@@ -107,16 +99,12 @@ final class ReadEngine {
       if (m == 0) {
         continue;
       }
-      switch (l.type) {
-        case FIXED:
-          l.storage.read(p, dst, d, m);
-          break;
-        case DYNAMIC:
-          readDynamic(l, p, dst, d, m);
-          break;
-        default:
-          sp = readDifferencing(s, sp, li, l, p, dst, d, m);
-          break;
+      if (l.flat) {
+        l.storage.read(p, dst, d, m);
+      } else if (!l.differencing) {
+        readBlocks(l, p, dst, d, m);
+      } else {
+        sp = readDifferencing(s, sp, li, l, p, dst, d, m);
       }
     }
   }
@@ -125,10 +113,10 @@ final class ReadEngine {
    * Reads a range of one differencing layer: its own sectors directly, the rest pushed as parent
    * work. Returns the new stack pointer.
    */
-  private static int readDifferencing(Scratch s, int sp, int li, Layer l, long pos, ByteBuffer dst,
+  private static int readDifferencing(Scratch s, int sp, int li, ImageLayer l, long pos, ByteBuffer dst,
       int dstIndex, int length) throws IOException {
-    BlockTable bat = l.bat;
     long mask = l.blockSize - 1;
+    int shift = l.sectorShift;
     // Pending parent range, merged while contiguous.
     long pendPos = -1;
     int pendDst = 0;
@@ -140,8 +128,8 @@ final class ReadEngine {
       int block = (int) (p >>> l.blockShift);
       long inBlock = p & mask;
       int n = (int) Math.min(remaining, l.blockSize - inBlock);
-      int entry = bat.get(block);
-      if (entry == Layer.UNALLOCATED) {
+      long at = l.locate(block);
+      if (at == ImageLayer.PARENT) {
         if (pendLen > 0 && pendPos + pendLen == p) {
           pendLen += n;
         } else {
@@ -150,21 +138,26 @@ final class ReadEngine {
           pendDst = d;
           pendLen = n;
         }
+      } else if (at == ImageLayer.ZERO) {
+        Zeros.fill(dst, d, n);
+      } else if ((at & ImageLayer.PARTIAL) == 0) {
+        l.storage.read(at + inBlock, dst, d, n);
       } else {
-        l.checkReadable(block, entry);
-        long blockStart = TableLayout.blockOffset(entry);
-        int firstSector = (int) (inBlock >>> SECTOR_SHIFT);
-        int lastSector = (int) ((inBlock + n - 1) >>> SECTOR_SHIFT);
-        int firstByte = BitmapLayout.byteIndex(firstSector);
-        int bitmapLen = BitmapLayout.byteIndex(lastSector) - firstByte + 1;
+        long dataStart = at & ~ImageLayer.PARTIAL;
+        long bitmapStart = l.bitmapOffset(block, at);
+        int firstSector = (int) (inBlock >>> shift);
+        int lastSector = (int) ((inBlock + n - 1) >>> shift);
+        // Both formats keep eight sectors per bitmap byte, the block's first sector at bit 0 or 7.
+        int firstByte = firstSector >>> 3;
+        int bitmapLen = (lastSector >>> 3) - firstByte + 1;
         ByteBuffer bm = bitmap(s, bitmapLen);
-        l.storage.read(blockStart + firstByte, bm, 0, bitmapLen);
+        l.storage.read(bitmapStart + firstByte, bm, 0, bitmapLen);
         int sector = firstSector;
         while (sector <= lastSector) {
-          boolean mine = l.bit(bm.get(BitmapLayout.byteIndex(sector) - firstByte), sector);
+          boolean mine = l.bit(bm.get((sector >>> 3) - firstByte), sector);
           int runEnd = sector + 1;
           while (runEnd <= lastSector) {
-            int b = bm.get(BitmapLayout.byteIndex(runEnd) - firstByte);
+            int b = bm.get((runEnd >>> 3) - firstByte);
             if ((runEnd & 7) == 0 && runEnd + 7 <= lastSector && (b == 0 || b == -1)) {
               // A whole bitmap byte of one value: skip eight sectors at once.
               if ((b != 0) != mine) {
@@ -177,13 +170,13 @@ final class ReadEngine {
               break;
             }
           }
-          long runStart = Math.max(inBlock, (long) sector << SECTOR_SHIFT);
-          long runStop = Math.min(inBlock + n, (long) runEnd << SECTOR_SHIFT);
+          long runStart = Math.max(inBlock, (long) sector << shift);
+          long runStop = Math.min(inBlock + n, (long) runEnd << shift);
           int runLen = (int) (runStop - runStart);
           long vpos = p + (runStart - inBlock);
           int rd = d + (int) (runStart - inBlock);
           if (mine) {
-            l.storage.read(blockStart + l.bitmapBytes + runStart, dst, rd, runLen);
+            l.storage.read(dataStart + runStart, dst, rd, runLen);
           } else if (pendLen > 0 && pendPos + pendLen == vpos) {
             pendLen += runLen;
           } else {
