@@ -10,10 +10,10 @@ public enum DiskFormat {
   /** Microsoft VHD (fixed, dynamic or differencing): the footer cookie {@code "conectix"}. */
   VHD("VHD", "a VHD image", true),
   /**
-   * Microsoft VHDX: the file type identifier {@code "vhdxfile"} at offset 0. Recognised; this
-   * version of vhd4j does not read it yet.
+   * Microsoft VHDX (fixed, dynamic or differencing): the file type identifier {@code "vhdxfile"}
+   * at offset 0. Read, not written.
    */
-  VHDX("VHDX", "a VHDX image", false),
+  VHDX("VHDX", "a VHDX image", true),
   /** QEMU copy-on-write: the magic {@code "QFI\xfb"} at offset 0. */
   QCOW2("QCOW2", "a QCOW2 image", false),
   /**

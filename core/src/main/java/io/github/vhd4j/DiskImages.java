@@ -1,6 +1,7 @@
 package io.github.vhd4j;
 
 import io.github.vhd4j.internal.Converter;
+import io.github.vhd4j.internal.AnyFormat;
 import io.github.vhd4j.internal.ImageFiles;
 import io.github.vhd4j.internal.Probe;
 import io.github.vhd4j.internal.SequentialCopy;
@@ -21,13 +22,14 @@ import java.util.Objects;
  * open it as a {@link DiskImage} ({@link #open}) or check it ({@link #check}), and write the guest
  * bytes of any {@link DiskImage} out raw: into a new sparse file ({@link #convertToRaw}) or to a
  * channel in order ({@link #copyTo}); {@link #convertRawToRaw} copies raw input (a file or a
- * stream) the same way. A VHD is opened and checked as {@link Vhd} does; a file of a format vhd4j
- * does not read (QCOW2, VMDK, VDI, ISO 9660, and VHDX in this version) is refused with an
- * {@link UnsupportedFormatException} naming the format, instead of the missing VHD footer.
+ * stream) the same way. A VHD is opened and checked as {@link Vhd} does, a VHDX as {@link Vhdx}
+ * does (the image is then a {@link VhdxImage}); a file of a format vhd4j does not read (QCOW2,
+ * VMDK, VDI, ISO 9660) is refused with an {@link UnsupportedFormatException} naming the format,
+ * instead of the missing VHD footer.
  *
  * <pre>{@code
  * ProbeResult found = DiskImages.probe(Path.of("disk.qcow2"));   // format() == DiskFormat.QCOW2
- * try (DiskImage image = DiskImages.open(Path.of("disk.vhd"), OpenOptions.defaults())) {
+ * try (DiskImage image = DiskImages.open(Path.of("disk.vhdx"), OpenOptions.defaults())) {
  *   long size = image.getSize();
  * }
  * }</pre>
@@ -118,7 +120,7 @@ public final class DiskImages {
   public static DiskImage open(Path path, OpenOptions options) throws IOException {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
-    return ImageFiles.open(path, options, true);
+    return AnyFormat.open(path, options);
   }
 
   /**
@@ -135,7 +137,7 @@ public final class DiskImages {
   public static DiskImage open(SeekableByteChannel channel, String resource, OpenOptions options)
       throws IOException {
     Objects.requireNonNull(options, "options");
-    return ImageFiles.open(channel, resource, options, true);
+    return AnyFormat.open(channel, resource, options);
   }
 
   /**
@@ -179,7 +181,7 @@ public final class DiskImages {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
-    return ImageFiles.check(path, options, true, progress);
+    return AnyFormat.check(path, options, progress);
   }
 
   /**

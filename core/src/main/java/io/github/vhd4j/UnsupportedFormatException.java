@@ -25,10 +25,7 @@ public final class UnsupportedFormatException extends VhdException {
   }
 
   private static String message(DiskFormat format) {
-    if (format == DiskFormat.VHDX) {
-      return format.description() + "; this version of vhd4j does not read VHDX yet";
-    }
-    return format.description() + "; vhd4j reads VHD images";
+    return format.description() + "; vhd4j reads VHD and VHDX images";
   }
 
   /**

@@ -58,6 +58,7 @@ final class CommitCommand extends BaseCommand {
    */
   @Override
   int execute() throws IOException {
+    ImageCommand.refuseVhdx(child, "commit");
     String label = child.toString();
     if (common.lenient) {
       // The library's commit does not report what lenient opening tolerated in the chain; an

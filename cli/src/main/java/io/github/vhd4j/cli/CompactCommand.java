@@ -46,6 +46,7 @@ final class CompactCommand extends ImageCommand {
    */
   @Override
   int execute() throws IOException {
+    refuseVhdx(image, "compact");
     String label = image.toString();
     Progress.Bar bar = new Progress.Bar(io.err, progress);
     long saved;

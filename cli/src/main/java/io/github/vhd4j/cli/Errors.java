@@ -125,9 +125,6 @@ final class Errors {
    * @return for example {@code "a QCOW2 image; vhd reads VHD and VHDX images"}
    */
   static String notRead(DiskFormat format) {
-    if (format == DiskFormat.VHDX) {
-      return format.description() + "; this version of vhd does not read VHDX yet";
-    }
     return format.description() + "; vhd reads VHD and VHDX images";
   }
 

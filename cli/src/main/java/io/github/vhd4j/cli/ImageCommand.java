@@ -1,5 +1,9 @@
 package io.github.vhd4j.cli;
 
+import io.github.vhd4j.DiskFormat;
+import io.github.vhd4j.DiskImages;
+import io.github.vhd4j.OpenOptions;
+import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Parameters;
 
@@ -15,5 +19,26 @@ abstract class ImageCommand extends BaseCommand {
   @Override
   final String subject() {
     return image.toString();
+  }
+
+  /**
+   * Refuses a VHDX image with one line: vhd reads VHDX images but changes only VHD images. Any
+   * other failure to probe is left to the command's own open, which reports it.
+   *
+   * @param image the image as the user named it
+   * @param change what the command does, for example "resize"
+   * @throws CliException if the image is a VHDX image
+   */
+  static void refuseVhdx(Path image, String change) throws CliException {
+    DiskFormat format;
+    try {
+      format = DiskImages.probe(image, OpenOptions.defaults().withLocking(false)).format();
+    } catch (IOException e) {
+      return;
+    }
+    if (format == DiskFormat.VHDX) {
+      throw new CliException(image.toString(), "a VHDX image; vhd " + change + " changes VHD images only (vhd reads"
+          + " VHDX images; vhd repair replays a VHDX log)");
+    }
   }
 }

@@ -13,6 +13,7 @@ import io.github.vhd4j.Problem;
 import io.github.vhd4j.SizeInfo;
 import io.github.vhd4j.SizeSource;
 import io.github.vhd4j.VhdImage;
+import io.github.vhd4j.VhdxImage;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -83,17 +84,22 @@ final class InfoCommand extends ImageCommand {
   /** Writes the fields every format has, and the format's own ones in between. */
   private void writeJson(DiskImage img, long fileLength) throws Exception {
     VhdImage vhd = img instanceof VhdImage ? (VhdImage) img : null;
+    VhdxImage vhdx = img instanceof VhdxImage ? (VhdxImage) img : null;
     try (JsonGenerator g = Json.pretty(io.out)) {
       g.writeStartObject();
       g.writeStringField("filename", image.toString());
       g.writeStringField("format", format(img.getFormat()));
       if (vhd != null) {
         g.writeStringField("disk-type", diskType(vhd.getDiskType()));
+      } else if (vhdx != null) {
+        g.writeStringField("disk-type", diskType(vhdx.getDiskType()));
       }
       g.writeNumberField("virtual-size", img.getSize());
       g.writeNumberField("actual-size", fileLength);
       if (vhd != null) {
         writeVhdJson(vhd, g);
+      } else if (vhdx != null) {
+        VhdxInfo.json(vhdx, g);
       }
       g.writeArrayFieldStart("warnings");
       for (Problem p : img.getWarnings()) {
@@ -156,15 +162,20 @@ final class InfoCommand extends ImageCommand {
   /** Writes the lines every format has, and the format's own ones in between. */
   private void writeText(DiskImage img, long fileLength, PrintStream o) {
     VhdImage vhd = img instanceof VhdImage ? (VhdImage) img : null;
+    VhdxImage vhdx = img instanceof VhdxImage ? (VhdxImage) img : null;
     o.println("image: " + Errors.oneLine(image.toString()));
     o.println("file format: " + format(img.getFormat()));
     if (vhd != null) {
       o.println("disk type: " + diskType(vhd.getDiskType()));
+    } else if (vhdx != null) {
+      o.println("disk type: " + diskType(vhdx.getDiskType()));
     }
     o.println("virtual size: " + Sizes.humanExact(img.getSize()));
     o.println("disk size: " + Sizes.humanExact(fileLength));
     if (vhd != null) {
       writeVhdText(vhd, o);
+    } else if (vhdx != null) {
+      VhdxInfo.text(vhdx, o);
     }
     List<Problem> warnings = img.getWarnings();
     if (!warnings.isEmpty()) {

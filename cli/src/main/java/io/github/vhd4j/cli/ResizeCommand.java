@@ -69,6 +69,7 @@ final class ResizeCommand extends BaseCommand {
    */
   @Override
   int execute() throws IOException {
+    ImageCommand.refuseVhdx(image, "resize");
     String label = image.toString();
     long before;
     // Opened first, with the user's options, so that "was" is the size vhd info shows, and a

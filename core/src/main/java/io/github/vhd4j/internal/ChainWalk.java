@@ -77,7 +77,7 @@ final class ChainWalk {
    */
   static void walk(Layer top, OpenOptions options, Policy policy, List<Storage> opened) throws IOException {
     ParentFinder.ChainMemory memory = new ParentFinder.ChainMemory();
-    memory.remember(top);
+    memory.remember(top, top.footer.uniqueId());
     Layer cur = top;
     int depth = 0;
     while (cur.type == DiskType.DIFFERENCING) {
@@ -85,8 +85,8 @@ final class ChainWalk {
         policy.tooDeep(cur, depth, options.maxChainDepth());
         return;
       }
-      ParentFinder.Found found = ParentFinder.find(cur, options, memory, policy::parse);
-      Layer parent = found.layer();
+      ParentFinder.Found found = ParentFinder.find(new VhdParentSearch(cur), options, memory, policy::parse);
+      Layer parent = (Layer) found.layer();
       if (parent == null) {
         policy.notFound(cur, found);
         return;
@@ -95,7 +95,7 @@ final class ChainWalk {
       Problems links = new Problems(cur.resource);
       linkChecks(cur, parent, links);
       policy.accepted(cur, parent, found, links.list());
-      memory.remember(parent);
+      memory.remember(parent, parent.footer.uniqueId());
       cur = parent;
     }
   }

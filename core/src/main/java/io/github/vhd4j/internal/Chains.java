@@ -100,7 +100,7 @@ public final class Chains {
 
     @Override
     public void notFound(Layer child, ParentFinder.Found found) throws IOException {
-      throw ParentFinder.exception(child, found);
+      throw ParentFinder.exception(new VhdParentSearch(child), found);
     }
 
     @Override
@@ -195,7 +195,7 @@ public final class Chains {
           : String.join("; ", found.tried().stream().map(Object::toString).toList());
       Problems p = new Problems(child.resource);
       p.error(ParentFinder.code(found), false, ChainWalk.parentSite(child), null, null,
-          ParentFinder.headline(child, found) + "; tried: " + tried);
+          new VhdParentSearch(child).headline(found) + "; tried: " + tried);
       all.addAll(p.list());
     }
 

@@ -2,10 +2,8 @@ package io.github.vhd4j.internal;
 
 import io.github.vhd4j.CheckOptions;
 import io.github.vhd4j.CreateOptions;
-import io.github.vhd4j.DiskFormat;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ProgressListener;
-import io.github.vhd4j.UnsupportedFormatException;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.VhdImage;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
@@ -40,30 +38,12 @@ public final class ImageFiles {
    * @throws IOException on format errors (typed) or I/O failures
    */
   public static VhdImage open(Path path, OpenOptions options) throws IOException {
-    return open(path, options, false);
-  }
-
-  /**
-   * Opens an image file and its chain, first refusing, on the same open file, a file of a format
-   * vhd4j recognises but does not read (raw data goes on to be reported by its missing footer).
-   *
-   * @param path the image
-   * @param options how to treat it
-   * @param refuseOtherFormats whether to look for other formats' signatures first
-   * @return the open image; closing it closes the file and the parent chain
-   * @throws UnsupportedFormatException if the file is of a format vhd4j does not read
-   * @throws IOException on format errors (typed) or I/O failures
-   */
-  public static VhdImage open(Path path, OpenOptions options, boolean refuseOtherFormats) throws IOException {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
     Storages.Opened opened = Storages.open(path, options);
     Storage storage = opened.storage();
     boolean ok = false;
     try {
-      if (refuseOtherFormats) {
-        requireReadable(storage, path.toString());
-      }
       VhdImage image = Chains.open(storage, path.toString(), path, true, options, opened.warnings(path.toString()));
       ok = true;
       return image;
@@ -85,31 +65,11 @@ public final class ImageFiles {
    */
   public static ValidationReport check(Path path, CheckOptions options, ProgressListener progress)
       throws IOException {
-    return check(path, options, false, progress);
-  }
-
-  /**
-   * Checks an image file and, as the options say, its chain, first refusing, on the same open
-   * file, a file of a format vhd4j recognises but does not read.
-   *
-   * @param path the image
-   * @param options what to check
-   * @param refuseOtherFormats whether to look for other formats' signatures first
-   * @param progress told about the deep scans
-   * @return the report
-   * @throws UnsupportedFormatException if the file is of a format vhd4j does not read
-   * @throws IOException only if the file cannot be read
-   */
-  public static ValidationReport check(Path path, CheckOptions options, boolean refuseOtherFormats,
-      ProgressListener progress) throws IOException {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
     Storages.Opened opened = Storages.open(path, options.openOptions());
     try (Storage storage = opened.storage()) {
-      if (refuseOtherFormats) {
-        requireReadable(storage, path.toString());
-      }
       String inUse = opened.inUse();
       return Chains.check(storage, path.toString(), path,
           inUse == null ? List.of() : List.of(Storages.inUseProblem(path.toString(), inUse)), options, progress);
@@ -126,30 +86,10 @@ public final class ImageFiles {
    * @throws IOException on format errors (typed) or I/O failures
    */
   public static VhdImage open(SeekableByteChannel channel, String resource, OpenOptions options) throws IOException {
-    return open(channel, resource, options, false);
-  }
-
-  /**
-   * Opens an image from a channel the caller keeps, first refusing a format vhd4j recognises but
-   * does not read, as {@link #open(Path, OpenOptions, boolean)} does for a file.
-   *
-   * @param channel the image bytes
-   * @param resource its name in messages
-   * @param options how to treat it
-   * @param refuseOtherFormats whether to look for other formats' signatures first
-   * @return the open image
-   * @throws UnsupportedFormatException if the bytes are of a format vhd4j does not read
-   * @throws IOException on format errors (typed) or I/O failures
-   */
-  public static VhdImage open(SeekableByteChannel channel, String resource, OpenOptions options,
-      boolean refuseOtherFormats) throws IOException {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(options, "options");
     Storage storage = storage(channel, options);
-    if (refuseOtherFormats) {
-      requireReadable(storage, resource);
-    }
     return Chains.open(storage, resource, null, false, options, List.of());
   }
 
@@ -279,21 +219,6 @@ public final class ImageFiles {
         // The file is ours (create never touches an existing one); a failed create leaves none.
         Files.deleteIfExists(path);
       }
-    }
-  }
-  /**
-   * Refuses a file of a format vhd4j recognises but does not read; a VHD, and raw data (which the
-   * VHD parser reports by the footer it lacks), pass.
-   *
-   * @param storage the file
-   * @param resource its name in messages
-   * @throws UnsupportedFormatException if it is of another format
-   * @throws IOException if it cannot be read
-   */
-  public static void requireReadable(Storage storage, String resource) throws IOException {
-    DiskFormat f = Probe.detect(storage);
-    if (!f.isReadable() && f != DiskFormat.RAW) {
-      throw new UnsupportedFormatException(f, resource);
     }
   }
 }

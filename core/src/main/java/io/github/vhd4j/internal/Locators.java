@@ -145,8 +145,13 @@ public final class Locators {
     return name;
   }
 
-  /** Turns a Windows relative path into a POSIX one: drive dropped, backslashes to slashes. */
-  static String relativeToPosix(String path) {
+  /**
+   * Turns a Windows relative path into a POSIX one: drive dropped, backslashes to slashes.
+   *
+   * @param path the path as stored
+   * @return the path with slashes
+   */
+  public static String relativeToPosix(String path) {
     String p = path;
     if (p.length() >= 2 && p.charAt(1) == ':' && Character.isLetter(p.charAt(0))) {
       p = p.substring(2);

@@ -1,6 +1,5 @@
 package io.github.vhd4j.internal;
 
-import io.github.vhd4j.DynamicHeader;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ParentCandidate;
 import io.github.vhd4j.ParentCandidate.Outcome;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,39 +33,60 @@ import org.jspecify.annotations.Nullable;
  * parent UUID (or, with verification off, whose current size equals the child's) wins. Every
  * attempt is recorded so that failures can name each path and why it was rejected.
  */
-final class ParentFinder {
+public final class ParentFinder {
 
   /** Parses a candidate file: the open or the check flavour. */
-  interface Parser {
+  public interface Parser {
+    /**
+     * Parses a candidate.
+     *
+     * @param storage the candidate file
+     * @param resource its name
+     * @param path its path
+     * @return the parsed layer or why it failed
+     * @throws IOException if the file cannot be read
+     */
     Parsed parse(Storage storage, String resource, Path path) throws IOException;
   }
 
   /** The result of parsing one candidate. */
-  record Parsed(@Nullable Layer layer, List<Problem> problems, @Nullable VhdException failure) {}
+  public record Parsed(@Nullable ImageLayer layer, List<Problem> problems, @Nullable VhdException failure) {}
 
   /** The outcome of a search. */
-  record Found(
-      @Nullable Layer layer,
+  public record Found(
+      @Nullable ImageLayer layer,
       List<Problem> layerProblems,
       List<ParentCandidate> tried,
       @Nullable Path path,
       String source,
       @Nullable Throwable firstCause) {
 
-    boolean any(Outcome o) {
+    /**
+     * Tells whether some candidate ended with an outcome.
+     *
+     * @param o the outcome
+     * @return true when one did
+     */
+    public boolean any(Outcome o) {
       return tried.stream().anyMatch(c -> c.outcome() == o);
     }
   }
 
-  /** Real paths and UUIDs of the layers already in the chain, for cycle detection. */
-  static final class ChainMemory {
+  /** Real paths and identities of the layers already in the chain, for cycle detection. */
+  public static final class ChainMemory {
     final Set<Path> realPaths = new HashSet<>();
-    final Set<UUID> uuids = new HashSet<>();
+    final Set<Object> ids = new HashSet<>();
     /** The kernel's lock table, read once for all the parents (reading it costs more than an open). */
     final ProcLocks locks = ProcLocks.lazy();
 
-    void remember(Layer l) {
-      uuids.add(l.footer.uniqueId());
+    /**
+     * Remembers a layer of the chain.
+     *
+     * @param l the layer
+     * @param identity what identifies it in its format
+     */
+    public void remember(ImageLayer l, Object identity) {
+      ids.add(identity);
       if (l.path != null) {
         try {
           realPaths.add(l.path.toRealPath());
@@ -80,17 +99,16 @@ final class ParentFinder {
 
   private ParentFinder() {}
 
-  static Found find(Layer child, OpenOptions options, ChainMemory memory, Parser parser) throws IOException {
-    DynamicHeader header = child.header;
+  public static Found find(ParentSearch search, OpenOptions options, ChainMemory memory, Parser parser)
+      throws IOException {
+    ImageLayer child = search.child();
     @Nullable Path childDir = child.path == null ? null : child.path.toAbsolutePath().normalize().getParent();
-    List<Locators.Suggestion> suggestions = Locators.suggestions(childDir, header);
+    List<Locators.Suggestion> suggestions = search.suggestions(childDir);
     List<Locators.Suggestion> candidates;
     boolean trusted;
     if (options.parentResolver() != null) {
       List<Path> suggested = suggestions.stream().map(Locators.Suggestion::path).toList();
-      ParentReference ref = new ParentReference(child.resource, child.path, header.parentUuid(),
-          header.parentTimestamp(), header.parentName(),
-          header.parentLocators().stream().filter(l -> l.platformCode() != 0).toList(), suggested);
+      ParentReference ref = search.reference(suggested);
       List<Path> paths = options.parentResolver().candidates(ref);
       candidates = new ArrayList<>();
       if (paths != null) {
@@ -163,7 +181,7 @@ final class ParentFinder {
       boolean keep = false;
       try {
         Parsed parsed = parser.parse(storage, path.toString(), path);
-        Layer parent = parsed.layer();
+        ImageLayer parent = parsed.layer();
         if (parent == null) {
           VhdException f = parsed.failure();
           tried.add(new ParentCandidate(path, s.source(), Outcome.INVALID,
@@ -171,22 +189,13 @@ final class ParentFinder {
           firstCause = firstCause == null ? f : firstCause;
           continue;
         }
-        UUID want = header.parentUuid();
-        UUID have = parent.footer.uniqueId();
-        if (options.verifyParentUuid() && !want.equals(have)) {
-          tried.add(new ParentCandidate(path, s.source(), Outcome.UUID_MISMATCH,
-              "its UUID is " + have + ", the child expects " + want));
+        ParentSearch.Rejection no = search.check(parent, options);
+        if (no != null) {
+          tried.add(new ParentCandidate(path, s.source(), no.outcome(), no.reason()));
           continue;
         }
-        if (!options.verifyParentUuid() && parent.footer.currentSize() != child.footer.currentSize()) {
-          tried.add(new ParentCandidate(path, s.source(), Outcome.SIZE_MISMATCH,
-              "its current size is " + parent.footer.currentSize() + ", the child's is "
-                  + child.footer.currentSize()));
-          continue;
-        }
-        if (memory.uuids.contains(have)) {
-          tried.add(new ParentCandidate(path, s.source(), Outcome.CYCLE,
-              "an image with UUID " + have + " is already in the chain"));
+        if (memory.ids.contains(search.identity(parent))) {
+          tried.add(new ParentCandidate(path, s.source(), Outcome.CYCLE, search.inChain(parent)));
           continue;
         }
         tried.add(new ParentCandidate(path, s.source(), Outcome.ACCEPTED, ""));
@@ -237,20 +246,8 @@ final class ParentFinder {
   }
 
   /** Describes the failure of a search in one line, for messages and reports. */
-  static String headline(Layer child, Found found) {
-    DynamicHeader h = child.header;
-    if (found.any(Outcome.CYCLE)) {
-      return "parent chain cycle: the parent of " + child.resource + " (UUID " + h.parentUuid()
-          + ") is already part of the chain";
-    }
-    if (found.any(Outcome.UUID_MISMATCH) || found.any(Outcome.SIZE_MISMATCH)) {
-      return "no matching parent: the child expects UUID " + h.parentUuid() + " (name \"" + h.parentName() + "\")";
-    }
-    return "parent not found: UUID " + h.parentUuid() + ", name \"" + h.parentName() + "\"";
-  }
-
   /** The problem code matching a failed search. */
-  static ProblemCode code(Found found) {
+  public static ProblemCode code(Found found) {
     if (found.any(Outcome.CYCLE)) {
       return ProblemCode.PARENT_CYCLE;
     }
@@ -264,17 +261,18 @@ final class ParentFinder {
   }
 
   /** The exception for a failed search: a cycle, a mismatch, or no parent at all. */
-  static ParentNotFoundException exception(Layer child, Found found) {
-    String headline = headline(child, found);
+  public static ParentNotFoundException exception(ParentSearch search, Found found) {
+    String headline = search.headline(found);
+    ImageLayer child = search.child();
     switch (code(found)) {
       case PARENT_CYCLE:
-        return new ParentCycleException(headline, child.resource, child.header.parentUuid(), found.tried());
+        return new ParentCycleException(headline, child.resource, search.parentId(), found.tried());
       case PARENT_UUID_MISMATCH:
       case PARENT_SIZE_MISMATCH:
-        return new ParentMismatchException(headline, child.resource, child.header.parentUuid(), found.tried(),
+        return new ParentMismatchException(headline, child.resource, search.parentId(), found.tried(),
             found.firstCause());
       default:
-        return new ParentNotFoundException(headline, child.resource, child.header.parentUuid(), found.tried(),
+        return new ParentNotFoundException(headline, child.resource, search.parentId(), found.tried(),
             found.firstCause());
     }
   }

@@ -59,17 +59,17 @@ internal class DiskImagesTest {
 
     val refused = assertFailsWith<UnsupportedFormatException> { DiskImages.open(qcow) }
     assertEquals(DiskFormat.QCOW2, refused.format)
-    assertEquals("a QCOW2 image; vhd4j reads VHD images ($qcow)", refused.message)
-    assertEquals(DiskFormat.VHDX,
-      assertFailsWith<UnsupportedFormatException> { DiskImages.check(vhdx, CheckOptions.defaults()) }.format)
-    assertEquals(vhdx.toString(),
-      assertFailsWith<UnsupportedFormatException> { DiskImages.check(vhdx) }.resource)
+    assertEquals("a QCOW2 image; vhd4j reads VHD and VHDX images ($qcow)", refused.message)
+    // A VHDX is read: this one is only a file type identifier, too short to be a VHDX file.
+    assertEquals(ProblemCode.VHDX_FILE_TOO_SMALL,
+      assertFailsWith<VhdFormatException> { DiskImages.open(vhdx) }.code)
+    assertEquals(DiskFormat.VHDX, DiskImages.probe(vhdx).format)
     assertEquals(DiskFormat.ISO, UnsupportedFormatException(DiskFormat.ISO, "cd.iso").format)
 
-    // Every format names itself for messages; only VHD is read.
+    // Every format names itself for messages; VHD and VHDX are read.
     val described = DiskFormat.values().associate { it.displayName() to it.description() }
     assertEquals("an ISO 9660 image", described["ISO 9660"])
-    assertEquals(listOf(DiskFormat.VHD), DiskFormat.values().filter { it.isReadable })
+    assertEquals(listOf(DiskFormat.VHD, DiskFormat.VHDX), DiskFormat.values().filter { it.isReadable })
   }
 
   @Test

@@ -1,0 +1,87 @@
+package io.github.vhd4j.internal;
+
+import io.github.vhd4j.OpenOptions;
+import io.github.vhd4j.ParentCandidate.Outcome;
+import io.github.vhd4j.ParentReference;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a format tells {@link ParentFinder} about a differencing child: where its parent may be,
+ * how a caller's resolver sees it, and how to tell the right parent from another file.
+ */
+public interface ParentSearch {
+
+  /**
+   * Why a parsed candidate is not the parent.
+   *
+   * @param outcome the rejection
+   * @param reason the reason, for messages
+   */
+  record Rejection(Outcome outcome, String reason) {}
+
+  /**
+   * Returns the child.
+   *
+   * @return the child layer
+   */
+  ImageLayer child();
+
+  /**
+   * Lists the built-in candidates in the format's documented order.
+   *
+   * @param childDir the child's directory, or null when unknown
+   * @return the suggestions
+   */
+  List<Locators.Suggestion> suggestions(@Nullable Path childDir);
+
+  /**
+   * Describes the child's reference to its parent for a caller's resolver.
+   *
+   * @param suggested the built-in candidates
+   * @return the reference
+   */
+  ParentReference reference(List<Path> suggested);
+
+  /**
+   * Checks a candidate that parsed.
+   *
+   * @param candidate the candidate
+   * @param options the open options (whether identities are verified)
+   * @return null when it is the parent the child names, else why not
+   */
+  @Nullable Rejection check(ImageLayer candidate, OpenOptions options);
+
+  /**
+   * Returns what identifies a layer in a chain, for cycle detection.
+   *
+   * @param layer a layer of this format
+   * @return its identity
+   */
+  Object identity(ImageLayer layer);
+
+  /**
+   * Says a candidate is already in the chain.
+   *
+   * @param candidate the candidate
+   * @return for example "an image with UUID ... is already in the chain"
+   */
+  String inChain(ImageLayer candidate);
+
+  /**
+   * Returns the identity of the parent the child names.
+   *
+   * @return the parent's UUID or GUID
+   */
+  UUID parentId();
+
+  /**
+   * Sums up a failed search in one line.
+   *
+   * @param found the search's result
+   * @return the headline
+   */
+  String headline(ParentFinder.Found found);
+}

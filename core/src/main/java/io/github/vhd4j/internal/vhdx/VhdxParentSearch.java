@@ -1,0 +1,148 @@
+package io.github.vhd4j.internal.vhdx;
+
+import io.github.vhd4j.OpenOptions;
+import io.github.vhd4j.ParentCandidate.Outcome;
+import io.github.vhd4j.ParentReference;
+import io.github.vhd4j.VhdxParentLocator;
+import io.github.vhd4j.internal.ImageLayer;
+import io.github.vhd4j.internal.Locators;
+import io.github.vhd4j.internal.ParentFinder;
+import io.github.vhd4j.internal.ParentSearch;
+import io.github.vhd4j.internal.vhdx.layout.Guids;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A differencing VHDX's parent (MS-VHDX 2.6.2.6.3): candidates from {@code relative_path}
+ * (relative to the child's directory), then the file names of {@code volume_path} and
+ * {@code absolute_win32_path} beside the child, the same confinement as VHD; identified by its
+ * current header's DataWriteGuid equal to {@code parent_linkage} or a non-zero
+ * {@code parent_linkage2}, with the child's logical sector size.
+ */
+final class VhdxParentSearch implements ParentSearch {
+  private final VhdxLayer child;
+  private final VhdxParentLocator locator;
+  private final UUID linkage;
+  private final @Nullable UUID linkage2;
+
+  VhdxParentSearch(VhdxLayer child) {
+    this.child = child;
+    VhdxParentLocator loc = child.locator;
+    // The parser refuses a differencing file without a locator or a linkage GUID.
+    this.locator = loc == null ? new VhdxParentLocator(Guids.VHDX_LOCATOR_TYPE, java.util.Map.of()) : loc;
+    UUID l = guid(locator.parentLinkage());
+    this.linkage = l == null ? Guids.ZERO : l;
+    UUID l2 = guid(locator.parentLinkage2());
+    this.linkage2 = l2 == null || l2.equals(Guids.ZERO) ? null : l2;
+  }
+
+  /** Parses a locator GUID value, {@code {xxxxxxxx-...}} in any case. */
+  static @Nullable UUID guid(@Nullable String text) {
+    if (text == null || text.length() != 38 || text.charAt(0) != '{' || text.charAt(37) != '}') {
+      return null;
+    }
+    try {
+      return UUID.fromString(text.substring(1, 37));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public VhdxLayer child() {
+    return child;
+  }
+
+  @Override
+  public List<Locators.Suggestion> suggestions(@Nullable Path childDir) {
+    List<Locators.Suggestion> out = new ArrayList<>();
+    if (childDir == null) {
+      return out;
+    }
+    String rel = locator.relativePath();
+    if (rel != null) {
+      // Windows writes ".\parent.vhdx"; backslashes are separators, a drive letter is dropped.
+      add(out, childDir, Locators.relativeToPosix(rel), "relative_path");
+    }
+    for (String key : new String[] {"volume_path", "absolute_win32_path"}) {
+      String abs = locator.entries().get(key);
+      if (abs != null) {
+        String name = Locators.baseName(abs);
+        if (!name.isEmpty()) {
+          add(out, childDir, name, key);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void add(List<Locators.Suggestion> out, Path dir, String relative, String source) {
+    try {
+      Path p = dir.resolve(relative).normalize();
+      if (out.stream().noneMatch(s -> s.path().equals(p))) {
+        out.add(new Locators.Suggestion(p, source));
+      }
+    } catch (InvalidPathException e) {
+      // A name this platform cannot represent is not a candidate.
+    }
+  }
+
+  @Override
+  public ParentReference reference(List<Path> suggested) {
+    String name = locator.relativePath() != null ? locator.relativePath()
+        : locator.absoluteWin32Path() != null ? locator.absoluteWin32Path()
+        : locator.volumePath() != null ? locator.volumePath() : "";
+    return new ParentReference(child.resource, child.path, linkage, 0, name, List.of(), suggested);
+  }
+
+  @Override
+  public @Nullable Rejection check(ImageLayer candidate, OpenOptions options) {
+    if (!(candidate instanceof VhdxLayer parent)) {
+      return new Rejection(Outcome.INVALID, "not a VHDX file");
+    }
+    UUID have = parent.header.dataWriteGuid();
+    if (options.verifyParentUuid() && !have.equals(linkage) && !have.equals(linkage2)) {
+      return new Rejection(Outcome.UUID_MISMATCH, "its DataWriteGuid is " + Guids.text(have)
+          + ", the child expects parent_linkage " + Guids.text(linkage)
+          + (linkage2 == null ? "" : " or parent_linkage2 " + Guids.text(linkage2)));
+    }
+    int want = child.metadata.logicalSectorSize();
+    int got = parent.metadata.logicalSectorSize();
+    if (want != got) {
+      return new Rejection(Outcome.SIZE_MISMATCH, "its logical sector size is " + got + ", the child's is " + want);
+    }
+    return null;
+  }
+
+  @Override
+  public Object identity(ImageLayer layer) {
+    return ((VhdxLayer) layer).header.dataWriteGuid();
+  }
+
+  @Override
+  public String inChain(ImageLayer candidate) {
+    return "an image with DataWriteGuid " + Guids.text((UUID) identity(candidate)) + " is already in the chain";
+  }
+
+  @Override
+  public UUID parentId() {
+    return linkage;
+  }
+
+  @Override
+  public String headline(ParentFinder.Found found) {
+    String wanted = "parent_linkage " + Guids.text(linkage) + ", relative_path \""
+        + (locator.relativePath() == null ? "" : locator.relativePath()) + "\"";
+    if (found.any(Outcome.CYCLE)) {
+      return "parent chain cycle: the parent of " + child.resource + " (" + wanted + ") is already part of the chain";
+    }
+    if (found.any(Outcome.UUID_MISMATCH) || found.any(Outcome.SIZE_MISMATCH)) {
+      return "no matching parent: the child expects " + wanted;
+    }
+    return "parent not found: " + wanted;
+  }
+}
