@@ -41,6 +41,8 @@ final class BatTable extends VhdxTable {
   static final int GROUP = 1 << GROUP_SHIFT;
 
   private static final long MIB = BatLayout.MIB;
+  /** A verdict beside {@link BatDamage}'s: the object is not inside the file. */
+  private static final byte OUTSIDE = -1;
 
   private final BatEntries entries;
   private final long count;
@@ -170,7 +172,7 @@ final class BatTable extends VhdxTable {
     return block;
   }
 
-  private long resolve(int block, long e) throws VhdFormatException, IOException {
+  private long resolve(int block, long e) throws IOException {
     switch (BatLayout.state(e)) {
       case BatLayout.PAYLOAD_NOT_PRESENT:
         return differencing ? ImageLayer.PARENT : ImageLayer.ZERO;
@@ -188,8 +190,10 @@ final class BatTable extends VhdxTable {
 
   private long present(int block, long e, boolean partial) throws IOException {
     long off = BatLayout.fileOffset(e);
-    long ext = extent(block);
-    checkObject(off, ext, blockSize, index(block), "block " + block);
+    byte why = check(off, extent(block), blockSize);
+    if (why != BatDamage.NONE) {
+      throw unreadable(why, index(block), off, "block " + block);
+    }
     if (partial) {
       bitmapBlock(block);
     }
@@ -207,26 +211,33 @@ final class BatTable extends VhdxTable {
           "block " + block + " is partially present but chunk " + chunk + " has no sector bitmap");
     }
     long off = BatLayout.fileOffset(e);
-    checkObject(off, BatLayout.BITMAP_BLOCK, BatLayout.BITMAP_BLOCK, i,
-        "the sector bitmap of chunk " + chunk + " (for block " + block + ")");
+    byte why = check(off, BatLayout.BITMAP_BLOCK, BatLayout.BITMAP_BLOCK);
+    if (why != BatDamage.NONE) {
+      throw unreadable(why, i, off, "the sector bitmap of chunk " + chunk + " (for block " + block + ")");
+    }
     return off;
   }
 
-  /** Throws unless {@code [off, off + ext)} may be read: in the file, clear of everything else. */
-  private void checkObject(long off, long ext, long size, long index, String what) throws VhdFormatException {
+  /**
+   * Tells whether {@code [off, off + ext)} may be read: {@link #OUTSIDE} unless it lies in the file
+   * after the header section, else what the validation found about all {@code size} bytes.
+   */
+  private byte check(long off, long ext, long size) {
     if (off < MIB || off > limit - ext) {
-      throw damaged(ProblemCode.VHDX_BAT_OFFSET, index, "an object in [1 MiB, " + limit + ")", Fmt.num(off),
-          what + (off < MIB ? " lies in the header section" : " lies outside the file"));
+      return OUTSIDE;
     }
     BatDamage d = damage;
-    if (d != null) {
-      byte why = d.reason(off, Math.min(off + size, mibs(limit) << 20));
-      if (why != BatDamage.NONE) {
-        throw damaged(ProblemCode.VHDX_BAT_OVERLAP, index, "an object clear of every other", Fmt.num(off),
-            what + (why == BatDamage.IN_USE ? " overlaps the header section, the log or a region"
-                : " overlaps another block or sector bitmap"));
-      }
+    return d == null ? BatDamage.NONE : d.reason(off, Math.min(off + size, mibs(limit) << 20));
+  }
+
+  private VhdFormatException unreadable(byte why, long index, long off, String what) {
+    if (why == OUTSIDE) {
+      return damaged(ProblemCode.VHDX_BAT_OFFSET, index, "an object in [1 MiB, " + limit + ")", Fmt.num(off),
+          what + (off >= 0 && off < MIB ? " lies in the header section" : " lies outside the file"));
     }
+    return damaged(ProblemCode.VHDX_BAT_OVERLAP, index, "an object clear of every other", Fmt.num(off),
+        what + (why == BatDamage.IN_USE ? " overlaps the header section, the log or a region"
+            : " overlaps another block or sector bitmap"));
   }
 
   private VhdFormatException damaged(ProblemCode code, long index, String expected, String actual, String why) {

@@ -97,13 +97,21 @@ final class BatValidator {
 
   private Result run() throws IOException {
     BatCursor c = new BatCursor(entries);
+    long stride = chunkRatio + 1;
     for (long from = 0; from < entries.count; ) {
       int n = c.fill(from);
+      // The entry's chunk and place in it, by index: a place of CR is the chunk's bitmap entry.
+      long chunk = from / stride;
+      long place = from - chunk * stride;
       for (int k = 0; k < n; k++) {
         long e = c.at(k);
         // Zero is NOT_PRESENT without an offset: nothing to check, whatever the entry's kind.
         if (e != 0) {
-          entry(from + k, e);
+          entry(from + k, chunk, place, e);
+        }
+        if (++place == stride) {
+          place = 0;
+          chunk++;
         }
       }
       from += n;
@@ -114,18 +122,16 @@ final class BatValidator {
     return new Result(summary, damage);
   }
 
-  private void entry(long i, long e) {
+  private void entry(long i, long chunk, long place, long e) {
     flush(i);
     if ((e & BatLayout.RESERVED_MASK) != 0 && admit(ProblemCode.VHDX_BAT_RESERVED, true, Severity.ERROR)) {
       add(ProblemCode.VHDX_BAT_RESERVED, true, Severity.ERROR, i, "reserved bits 3-19 zero", Fmt.hex64(e),
           "lenient mode ignores them");
     }
-    long chunk = i / (chunkRatio + 1);
-    long r = i - chunk * (chunkRatio + 1);
-    if (r == chunkRatio) {
+    if (place == chunkRatio) {
       bitmap(i, chunk, e);
     } else {
-      payload(i, (chunk << crShift) + r, e);
+      payload(i, (chunk << crShift) + place, e);
     }
   }
 
