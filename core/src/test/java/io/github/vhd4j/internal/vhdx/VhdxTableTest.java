@@ -376,6 +376,27 @@ class VhdxTableTest {
     assertEquals(offsets[3], t.locate(5_000_000));
   }
 
+  @Test
+  void shouldAllocateNothingPerCachedLookup() throws IOException {
+    com.sun.management.ThreadMXBean mx = threadBean();
+    BatFixture f = new BatFixture(4 * TIB, MIB, 512, true, 64 * GIB);
+    f.payload(7, BatLayout.PAYLOAD_PARTIALLY_PRESENT, f.dataStart())
+        .bitmap(0, BatLayout.BITMAP_PRESENT, f.dataStart() + MIB);
+    VhdxTable t = f.open().t();
+    assertInstanceOf(PagedBatEntries.class, entries(t));
+    long sum = 0;
+    for (int k = 0; k < 1000; k++) {
+      sum += t.locate(k % 64) + t.bitmapOffset(7);
+    }
+    long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+    for (int k = 0; k < 200_000; k++) {
+      sum += t.locate(k % 64) + t.bitmapOffset(7);
+    }
+    long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+    assertTrue(allocated < 64 * 1024, "200,000 cached lookups allocated " + allocated + " bytes");
+    assertTrue(sum != 0);
+  }
+
   private static com.sun.management.ThreadMXBean threadBean() {
     java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "needs allocation counters");
