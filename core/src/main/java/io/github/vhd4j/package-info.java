@@ -1,6 +1,6 @@
 /**
  * vhd4j: strict, fast reading and safe writing of Microsoft VHD disk images (fixed, dynamic and
- * differencing).
+ * differencing), and strict, read-only reading of VHDX images ({@link io.github.vhd4j.Vhdx}).
  *
  * <p>Everything starts at {@link io.github.vhd4j.Vhd}, whose static methods open, check, create,
  * convert and maintain images. An open image is a {@link io.github.vhd4j.VhdImage}, which is a
@@ -113,11 +113,12 @@
  * one), else the format whose signature it holds ({@link io.github.vhd4j.DiskFormat}: VHDX, QCOW2,
  * VMDK, VDI, ISO 9660), else raw. {@link io.github.vhd4j.DiskImages#open(java.nio.file.Path,
  * OpenOptions) open} and {@link io.github.vhd4j.DiskImages#check(java.nio.file.Path, CheckOptions)
- * check} open and check a VHD as {@link io.github.vhd4j.Vhd} does, and refuse a file of a format
- * vhd4j does not read with an {@link io.github.vhd4j.UnsupportedFormatException} naming its
- * format, where {@code Vhd.open} would report a missing footer. This version reads VHD; a VHDX is
- * recognised and refused. Raw data, which has no signature, is reported as {@code Vhd.open}
- * reports it, by the footer it lacks.
+ * check} open and check a VHD as {@link io.github.vhd4j.Vhd} does and a VHDX as
+ * {@link io.github.vhd4j.Vhdx} does (the image is then a {@link io.github.vhd4j.VhdxImage}), and
+ * refuse a file of a format vhd4j does not read with an
+ * {@link io.github.vhd4j.UnsupportedFormatException} naming its format, where {@code Vhd.open}
+ * would report a missing footer. Raw data, which has no signature, is reported as
+ * {@code Vhd.open} reports it, by the footer it lacks.
  *
  * <pre>{@code
  * DiskFormat format = DiskImages.probe(unknown).format();   // DiskFormat.QCOW2 for a QCOW2 file
@@ -125,7 +126,7 @@
  * try (DiskImage image = DiskImages.open(unknown, OpenOptions.defaults())) {
  *   image.readFully(0, ByteBuffer.allocate(Vhd.SECTOR_SIZE));
  * } catch (UnsupportedFormatException e) {
- *   refused = e;   // getFormat(); the message names the format: "a QCOW2 image; vhd4j reads VHD images (...)"
+ *   refused = e;   // getFormat(); the message names the format: "a QCOW2 image; vhd4j reads VHD and VHDX images (...)"
  * }
  * long size;
  * boolean vhd;

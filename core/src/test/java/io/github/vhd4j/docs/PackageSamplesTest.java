@@ -128,7 +128,7 @@ class PackageSamplesTest {
     try (DiskImage image = DiskImages.open(unknown, OpenOptions.defaults())) {
       image.readFully(0, ByteBuffer.allocate(Vhd.SECTOR_SIZE));
     } catch (UnsupportedFormatException e) {
-      refused = e;   // getFormat(); the message names the format: "a QCOW2 image; vhd4j reads VHD images (...)"
+      refused = e;   // getFormat(); the message names the format: "a QCOW2 image; vhd4j reads VHD and VHDX images (...)"
     }
     long size;
     boolean vhd;
@@ -140,7 +140,7 @@ class PackageSamplesTest {
     assertEquals(DiskFormat.QCOW2, format);
     assertNotNull(refused);
     assertEquals(DiskFormat.QCOW2, refused.getFormat());
-    assertEquals("a QCOW2 image; vhd4j reads VHD images (" + unknown + ")", refused.getMessage());
+    assertEquals("a QCOW2 image; vhd4j reads VHD and VHDX images (" + unknown + ")", refused.getMessage());
     assertEquals(4 * MIB, size);
     assertTrue(vhd);
   }
