@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code vhd cat}: the guest bytes of a VHD image on standard output. */
 @Command(name = "cat", versionProvider = VersionProvider.class,
-    description = {"Write the guest bytes of a VHD image (the whole disk, or a range) to standard output.",
+    description = {"Write the guest bytes of a VHD or VHDX image (the whole disk, or a range) to standard output.",
         "A range that passes the end of the disk is cut at the end. The output is raw bytes, so cat has no"
             + " --json; -p draws its bar on standard error, never into the bytes."},
     exitCodeListHeading = Help.EXIT_CODES,

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code vhd check}: validates an image and its parent chain, like {@code qemu-img check}. */
 @Command(name = "check", versionProvider = VersionProvider.class,
-    description = {"Validate a VHD image and its parent chain and list every problem found: errors, warnings"
+    description = {"Validate a VHD or VHDX image and its parent chain and list every problem found: errors, warnings"
         + " and notes (info), each with the structure, field and file offset it is about."},
     exitCodeListHeading = Help.EXIT_CODES,
     exitCodeList = {"0:No errors were found (warnings and notes may be listed).", "1:Errors were found.",

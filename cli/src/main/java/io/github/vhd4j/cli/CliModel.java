@@ -166,7 +166,7 @@ final class CliModel {
     CommandSpec s = CommandSpec.wrapWithoutInspection(o);
     s.name("info");
     s.versionProvider(new VersionProvider());
-    s.usageMessage().description(new String[] {"Show the metadata of a VHD image: type, sizes, geometry, creator, parent chain and every warning found while opening it.", "The disk size / actual-size is the file length (a block device's size): Java cannot see which blocks of a sparse file are allocated, so it can be larger than what qemu-img reports."});
+    s.usageMessage().description(new String[] {"Show the metadata of a VHD or VHDX image: type, sizes, geometry or sector sizes, creator, log, parent chain and every warning found while opening it.", "The disk size / actual-size is the file length (a block device's size): Java cannot see which blocks of a sparse file are allocated, so it can be larger than what qemu-img reports."});
     s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd info disk.vhd", "  vhd info --json child.vhd | jq '.\"backing-chain\"'", "  vhd info --lenient --size-policy current damaged.vhd"});
@@ -174,7 +174,7 @@ final class CliModel {
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
     s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
-        .description(new String[] {"The VHD image."})
+        .description(new String[] {"The image (VHD or VHDX)."})
         .descriptionKey("")
         .paramLabel("IMAGE")
         .required(true)
@@ -195,7 +195,7 @@ final class CliModel {
     CommandSpec s = CommandSpec.wrapWithoutInspection(o);
     s.name("check");
     s.versionProvider(new VersionProvider());
-    s.usageMessage().description(new String[] {"Validate a VHD image and its parent chain and list every problem found: errors, warnings and notes (info), each with the structure, field and file offset it is about."});
+    s.usageMessage().description(new String[] {"Validate a VHD or VHDX image and its parent chain and list every problem found: errors, warnings and notes (info), each with the structure, field and file offset it is about."});
     s.usageMessage().exitCodeList(map("0", "No errors were found (warnings and notes may be listed).", "1", "Errors were found.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd check disk.vhd", "  vhd check --deep --json disk.vhd", "  vhd check -p --deep big.vhd", "  vhd check --azure upload.vhd"});
@@ -203,7 +203,7 @@ final class CliModel {
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
     s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
-        .description(new String[] {"The VHD image."})
+        .description(new String[] {"The image (VHD or VHDX)."})
         .descriptionKey("")
         .paramLabel("IMAGE")
         .required(true)
@@ -253,7 +253,7 @@ final class CliModel {
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
     s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
-        .description(new String[] {"The VHD image."})
+        .description(new String[] {"The image (VHD or VHDX)."})
         .descriptionKey("")
         .paramLabel("IMAGE")
         .required(true)
@@ -274,7 +274,7 @@ final class CliModel {
     CommandSpec s = CommandSpec.wrapWithoutInspection(o);
     s.name("cat");
     s.versionProvider(new VersionProvider());
-    s.usageMessage().description(new String[] {"Write the guest bytes of a VHD image (the whole disk, or a range) to standard output.", "A range that passes the end of the disk is cut at the end. The output is raw bytes, so cat has no --json; -p draws its bar on standard error, never into the bytes."});
+    s.usageMessage().description(new String[] {"Write the guest bytes of a VHD or VHDX image (the whole disk, or a range) to standard output.", "A range that passes the end of the disk is cut at the end. The output is raw bytes, so cat has no --json; -p draws its bar on standard error, never into the bytes."});
     s.usageMessage().exitCodeList(map("0", "Every byte of the range was written.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why.", "141", "The program reading the output closed the pipe first (vhd cat disk.vhd | head), as for a process killed by SIGPIPE."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd cat --offset 1M --length 512 disk.vhd | xxd", "  vhd cat -p disk.vhd | gzip > disk.img.gz", "  vhd cat child.vhd | sha256sum"});
@@ -282,7 +282,7 @@ final class CliModel {
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
     s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
-        .description(new String[] {"The VHD image."})
+        .description(new String[] {"The image (VHD or VHDX)."})
         .descriptionKey("")
         .paramLabel("IMAGE")
         .required(true)
@@ -327,9 +327,9 @@ final class CliModel {
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
     s.addOption(bind(OptionSpec.builder("-f"), o, 17)
         .type(ImageFormat.class).auxiliaryTypes(ImageFormat.class).initialValue(o.inputFormat)
-        .description(new String[] {"Input format. Default: detected: VHD when a footer cookie is found, raw when no other format's signature is (an ISO is raw; QCOW2, VMDK, VDI and VHDX images are refused); a pipe or standard input needs -f raw."})
+        .description(new String[] {"Input format. Default: detected: VHD when a footer cookie is found, VHDX by its signature, raw when no other format's signature is (an ISO is raw; QCOW2, VMDK and VDI images are refused); a pipe or standard input needs -f raw."})
         .descriptionKey("")
-        .paramLabel("vhd|raw")
+        .paramLabel("vhd|vhdx|raw")
         .converters(new ITypeConverter<?>[] {new Converters.Format()})
         .completionCandidates(new Converters.Format())
         .prompt("")
@@ -409,7 +409,7 @@ final class CliModel {
         .type(ImageFormat.class).auxiliaryTypes(ImageFormat.class).initialValue(o.formatA)
         .description(new String[] {"Format of A. Default: detected."})
         .descriptionKey("")
-        .paramLabel("vhd|raw")
+        .paramLabel("vhd|vhdx|raw")
         .converters(new ITypeConverter<?>[] {new Converters.Format()})
         .completionCandidates(new Converters.Format())
         .prompt("")
@@ -418,7 +418,7 @@ final class CliModel {
         .type(ImageFormat.class).auxiliaryTypes(ImageFormat.class).initialValue(o.formatB)
         .description(new String[] {"Format of B. Default: detected."})
         .descriptionKey("")
-        .paramLabel("vhd|raw")
+        .paramLabel("vhd|vhdx|raw")
         .converters(new ITypeConverter<?>[] {new Converters.Format()})
         .completionCandidates(new Converters.Format())
         .prompt("")
@@ -624,7 +624,7 @@ final class CliModel {
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
     s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
-        .description(new String[] {"The VHD image."})
+        .description(new String[] {"The image (VHD or VHDX)."})
         .descriptionKey("")
         .paramLabel("IMAGE")
         .required(true)
@@ -653,7 +653,7 @@ final class CliModel {
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
     s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
-        .description(new String[] {"The VHD image."})
+        .description(new String[] {"The image (VHD or VHDX)."})
         .descriptionKey("")
         .paramLabel("IMAGE")
         .required(true)

@@ -23,12 +23,12 @@ import picocli.CommandLine.Parameters;
     footer = {"  vhd compare disk.vhd disk.raw", "  vhd compare -p --strict old.vhd new.vhd",
         "  vhd compare --json child.vhd flat.vhd"})
 final class CompareCommand extends BaseCommand {
-  @Option(names = "-f", paramLabel = "vhd|raw", converter = Converters.Format.class,
+  @Option(names = "-f", paramLabel = "vhd|vhdx|raw", converter = Converters.Format.class,
       completionCandidates = Converters.Format.class,
       description = "Format of A. Default: detected.")
   @Nullable ImageFormat formatA;
 
-  @Option(names = "-F", paramLabel = "vhd|raw", converter = Converters.Format.class,
+  @Option(names = "-F", paramLabel = "vhd|vhdx|raw", converter = Converters.Format.class,
       completionCandidates = Converters.Format.class,
       description = "Format of B. Default: detected.")
   @Nullable ImageFormat formatB;

@@ -55,11 +55,11 @@ final class ConvertCommand extends BaseCommand {
     DYNAMIC
   }
 
-  @Option(names = "-f", paramLabel = "vhd|raw", converter = Converters.Format.class,
+  @Option(names = "-f", paramLabel = "vhd|vhdx|raw", converter = Converters.Format.class,
       completionCandidates = Converters.Format.class,
-      description = "Input format. Default: detected: VHD when a footer cookie is found, raw when no other"
-          + " format's signature is (an ISO is raw; QCOW2, VMDK, VDI and VHDX images are refused); a pipe or"
-          + " standard input needs -f raw.")
+      description = "Input format. Default: detected: VHD when a footer cookie is found, VHDX by its"
+          + " signature, raw when no other format's signature is (an ISO is raw; QCOW2, VMDK and VDI images"
+          + " are refused); a pipe or standard input needs -f raw.")
   @Nullable ImageFormat inputFormat;
 
   @Option(names = "-O", paramLabel = "raw|fixed|dynamic", converter = Converters.OutputFormat.class,

@@ -83,16 +83,17 @@ final class Converters {
     }
   }
 
-  /** An input format, {@code vhd} or {@code raw}. */
+  /** An input format, {@code vhd}, {@code vhdx} or {@code raw}. */
   static final class Format extends Names implements ITypeConverter<ImageFormat> {
     Format() {
-      super("vhd", "raw");
+      super("vhd", "vhdx", "raw");
     }
 
     @Override
     public ImageFormat convert(String value) {
       return switch (value.toLowerCase(Locale.ROOT)) {
         case "vhd", "vpc" -> ImageFormat.VHD;
+        case "vhdx" -> ImageFormat.VHDX;
         case "raw" -> ImageFormat.RAW;
         default -> throw unknown(value);
       };

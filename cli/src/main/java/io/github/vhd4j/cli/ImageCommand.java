@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 
 /** Base of the subcommands that take one image (info, check, map, cat); errors name that image. */
 abstract class ImageCommand extends BaseCommand {
-  @Parameters(paramLabel = "IMAGE", description = "The VHD image.")
+  @Parameters(paramLabel = "IMAGE", description = "The image (VHD or VHDX).")
   Path image = Path.of("");
 
   ImageCommand(Io io) {

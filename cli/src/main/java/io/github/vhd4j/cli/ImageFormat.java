@@ -4,6 +4,8 @@ package io.github.vhd4j.cli;
 enum ImageFormat {
   /** A VHD image (fixed, dynamic or differencing). */
   VHD,
+  /** A VHDX image (fixed, dynamic or differencing), read only. */
+  VHDX,
   /** Plain guest bytes. */
   RAW
 }

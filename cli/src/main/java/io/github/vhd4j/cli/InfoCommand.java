@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /** {@code vhd info}: the image's metadata, like {@code qemu-img info}. */
 @Command(name = "info", versionProvider = VersionProvider.class,
-    description = {"Show the metadata of a VHD image: type, sizes, geometry, creator, parent chain and"
+    description = {"Show the metadata of a VHD or VHDX image: type, sizes, geometry or sector sizes, creator, log, parent chain and"
         + " every warning found while opening it.",
         "The disk size / actual-size is the file length (a block device's size): Java cannot see which blocks of a sparse file"
         + " are allocated, so it can be larger than what qemu-img reports."},

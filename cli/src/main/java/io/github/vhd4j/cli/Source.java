@@ -2,6 +2,7 @@ package io.github.vhd4j.cli;
 
 import io.github.vhd4j.CreateOptions;
 import io.github.vhd4j.DiskFormat;
+import io.github.vhd4j.Vhdx;
 import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.Durability;
 import io.github.vhd4j.OpenOptions;
@@ -19,7 +20,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The guest bytes {@code convert} and {@code compare} read: a VHD image or a raw file, with its
+ * The guest bytes {@code convert} and {@code compare} read: a VHD or VHDX image or a raw file, with its
  * allocation runs ({@link Seekable}), or, for {@code convert} only, raw bytes from a pipe, standard
  * input or a character device, read once in order. Failures are wrapped in {@link CliException}
  * naming the file.
@@ -89,6 +90,10 @@ abstract class Source implements Closeable {
       throw new CliException(label, what + ": a VHD is read from its end first, so it must be a file; -f raw"
           + " converts a stream as raw bytes");
     }
+    if (forced == ImageFormat.VHDX) {
+      throw new CliException(label, what + ": a VHDX is read at any offset, so it must be a file; -f raw"
+          + " converts a stream as raw bytes");
+    }
     if (stdin) {
       return new StreamSource(label, io.stdin(), null, false);
     }
@@ -122,6 +127,9 @@ abstract class Source implements Closeable {
       if (format == ImageFormat.VHD) {
         return new ImageSource(label, format, DiskImages.open(path, options));
       }
+      if (format == ImageFormat.VHDX) {
+        return new ImageSource(label, format, Vhdx.open(path, options));
+      }
       return new RawSource(label, path, FileChannel.open(path, StandardOpenOption.READ));
     } catch (IOException | RuntimeException e) {
       throw new CliException(label, e);
@@ -131,8 +139,8 @@ abstract class Source implements Closeable {
   /**
    * Tells a VHD from raw data by the footer cookie where a footer belongs, valid or not (a
    * damaged VHD is still a VHD, and opening it reports the damage instead of silently treating
-   * the file as raw data), and refuses the formats vhd does not read, whose bytes are not the
-   * guest's. An ISO 9660 image is raw data: its bytes are the disc's.
+   * the file as raw data), names a VHDX by its signature, and refuses the formats vhd does not
+   * read, whose bytes are not the guest's. An ISO 9660 image is raw data: its bytes are the disc's.
    *
    * @param path the file
    * @param options whether the file is read with a reader's lock
@@ -144,6 +152,7 @@ abstract class Source implements Closeable {
     DiskFormat found = DiskImages.probe(path, options).format();
     return switch (found) {
       case VHD -> ImageFormat.VHD;
+      case VHDX -> ImageFormat.VHDX;
       case RAW, ISO -> ImageFormat.RAW;
       default -> throw new UnsupportedFormatException(found, path.toString());
     };
