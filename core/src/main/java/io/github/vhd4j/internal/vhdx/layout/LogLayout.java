@@ -17,6 +17,16 @@ public final class LogLayout {
   public static final long MAX_LENGTH = 1L << 30;
   /** The structure's name in problems. */
   public static final String STRUCTURE = "log";
+  /** An entry's name in problems. */
+  public static final String ENTRY_STRUCTURE = "log entry";
+  /** Log offset and length, and the file sizes an entry records, are multiples of this (1 MiB). */
+  public static final long ALIGNMENT = 1L << 20;
+  /**
+   * The furthest a replayed write, or the file length an entry asks for, may reach: the largest
+   * disk (64 TiB) plus room for its table, sector bitmaps (16 GiB for a 64 TiB differencing disk),
+   * log and metadata. Anything beyond is no file a writer made (vhdx.md V23).
+   */
+  public static final long MAX_REPLAY_END = (1L << 46) + (1L << 36);
 
   /** Entry header: signature, ASCII {@code loge}. */
   public static final Field SIGNATURE = new Field("signature", 0, 4);
@@ -91,6 +101,16 @@ public final class LogLayout {
   public static long descriptorArea(long descriptors) {
     long raw = HEADER_SIZE + DESCRIPTOR_SIZE * descriptors;
     return (raw + SECTOR - 1) / SECTOR * SECTOR;
+  }
+
+  /**
+   * The first descriptor that starts at or after an entry-relative byte index.
+   *
+   * @param index a byte index from the entry's start, a multiple of {@link #SECTOR}
+   * @return the descriptor's number
+   */
+  public static long firstDescriptorAt(long index) {
+    return index <= HEADER_SIZE ? 0 : (index - HEADER_SIZE + DESCRIPTOR_SIZE - 1) / DESCRIPTOR_SIZE;
   }
 
   /**
