@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Entry points for VHDX images (MS-VHDX): open and check fixed, dynamic and differencing files,
@@ -118,5 +119,35 @@ public final class Vhdx {
    */
   public static ValidationReport check(ByteBuffer image, CheckOptions options) throws IOException {
     return VhdxFiles.check(requireNonNull(image, "image"), requireNonNull(options, "options"));
+  }
+
+  /**
+   * Replays a dirty log into the file (MS-VHDX 2.3.3), as Windows does when it opens the file for
+   * writing, and clears LogGuid in both headers; a clean file is not written. The replay is
+   * crash-safe: killed at any write, the file still opens with the same content, and running the
+   * repair again finishes it. Only the log is repaired.
+   *
+   * @param image the file (its parents are not opened)
+   * @param options only {@link OpenOptions#locking()} is used: whether the file is held exclusively
+   * @return the change made, or nothing for a clean file
+   * @throws ImageInUseException if another process uses the file (nothing is changed)
+   * @throws VhdFormatException if the file is not a valid VHDX file or its log cannot be replayed
+   *     (nothing is changed)
+   * @throws IOException if the file cannot be read or written
+   */
+  public static List<RepairAction> repair(Path image, OpenOptions options) throws IOException {
+    return VhdxFiles.repair(requireNonNull(image, "image"), false, requireNonNull(options, "options").locking());
+  }
+
+  /**
+   * Says what {@link #repair(Path, OpenOptions)} would change, and changes nothing.
+   *
+   * @param image the file
+   * @param options only {@link OpenOptions#locking()} is used: whether the file is read with a reader's lock
+   * @return the pending change, or nothing for a clean file
+   * @throws IOException if the file cannot be read or is not a valid VHDX file
+   */
+  public static List<RepairAction> planRepair(Path image, OpenOptions options) throws IOException {
+    return VhdxFiles.repair(requireNonNull(image, "image"), true, requireNonNull(options, "options").locking());
   }
 }

@@ -30,15 +30,24 @@ abstract class ImageCommand extends BaseCommand {
    * @throws CliException if the image is a VHDX image
    */
   static void refuseVhdx(Path image, String change) throws CliException {
-    DiskFormat format;
-    try {
-      format = DiskImages.probe(image, OpenOptions.defaults().withLocking(false)).format();
-    } catch (IOException e) {
-      return;
-    }
-    if (format == DiskFormat.VHDX) {
+    if (isVhdx(image)) {
       throw new CliException(image.toString(), "a VHDX image; vhd " + change + " changes VHD images only (vhd reads"
           + " VHDX images; vhd repair replays a VHDX log)");
+    }
+  }
+
+  /**
+   * Tells whether a file is a VHDX image by its signature; a file that cannot be probed is not
+   * (the command's own open reports why).
+   *
+   * @param image the file
+   * @return true for a VHDX image
+   */
+  static boolean isVhdx(Path image) {
+    try {
+      return DiskImages.probe(image, OpenOptions.defaults().withLocking(false)).format() == DiskFormat.VHDX;
+    } catch (IOException e) {
+      return false;
     }
   }
 }

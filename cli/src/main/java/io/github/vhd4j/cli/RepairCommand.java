@@ -5,7 +5,9 @@ import io.github.vhd4j.CheckOptions;
 import io.github.vhd4j.RepairAction;
 import io.github.vhd4j.Severity;
 import io.github.vhd4j.ValidationReport;
+import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.Vhd;
+import io.github.vhd4j.Vhdx;
 import java.io.IOException;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -59,8 +61,10 @@ final class RepairCommand extends ImageCommand {
    */
   @Override
   int execute() throws IOException {
-    List<RepairAction> actions = dryRun ? Vhd.planRepair(image, common.openOptions())
-        : Vhd.repair(image, common.openOptions());
+    boolean vhdx = ImageCommand.isVhdx(image);
+    List<RepairAction> actions = vhdx ? (dryRun ? Vhdx.planRepair(image, common.openOptions())
+        : Vhdx.repair(image, common.openOptions()))
+        : dryRun ? Vhd.planRepair(image, common.openOptions()) : Vhd.repair(image, common.openOptions());
     if (json) {
       try (JsonGenerator g = Json.pretty(io.out)) {
         g.writeStartArray();
@@ -113,7 +117,7 @@ final class RepairCommand extends ImageCommand {
     // Parents are not checked: repair did not open them, and a parent stored elsewhere is no
     // error of this file.
     CheckOptions options = CheckOptions.defaults().withCheckParents(false).withOpenOptions(common.openOptions());
-    ValidationReport report = Vhd.check(image, options);
+    ValidationReport report = DiskImages.check(image, options);
     int errors = report.problems(Severity.ERROR).size();
     if (errors > 0) {
       io.out.flush();

@@ -1,6 +1,13 @@
 package io.github.vhd4j.internal.vhdx;
 
 import io.github.vhd4j.CheckOptions;
+import io.github.vhd4j.Problem;
+import io.github.vhd4j.RepairAction;
+import io.github.vhd4j.StorageMode;
+import io.github.vhd4j.VhdFormatException;
+import io.github.vhd4j.VhdxLogState;
+import io.github.vhd4j.internal.LayerParser;
+import io.github.vhd4j.internal.vhdx.layout.LogLayout;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.VhdxImage;
@@ -94,5 +101,41 @@ public final class VhdxFiles {
    */
   public static ValidationReport check(ByteBuffer image, CheckOptions options) throws IOException {
     return VhdxChains.check(Storages.memory(image, options.openOptions()), "memory", null, List.of(), options);
+  }
+
+  /**
+   * Replays a dirty log into the file, crash-safely, and clears LogGuid; a clean file is not
+   * written. The file is held exclusively while it is written (with locking on).
+   *
+   * @param path the file (its parents are not opened)
+   * @param dryRun true to change nothing and say what a replay would write
+   * @param locking whether the file is locked
+   * @return the change made (or, in a dry run, pending), or nothing for a clean file
+   * @throws IOException if the file cannot be read or written, or its log cannot be replayed
+   */
+  public static List<RepairAction> repair(Path path, boolean dryRun, boolean locking) throws IOException {
+    OpenOptions o = OpenOptions.defaults().withLocking(locking).withWritable(!dryRun)
+        .withStorage(StorageMode.FILE_CHANNEL);
+    Storages.Opened opened = Storages.open(path, o);
+    try (Storage storage = opened.storage()) {
+      VhdxLogState log;
+      if (dryRun) {
+        VhdxGate.Admitted a = VhdxGate.admit(storage, path.toString(), path, o, LayerParser.Mode.CHECK);
+        if (a.layer() == null) {
+          Problem err = a.problems().firstError();
+          throw new VhdFormatException(err, a.problems().list());
+        }
+        log = a.layer().log;
+      } else {
+        log = LogFileReplay.replayIntoFile(storage, path.toString());
+      }
+      if (!log.dirty()) {
+        return List.of();
+      }
+      return List.of(new RepairAction(LogLayout.STRUCTURE, log.offset(), "replay " + log.entries()
+          + (log.entries() == 1 ? " entry" : " entries") + " (sequence " + Long.toUnsignedString(log.firstSequence())
+          + " to " + Long.toUnsignedString(log.lastSequence()) + ", " + log.bytes() + " bytes) into the file and"
+          + " clear LogGuid in both headers"));
+    }
   }
 }
