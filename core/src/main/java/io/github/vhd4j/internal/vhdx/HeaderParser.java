@@ -108,7 +108,7 @@ final class HeaderParser {
 
   /**
    * Chooses between two valid copies: the greater sequence number wins (MS-VHDX 2.2.2.1). Equal
-   * numbers are accepted when the copies agree on their first 80 bytes, as Disk2vhd writes them;
+   * numbers are accepted when the copies agree on every field, as Disk2vhd writes them;
    * otherwise neither is newer, which lenient mode resolves by taking header 1.
    */
   private int newer(ByteBuffer b1, ByteBuffer b2) {
@@ -118,7 +118,11 @@ final class HeaderParser {
     if (cmp != 0) {
       return cmp > 0 ? 1 : 2;
     }
-    if (!b1.slice(0, HeaderLayout.IDENTITY_BYTES).equals(b2.slice(0, HeaderLayout.IDENTITY_BYTES))) {
+    // The fields from the sequence number to the log offset decide; the checksum differs with
+    // reserved bytes, which are ignored.
+    int from = HeaderLayout.SEQUENCE_NUMBER.offset();
+    int n = HeaderLayout.IDENTITY_BYTES - from;
+    if (!b1.slice(from, n).equals(b2.slice(from, n))) {
       ctx.p.error(ProblemCode.VHDX_HEADER_SEQUENCE, true, HeaderLayout.place(2).site(HeaderLayout.SEQUENCE_NUMBER),
           "a sequence number other than header 1's, or a copy identical to header 1",
           Long.toUnsignedString(s2), "both header copies are valid with the same sequence number but differ;"
