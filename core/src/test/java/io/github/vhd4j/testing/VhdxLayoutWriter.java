@@ -174,12 +174,13 @@ final class VhdxLayoutWriter {
       data.put(offset, item.data());
     }
     img.extent(meta, (int) Math.max(next, MetadataLayout.TABLE_SIZE));
-    img.put(meta, t.array());
     for (Map.Entry<Long, byte[]> d : data.entrySet()) {
       if (d.getValue().length > 0) {
         img.put(meta + d.getKey(), d.getValue());
       }
     }
+    // Last, so that an item a test placed inside the table does not overwrite it.
+    img.put(meta, t.array());
   }
 
   private static VhdxBuilder.Item system(UUID id, ByteBuffer data) {
