@@ -161,6 +161,23 @@ class MetadataParserTest {
   }
 
   @Test
+  void shouldRefuseMoreThan1023SystemItemsUnlessLenient() throws IOException {
+    VhdxBuilder b = new VhdxBuilder();
+    for (int i = 0; i < 1019; i++) {
+      b.extraItems.add(item(new UUID(8, i), 0, 0));
+    }
+    VhdxParsing p = VhdxParsing.open(b.build());
+    parse(p);
+    assertReported(p.list(), ProblemCode.VHDX_METADATA_COUNT, Severity.ERROR, "metadata table", "entryCount",
+        META + MetadataLayout.ENTRY_COUNT.offset());
+    assertNull(VhdxParsing.lenient(b.build()).refusal());
+    b.extraItems.remove(0);
+    VhdxParsing q = VhdxParsing.open(b.build());
+    parse(q);
+    assertEquals(List.of(), q.list());
+  }
+
+  @Test
   void shouldRefuseMalformedEntries() throws IOException {
     VhdxParsing p = with(b -> {
       b.extraItems.add(item(OTHER, 8 | USER, 4));
