@@ -223,7 +223,8 @@ class VhdxMetadataPitfallsTest {
         case "unpaired surrogate" -> s.setBytes(value1 + 2, new byte[] {0x00, (byte) 0xDC});
         default -> {
           s.set(entry(1), ParentLocatorLayout.KEY_OFFSET, b.getInt(entry(0) + ParentLocatorLayout.KEY_OFFSET.offset()));
-          s.set(entry(1), ParentLocatorLayout.KEY_LENGTH, b.getShort(entry(0) + ParentLocatorLayout.KEY_LENGTH.offset()));
+          s.set(entry(1), ParentLocatorLayout.KEY_LENGTH,
+              b.getShort(entry(0) + ParentLocatorLayout.KEY_LENGTH.offset()));
         }
       }
     });

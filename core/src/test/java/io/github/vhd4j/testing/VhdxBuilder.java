@@ -250,7 +250,8 @@ public final class VhdxBuilder {
   public VhdxBuilder sectors(int block, long first, long count) {
     long cr = chunkRatio();
     long chunk = block / cr;
-    byte[] bits = contents.computeIfAbsent(BatLayout.bitmapIndex(chunk, cr), k -> new byte[(int) BatLayout.BITMAP_BLOCK]);
+    byte[] bits = contents.computeIfAbsent(BatLayout.bitmapIndex(chunk, cr),
+        k -> new byte[(int) BatLayout.BITMAP_BLOCK]);
     allocated(BatLayout.bitmapIndex(chunk, cr), BatLayout.BITMAP_PRESENT, bits);
     long base = (block % cr) * (layoutBlockSize() / layoutSectorSize());
     for (long s = base + first; s < base + first + count; s++) {

@@ -156,8 +156,8 @@ final class MetadataTableParser {
           Guids.text(id), "an item with the zero GUID");
     }
     if (user && required) {
-      ctx.p.error(ProblemCode.VHDX_METADATA_ENTRY, true, site(i, MetadataLayout.FLAGS), "IsRequired clear on a user item",
-          hex32(flags), "a user item marked required");
+      ctx.p.error(ProblemCode.VHDX_METADATA_ENTRY, true, site(i, MetadataLayout.FLAGS),
+          "IsRequired clear on a user item", hex32(flags), "a user item marked required");
     }
     // MS-VHDX 2.6.1.2: Windows' incomplete-file item marks a file still being created.
     if (!user && id.equals(Guids.INCOMPLETE_FILE)) {
@@ -202,7 +202,10 @@ final class MetadataTableParser {
     return false;
   }
 
-  /** MS-VHDX 2.6.1.2: items must not overlap; sorted by offset, each is compared with the furthest-reaching before it. */
+  /**
+   * MS-VHDX 2.6.1.2: items must not overlap; sorted by offset, each is compared with the one
+   * reaching furthest before it.
+   */
   private void overlaps(List<Entry> entries) {
     List<Entry> sorted = new ArrayList<>();
     for (Entry e : entries) {

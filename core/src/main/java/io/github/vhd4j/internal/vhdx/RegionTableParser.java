@@ -236,7 +236,8 @@ final class RegionTableParser {
         return r;
       }
     }
-    throw ctx.p.fatal(ProblemCode.VHDX_REGION_MISSING, RegionTableLayout.place(copy).site(RegionTableLayout.ENTRY_COUNT),
-        "a " + Guids.name(guid) + " region", "none", "the region table lists no " + Guids.name(guid) + " region");
+    throw ctx.p.fatal(ProblemCode.VHDX_REGION_MISSING,
+        RegionTableLayout.place(copy).site(RegionTableLayout.ENTRY_COUNT), "a " + Guids.name(guid) + " region",
+        "none", "the region table lists no " + Guids.name(guid) + " region");
   }
 }
