@@ -38,7 +38,11 @@ final class MetadataTableParser {
    */
   record Entry(int index, VhdxMetadataItem item, boolean placed) {}
 
-  /** The system items this library knows; a required one of them is no reason to refuse the file. */
+  /**
+   * The system items this library knows: those of MS-VHDX 2.6.2, and those Windows writes beyond
+   * it (CHS parameters and the persistent-memory label area describe the disk to a virtual machine,
+   * not the layout of its data, so a reader may accept them when required).
+   */
   static final Set<UUID> KNOWN = Set.of(Guids.FILE_PARAMETERS, Guids.VIRTUAL_DISK_SIZE, Guids.VIRTUAL_DISK_ID,
       Guids.LOGICAL_SECTOR_SIZE, Guids.PHYSICAL_SECTOR_SIZE, Guids.PARENT_LOCATOR, Guids.CHS_PARAMETERS,
       Guids.PMEM_LABEL_STORAGE, Guids.INCOMPLETE_FILE);
@@ -159,7 +163,8 @@ final class MetadataTableParser {
       ctx.p.error(ProblemCode.VHDX_METADATA_ENTRY, true, site(i, MetadataLayout.FLAGS),
           "IsRequired clear on a user item", hex32(flags), "a user item marked required");
     }
-    // MS-VHDX 2.6.1.2: Windows' incomplete-file item marks a file still being created.
+    // Not in MS-VHDX: Windows keeps this item while it creates a file and removes it when done
+    // (OpenVMM refuses such a file), so its presence means the file was never finished.
     if (!user && id.equals(Guids.INCOMPLETE_FILE)) {
       ctx.p.error(ProblemCode.VHDX_INCOMPLETE_FILE, false, site(i, MetadataLayout.ITEM_ID), "no such item",
           Guids.name(id), "the file was never finished by the program creating it");
