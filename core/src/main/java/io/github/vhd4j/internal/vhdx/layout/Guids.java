@@ -62,14 +62,23 @@ public final class Guids {
    * @return the GUID
    */
   public static UUID get(ByteBuffer b, int offset) {
-    long d1 = Integer.reverseBytes(b.getInt(offset)) & 0xFFFFFFFFL;
-    long d2 = Short.reverseBytes(b.getShort(offset + 4)) & 0xFFFFL;
-    long d3 = Short.reverseBytes(b.getShort(offset + 6)) & 0xFFFFL;
+    long d1 = le(b, offset, 4);
+    long d2 = le(b, offset + 4, 2);
+    long d3 = le(b, offset + 6, 2);
     long lo = 0;
     for (int i = 8; i < 16; i++) {
       lo = (lo << 8) | (b.get(offset + i) & 0xFF);
     }
     return new UUID((d1 << 32) | (d2 << 16) | d3, lo);
+  }
+
+  /** Reads {@code n} bytes as a little-endian number, whatever the buffer's order. */
+  private static long le(ByteBuffer b, int offset, int n) {
+    long v = 0;
+    for (int i = n - 1; i >= 0; i--) {
+      v = (v << 8) | (b.get(offset + i) & 0xFF);
+    }
+    return v;
   }
 
   /**
@@ -92,13 +101,20 @@ public final class Guids {
    */
   public static void put(ByteBuffer b, int offset, UUID value) {
     long hi = value.getMostSignificantBits();
-    b.putInt(offset, Integer.reverseBytes((int) (hi >>> 32)));
-    b.putShort(offset + 4, Short.reverseBytes((short) (hi >>> 16)));
-    b.putShort(offset + 6, Short.reverseBytes((short) hi));
+    putLe(b, offset, hi >>> 32, 4);
+    putLe(b, offset + 4, hi >>> 16, 2);
+    putLe(b, offset + 6, hi, 2);
     long lo = value.getLeastSignificantBits();
     for (int i = 15; i >= 8; i--) {
       b.put(offset + i, (byte) lo);
       lo >>>= 8;
+    }
+  }
+
+  /** Writes the low {@code n} bytes of a number little-endian, whatever the buffer's order. */
+  private static void putLe(ByteBuffer b, int offset, long v, int n) {
+    for (int i = 0; i < n; i++) {
+      b.put(offset + i, (byte) (v >>> (8 * i)));
     }
   }
 

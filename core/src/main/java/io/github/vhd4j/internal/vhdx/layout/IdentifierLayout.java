@@ -21,6 +21,11 @@ public final class IdentifierLayout {
   public static final Field SIGNATURE = new Field("signature", 0, 8);
   /** Creator, UTF-16LE text of up to 256 characters; diagnostic only (MS-VHDX: MUST NOT drive behaviour). */
   public static final Field CREATOR = new Field("creator", 8, 512);
+  /**
+   * The header section (MS-VHDX 2.2): identifier, both headers, both region tables and reserved
+   * space. Every file holds it whole; every other structure lies at or beyond its end.
+   */
+  public static final long HEADER_SECTION = 1L << 20;
   /** The signature's bytes. */
   public static final byte[] SIGNATURE_BYTES = "vhdxfile".getBytes(StandardCharsets.US_ASCII);
 
