@@ -1,19 +1,23 @@
 package io.github.vhd4j.internal.vhdx;
 
 import io.github.vhd4j.CheckOptions;
+import io.github.vhd4j.DiskFormat;
 import io.github.vhd4j.OpenOptions;
+import io.github.vhd4j.ParentCandidate.Outcome;
 import io.github.vhd4j.ParentResolution;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.UnsupportedVhdFeatureException;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.VhdException;
+import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.VhdLimitException;
 import io.github.vhd4j.VhdxImage;
 import io.github.vhd4j.VhdxMetadataItem;
 import io.github.vhd4j.VhdxRegion;
 import io.github.vhd4j.internal.LayerParser;
 import io.github.vhd4j.internal.ParentFinder;
+import io.github.vhd4j.internal.Probe;
 import io.github.vhd4j.internal.Problems;
 import io.github.vhd4j.internal.layout.Site;
 import io.github.vhd4j.internal.storage.Storage;
@@ -22,7 +26,9 @@ import io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,6 +66,7 @@ public final class VhdxChains {
       layers.add(first.layer());
       warnings.add(new ArrayList<>(first.problems().list()));
       warnings.get(0).addAll(storageWarnings);
+      Formats formats = new Formats();
       walk(first.layer(), options, opened, new Step() {
         @Override
         public ParentFinder.Parsed parse(Storage s, String name, Path p) throws IOException {
@@ -67,7 +74,8 @@ public final class VhdxChains {
             VhdxGate.Admitted a = VhdxGate.admit(s, name, p, options, LayerParser.Mode.OPEN);
             return new ParentFinder.Parsed(a.layer(), a.problems().list(), null);
           } catch (VhdException e) {
-            return new ParentFinder.Parsed(null, List.of(), e);
+            Problem why = e instanceof VhdFormatException f ? f.getProblem() : null;
+            return new ParentFinder.Parsed(null, List.of(), formats.failure(s, name, p, why, e));
           }
         }
 
@@ -130,13 +138,17 @@ public final class VhdxChains {
       all.addAll(storageWarnings);
       VhdxLayer layer = first.layer();
       if (layer != null && options.checkParents()) {
+        Formats formats = new Formats();
         walk(layer, o, opened, new Step() {
           @Override
           public ParentFinder.Parsed parse(Storage s, String name, Path p) throws IOException {
             VhdxGate.Admitted a = VhdxGate.admit(s, name, p, o, LayerParser.Mode.CHECK);
+            if (a.layer() != null) {
+              return new ParentFinder.Parsed(a.layer(), a.problems().list(), null);
+            }
             Problem error = a.problems().firstError();
-            return new ParentFinder.Parsed(a.layer(), a.problems().list(), a.layer() != null ? null
-                : new VhdException(error == null ? "not a valid VHDX file" : error.describe(), name, null));
+            VhdException e = new VhdException(error == null ? "not a valid VHDX file" : error.describe(), name, null);
+            return new ParentFinder.Parsed(null, a.problems().list(), formats.failure(s, name, p, error, e));
           }
 
           @Override
@@ -152,7 +164,7 @@ public final class VhdxChains {
             String tried = found.tried().isEmpty() ? "no candidate path"
                 : String.join("; ", found.tried().stream().map(Object::toString).toList());
             Problems p = new Problems(search.child().resource);
-            p.error(ParentFinder.code(found), false, locatorSite(search.child()), null, null,
+            p.error(formats.code(found), false, locatorSite(search.child()), null, null,
                 search.headline(found) + "; tried: " + tried);
             all.addAll(p.list());
           }
@@ -169,6 +181,61 @@ public final class VhdxChains {
       for (Storage s : opened) {
         closeQuietly(s);
       }
+    }
+  }
+
+  /**
+   * The VHDX reading of a failed search: a parent of the wrong DataWriteGuid or sector size, and
+   * candidates that are not VHDX files at all (a VHD of the parent's name, say), which the VHDX
+   * parser refuses at the file identifier and which are then named by their format.
+   */
+  private static final class Formats {
+    /** Candidates of another format, by the path the finder tried. */
+    private final Set<Path> other = new HashSet<>();
+
+    /**
+     * Explains why a candidate is not a VHDX parent.
+     *
+     * @param s the candidate
+     * @param name its name
+     * @param p its path
+     * @param error the problem that stopped the VHDX parse, or null
+     * @param vhdx the failure as the VHDX parser reported it
+     * @return the failure, naming the candidate's format when it is another one
+     */
+    VhdException failure(Storage s, String name, Path p, @Nullable Problem error, VhdException vhdx)
+        throws IOException {
+      // MS-VHDX 2.2.1: a file without the identifier's signature (or too short for one) may be
+      // another format; a file that has it is a damaged VHDX.
+      if (error != null && (error.code() == ProblemCode.VHDX_SIGNATURE
+          || error.code() == ProblemCode.VHDX_FILE_TOO_SMALL)) {
+        DiskFormat f = Probe.detect(s);
+        if (f != DiskFormat.VHDX) {
+          other.add(p);
+          return new VhdException("not a VHDX file: it is " + f.description(), name, vhdx);
+        }
+      }
+      return vhdx;
+    }
+
+    /**
+     * The problem code of a failed search: the VHDX codes for a wrong DataWriteGuid, sector size
+     * or format, the shared ones for a cycle or a missing parent.
+     *
+     * @param found the search's result
+     * @return the code
+     */
+    ProblemCode code(ParentFinder.Found found) {
+      ProblemCode shared = ParentFinder.code(found);
+      return switch (shared) {
+        case PARENT_UUID_MISMATCH -> ProblemCode.VHDX_PARENT_LINKAGE;
+        // The only size VhdxParentSearch compares is the logical sector size (MS-VHDX 2.6.2.4).
+        case PARENT_SIZE_MISMATCH -> ProblemCode.VHDX_PARENT_SECTOR_SIZE;
+        case PARENT_NOT_FOUND -> found.tried().stream()
+            .anyMatch(c -> c.outcome() == Outcome.INVALID && other.contains(c.path()))
+            ? ProblemCode.VHDX_PARENT_FORMAT : shared;
+        default -> shared;
+      };
     }
   }
 
