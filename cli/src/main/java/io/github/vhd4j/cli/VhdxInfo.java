@@ -73,7 +73,7 @@ final class VhdxInfo {
     VhdxParentLocator loc = img.getParentLocator();
     if (loc != null) {
       g.writeObjectFieldStart("parent");
-      g.writeObjectFieldStart("locator");
+      g.writeObjectFieldStart("locator-entries");
       for (Map.Entry<String, String> e : loc.entries().entrySet()) {
         g.writeStringField(e.getKey(), e.getValue());
       }
@@ -81,7 +81,8 @@ final class VhdxInfo {
       ParentResolution r = img.getParentResolution();
       if (r != null) {
         g.writeStringField("path", r.path().toString());
-        g.writeStringField("locator-key", r.source());
+        // The same key and meaning as a VHD's: what found the parent (here a locator key).
+        g.writeStringField("locator", r.source());
       }
       g.writeEndObject();
       g.writeArrayFieldStart("backing-chain");
