@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.vhd4j.cli.testing.JsonTree;
+import io.github.vhd4j.internal.vhdx.layout.Guids;
+import io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout;
 import io.github.vhd4j.testing.TestImage;
+import io.github.vhd4j.testing.VhdxChainModel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -24,7 +27,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,20 +108,29 @@ class JsonDocTest {
   }
 
   /**
-   * The VHDX table: a dynamic and a fixed VHDX qemu-img made, and a differencing child of the
-   * dynamic one, which together print every key.
+   * The VHDX table: a dynamic and a fixed VHDX qemu-img made, a differencing child of the dynamic
+   * one, and a child whose locator holds every key MS-VHDX defines, which together print every key.
    */
   @Test
-  @Disabled("VHDX parsing (VhdxLayerParser) is being built on other branches of issue 17: enable once merged")
   void shouldMatchVhdxInfoOutput() throws Exception {
     VhdxDocImages.requireQemu();
     Path base = VhdxDocImages.qemu(dir.resolve("base.vhdx"), "dynamic");
     Path fixed = VhdxDocImages.qemu(dir.resolve("fixed.vhdx"), "fixed");
     Path child = VhdxDocImages.child(base, dir.resolve("child.vhdx"));
+    VhdxChainModel other = VhdxChainModel.base(8 * Images.MIB, Images.MIB, 512, 0).full(2);
+    other.write(dir.resolve("other.vhdx"));
+    Path windows = other.child(1).full(3)
+        .locator(ParentLocatorLayout.ABSOLUTE_WIN32_PATH, "\\\\?\\C:\\vms\\other.vhdx")
+        .locator(ParentLocatorLayout.RELATIVE_PATH, ".\\other.vhdx")
+        .locator(ParentLocatorLayout.VOLUME_PATH,
+            "\\\\?\\Volume{26a21bda-a627-11d7-9931-806e6f6e6963}\\vms\\other.vhdx")
+        .locator(ParentLocatorLayout.PARENT_LINKAGE2, Guids.text(Guids.ZERO))
+        .write(dir.resolve("windows.avhdx"));
 
     check("info-vhdx", json(0, "info", "--json", base.toString()));
     check("info-vhdx", json(0, "info", "--json", fixed.toString()));
     check("info-vhdx", json(0, "info", "--json", child.toString()));
+    check("info-vhdx", json(0, "info", "--json", windows.toString()));
 
     assertAllSeen("info-vhdx");
   }

@@ -470,6 +470,7 @@ class VhdxChainPitfallsTest {
     }
     assertArrayEquals(VhdxChainModel.stamp(0, (levels + 1) * 512L, 512),
         Arrays.copyOfRange(block0.get(), (levels + 1) * 512, (levels + 2) * 512));
-    assertThrows(VhdLimitException.class, () -> Vhdx.open(top), "the default limit is " + OpenOptions.DEFAULT_MAX_CHAIN_DEPTH);
+    assertThrows(VhdLimitException.class, () -> Vhdx.open(top),
+        "the default limit is " + OpenOptions.DEFAULT_MAX_CHAIN_DEPTH);
   }
 }
