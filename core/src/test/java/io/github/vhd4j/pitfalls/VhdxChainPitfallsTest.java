@@ -19,6 +19,7 @@ import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.Severity;
 import io.github.vhd4j.ValidationReport;
+import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.VhdLimitException;
 import io.github.vhd4j.Vhdx;
 import io.github.vhd4j.VhdxImage;
@@ -275,6 +276,25 @@ class VhdxChainPitfallsTest {
     assertEquals(List.of(ProblemCode.VHDX_PARENT_FORMAT), errors(r), r::toString);
   }
 
+  /** A child that cannot name its parent: the check reports the locator, not a parent it cannot identify. */
+  @Test
+  void shouldReportAnUnusableLocatorOnlyOnce() throws IOException {
+    VhdxChainModel base = fullBase();
+    base.write(dir.resolve("parent.vhdx"));
+    Path bad = base.child(1).locator(ParentLocatorLayout.PARENT_LINKAGE, "{not-a-guid}")
+        .write(dir.resolve("bad.vhdx"));
+    VhdxChainModel none = base.child(1);
+    none.builder.writeLocator = false;
+    Path missing = none.write(dir.resolve("none.vhdx"));
+
+    ValidationReport r = Vhdx.check(bad);
+    assertEquals(List.of(ProblemCode.VHDX_PARENT_LOCATOR), errors(r), r::toString);
+    r = Vhdx.check(missing);
+    assertEquals(List.of(ProblemCode.VHDX_PARENT_LOCATOR_PRESENCE), errors(r), r::toString);
+    assertThrows(VhdFormatException.class, () -> Vhdx.open(bad));
+    assertThrows(VhdFormatException.class, () -> Vhdx.open(missing));
+  }
+
   // ---- missing parents
 
   /** dissect's test expects "Failed to open parent"; every path tried is named, nothing reads zeros. */
@@ -369,6 +389,18 @@ class VhdxChainPitfallsTest {
   }
 
   // ---- cycles and depth
+
+  @Test
+  @Timeout(10)
+  void x44_shouldRefuseAChildThatIsItsOwnParent() throws IOException {
+    VhdxChainModel self = fullBase().child(1).full(1).relativePath(".\\self.vhdx");
+    self.locator(ParentLocatorLayout.PARENT_LINKAGE, Guids.text(self.dataWriteGuid()));
+    Path p = self.write(dir.resolve("self.vhdx"));
+
+    ParentCycleException e = assertThrows(ParentCycleException.class, () -> Vhdx.open(p));
+    assertEquals(List.of(Outcome.CYCLE), outcomes(e.getCandidates()));
+    assertEquals(List.of(ProblemCode.PARENT_CYCLE), errors(Vhdx.check(p)));
+  }
 
   @Test
   @Timeout(10)

@@ -161,6 +161,10 @@ public final class VhdxChains {
 
           @Override
           public void notFound(VhdxParentSearch search, ParentFinder.Found found) {
+            if (!search.named()) {
+              // The locator's problem is reported: it is why no file can be identified as the parent.
+              return;
+            }
             String tried = found.tried().isEmpty() ? "no candidate path"
                 : String.join("; ", found.tried().stream().map(Object::toString).toList());
             Problems p = new Problems(search.child().resource);

@@ -28,13 +28,16 @@ final class VhdxParentSearch implements ParentSearch {
   private final VhdxParentLocator locator;
   private final UUID linkage;
   private final @Nullable UUID linkage2;
+  /** Whether the locator exists and its parent_linkage is a GUID. */
+  private final boolean named;
 
   VhdxParentSearch(VhdxLayer child) {
     this.child = child;
     VhdxParentLocator loc = child.locator;
-    // The parser refuses a differencing file without a locator or a linkage GUID.
+    // An open refuses a differencing file without a locator or a linkage GUID; a check goes on.
     this.locator = loc == null ? new VhdxParentLocator(Guids.VHDX_LOCATOR_TYPE, java.util.Map.of()) : loc;
     UUID l = guid(locator.parentLinkage());
+    this.named = loc != null && l != null;
     this.linkage = l == null ? Guids.ZERO : l;
     UUID l2 = guid(locator.parentLinkage2());
     this.linkage2 = l2 == null || l2.equals(Guids.ZERO) ? null : l2;
@@ -50,6 +53,16 @@ final class VhdxParentSearch implements ParentSearch {
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /**
+   * Tells whether the child names its parent: a check goes on with a locator the parser reported
+   * (missing, or its parent_linkage not a GUID), and no file can then be identified as the parent.
+   *
+   * @return true when the locator and its parent_linkage are usable
+   */
+  boolean named() {
+    return named;
   }
 
   @Override
