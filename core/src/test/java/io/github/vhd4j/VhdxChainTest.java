@@ -11,9 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vhd4j.ParentCandidate.Outcome;
 import io.github.vhd4j.internal.vhdx.layout.BatLayout;
+import io.github.vhd4j.internal.vhdx.layout.HeaderLayout;
 import io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout;
 import io.github.vhd4j.testing.BuiltVhdx;
 import io.github.vhd4j.testing.VhdxChainModel;
+import io.github.vhd4j.testing.VhdxLogBuilder;
 import io.github.vhd4j.testing.VhdxPeers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -305,6 +308,34 @@ class VhdxChainTest {
     }
   }
 
+  /**
+   * A parent left with a dirty log whose on-disk table stores nothing: the chain reads it as the
+   * log says, replayed in memory, and the parent's file is not written (X-9, X-43 for a parent).
+   */
+  @Test
+  void shouldReadThroughAParentWhoseLogIsReplayedInMemory() throws IOException {
+    VhdxChainModel base = fullBase(512);
+    VhdxChainModel child = mixedChild(base);
+    BuiltVhdx dirty = base.builder.build();
+    byte[] batSector = dirty.file.read(dirty.batOffset, VhdxLogBuilder.SECTOR);
+    dirty.file.put(dirty.batOffset, new byte[VhdxLogBuilder.SECTOR]);
+    UUID logGuid = UUID.randomUUID();
+    VhdxLogBuilder log = new VhdxLogBuilder(logGuid, (int) MIB);
+    log.entry(1).data(dirty.batOffset, batSector).write();
+    dirty.file.put(dirty.logOffset, log.bytes());
+    for (int copy = 1; copy <= 2; copy++) {
+      dirty.header(copy).setGuid(0, HeaderLayout.LOG_GUID, logGuid).reseal();
+    }
+    Path parent = dirty.write(dir.resolve("parent.vhdx"));
+    byte[] before = Files.readAllBytes(parent);
+
+    try (VhdxImage img = Vhdx.open(child.write(dir.resolve("child.avhdx")))) {
+      assertTrue(img.getParent().getLogState().replayedInMemory());
+      assertArrayEquals(child.content(), readAll(img));
+    }
+    assertArrayEquals(before, Files.readAllBytes(parent));
+  }
+
   @Test
   void shouldOpenAChildThroughDiskImages() throws IOException {
     VhdxChainModel base = fullBase(512);
@@ -351,8 +382,8 @@ class VhdxChainTest {
   void shouldReportAParentThatCannotBeParsed() throws IOException {
     VhdxChainModel base = fullBase(512);
     BuiltVhdx parentFile = base.builder.build();
-    parentFile.header(1).set(0, io.github.vhd4j.internal.vhdx.layout.HeaderLayout.SEQUENCE_NUMBER, 7);
-    parentFile.header(2).set(0, io.github.vhd4j.internal.vhdx.layout.HeaderLayout.SEQUENCE_NUMBER, 7);
+    parentFile.header(1).set(0, HeaderLayout.SEQUENCE_NUMBER, 7);
+    parentFile.header(2).set(0, HeaderLayout.SEQUENCE_NUMBER, 7);
     parentFile.write(dir.resolve("parent.vhdx"));
     Path c = mixedChild(base).write(dir.resolve("child.avhdx"));
 
@@ -407,6 +438,20 @@ class VhdxChainTest {
     }
     assertArrayEquals(child.content(), ours);
     assertArrayEquals(ours, VhdxPeers.sevenZip(c));
+  }
+
+  /** 7-Zip and libvhdi agree on a chain of 4096-byte sectors too. */
+  @Test
+  void shouldReadA4096ByteSectorChainAsThePeersDo() throws IOException {
+    VhdxPeers.require(VhdxPeers.SEVEN_ZIP);
+    VhdxPeers.require(VhdxPeers.PYVHDI);
+    VhdxChainModel base = fullBase(4096);
+    VhdxChainModel child = base.child(1).full(1).present(2, 1, 2).bitmapBytes(3, (byte) 0xf0, (byte) 0x0f);
+    Path p = base.write(dir.resolve("parent.vhdx"));
+    Path c = child.write(dir.resolve("child.avhdx"));
+
+    assertArrayEquals(child.content(), VhdxPeers.sevenZip(c));
+    assertArrayEquals(child.content(), VhdxPeers.libvhdi(c, p));
   }
 
   /** libvhdi reads the chain as vhd4j does once its parent is set (it checks parent_linkage too). */
