@@ -141,10 +141,32 @@ class VhdxCommandTest {
   }
 
   @Test
+  void shouldConvertForAzureRoundingTheSizeUp() throws Exception {
+    Path small = dir.resolve("small.vhdx");
+    exec("qemu-img", "create", "-q", "-f", "vhdx", small.toString(), "9437696");
+    exec("qemu-io", "-f", "vhdx", "-c", "write -P 0x5c 1M 64K", small.toString());
+    Path vhd = dir.resolve("upload.vhd");
+
+    Cli.Result r = Cli.run("convert", "--azure", small.toString(), vhd.toString());
+
+    assertEquals(0, r.code(), r.err());
+    Map<String, Object> info = JsonTree.object(Cli.run("info", "--json", vhd.toString()).out());
+    assertEquals("fixed", info.get("disk-type"));
+    // 9 MiB + 512 bytes rounds up to Azure's 20 MiB minimum; the bytes added read as zeros.
+    assertEquals(20 * MIB, info.get("virtual-size"));
+    assertEquals(0, Cli.run("check", "--azure", vhd.toString()).code());
+    assertEquals(0, Cli.run("compare", small.toString(), vhd.toString()).code());
+    assertEquals(1, Cli.run("compare", "--strict", small.toString(), vhd.toString()).code());
+    Cli.run("convert", "--azure", "-O", "dynamic", small.toString(), dir.resolve("x.vhd").toString())
+        .assertFailed(dir.resolve("x.vhd"), "--azure makes a fixed VHD of a whole number of MiB; it takes no -O"
+            + " dynamic, --block-size, --size-mode or --aligned");
+  }
+
+  @Test
   void shouldRefuseToChangeAVhdx() throws Exception {
     Path p = qemuDynamic();
     byte[] before = Files.readAllBytes(p);
-    String tail = "; changes VHD images only (vhd reads VHDX images; vhd repair replays a VHDX log)";
+    String tail = " changes VHD images only (vhd reads VHDX images; vhd repair replays a VHDX log)";
 
     Cli.run("resize", p.toString(), "128M").assertRefused(p, before, "a VHDX image; vhd resize" + tail);
     Cli.run("compact", p.toString()).assertRefused(p, before, "a VHDX image; vhd compact" + tail);
