@@ -33,6 +33,9 @@ public final class VhdxFiles {
    * @throws IOException if it cannot be read or is not a valid VHDX file
    */
   public static VhdxImage open(Path path, OpenOptions options) throws IOException {
+    // Refused before the file is opened and locked for writing: another writer must not turn the
+    // refusal into "image in use".
+    VhdxChains.refuseWritable(options, path.toString());
     Storages.Opened opened = Storages.open(path, options);
     Storage storage = opened.storage();
     boolean ok = false;
