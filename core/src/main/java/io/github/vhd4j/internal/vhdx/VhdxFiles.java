@@ -36,19 +36,8 @@ public final class VhdxFiles {
     // Refused before the file is opened and locked for writing: another writer must not turn the
     // refusal into "image in use".
     VhdxChains.refuseWritable(options, path.toString());
-    Storages.Opened opened = Storages.open(path, options);
-    Storage storage = opened.storage();
-    boolean ok = false;
-    try {
-      VhdxImage image = VhdxChains.open(storage, path.toString(), path, true, options,
-          opened.warnings(path.toString()));
-      ok = true;
-      return image;
-    } finally {
-      if (!ok) {
-        storage.close();
-      }
-    }
+    return ImageFiles.openWith(path, options, (storage, warnings) -> VhdxChains.open(storage, path.toString(), path,
+        true, options, warnings));
   }
 
   /**
