@@ -251,7 +251,8 @@ public final class Vhd {
    * Converts an image into a new fixed or dynamic image: between types and block sizes, or a differencing chain to one
    * flat image (the source reads through its parents). Only stored ranges are read; all-zero blocks stay unallocated in
    * a dynamic target and holes in a fixed one. The new image has the source's size: exactly in {@link SizeMode#EXACT}
-   * (rounded up to whole sectors), rounded up to a CHS geometry in {@link SizeMode#CHS}. Nothing is forced while
+   * (rounded up to whole sectors), rounded up to a CHS geometry in {@link SizeMode#CHS}, and, for a target with
+   * {@link CreateOptions#azure() Azure's rules}, rounded up to a whole MiB and to at least 20 MiB. Nothing is forced while
    * copying; the finished file is forced once unless {@code target}'s durability is {@link Durability#NONE}.
    *
    * @param source the image to copy

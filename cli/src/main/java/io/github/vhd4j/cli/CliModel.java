@@ -322,7 +322,7 @@ final class CliModel {
     s.usageMessage().description(new String[] {"Convert an image to another format: VHD or raw in, raw, fixed VHD or dynamic VHD out.", "A file OUT (existing or new) is written under a temporary name beside it and renamed over it only when complete, so a failure or a signal never leaves a partial OUT; a symbolic link is followed, its target replaced and the link kept. Raw output to a device or a pipe (/dev/null, a disk, a FIFO) is written through, every byte in order; a VHD is written only to a file.", "With -f raw, IN may be a pipe, a character device or - (standard input): it is read once, in order, and the disk is as long as what was read.", "Raw output is sparse: unallocated ranges and 64 KiB chunks of zeros are left as holes. VHD output keeps all-zero blocks unallocated (dynamic) or as holes (fixed); a differencing chain becomes one flat image."});
     s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why.", "128+N", "Stopped by signal N: 130 for SIGINT (Ctrl-C), 143 for SIGTERM, 129 for SIGHUP. The temporary file is removed; OUT is as it was (a device or pipe keeps what was written)."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
-    s.usageMessage().footer(new String[] {"  vhd convert -p -O raw disk.vhd disk.raw", "  vhd convert -O dynamic disk.raw disk.vhd", "  vhd convert -O dynamic child.vhd flat.vhd", "  xz -dc disk.raw.xz | vhd convert -f raw -O dynamic - disk.vhd", "  vhd convert -p -O raw disk.vhd /dev/sdX"});
+    s.usageMessage().footer(new String[] {"  vhd convert -p -O raw disk.vhd disk.raw", "  vhd convert -O dynamic disk.raw disk.vhd", "  vhd convert -O dynamic child.vhd flat.vhd", "  xz -dc disk.raw.xz | vhd convert -f raw -O dynamic - disk.vhd", "  vhd convert -p -O raw disk.vhd /dev/sdX", "  vhd convert --azure disk.vhdx upload.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
     s.addOption(bind(OptionSpec.builder("-f"), o, 17)
@@ -360,21 +360,28 @@ final class CliModel {
         .completionCandidates(new Converters.Mode())
         .prompt("")
         .withToString("field io.github.vhd4j.SizeMode io.github.vhd4j.cli.ConvertCommand.sizeMode").build());
-    s.addOption(bind(OptionSpec.builder("--aligned"), o, 21)
+    s.addOption(bind(OptionSpec.builder("--azure"), o, 21)
+        .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.azure)
+        .description(new String[] {"A fixed VHD Azure accepts for upload: the input's size rounded up to a whole MiB (at least 20 MiB), the added bytes zeros. Implies -O fixed."})
+        .descriptionKey("")
+        .paramLabel("<azure>")
+        .prompt("")
+        .withToString("field boolean io.github.vhd4j.cli.ConvertCommand.azure").build());
+    s.addOption(bind(OptionSpec.builder("--aligned"), o, 22)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.aligned)
         .description(new String[] {"Dynamic VHD output in Hyper-V's layout, block data on 4 KiB boundaries."})
         .descriptionKey("")
         .paramLabel("<aligned>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.ConvertCommand.aligned").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 22)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 23)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
         .paramLabel("<progress>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.ConvertCommand.progress").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 23)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 24)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.in)
         .description(new String[] {"The input image; - for standard input (with -f raw)."})
         .descriptionKey("")
@@ -382,7 +389,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ConvertCommand.in").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 24)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 25)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.out)
         .description(new String[] {"The output: a file (replaced if it exists), or a device or pipe (raw output only)."})
         .descriptionKey("")
@@ -405,7 +412,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd compare disk.vhd disk.raw", "  vhd compare -p --strict old.vhd new.vhd", "  vhd compare --json child.vhd flat.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("-f"), o, 25)
+    s.addOption(bind(OptionSpec.builder("-f"), o, 26)
         .type(ImageFormat.class).auxiliaryTypes(ImageFormat.class).initialValue(o.formatA)
         .description(new String[] {"Format of A. Default: detected."})
         .descriptionKey("")
@@ -414,7 +421,7 @@ final class CliModel {
         .completionCandidates(new Converters.Format())
         .prompt("")
         .withToString("field io.github.vhd4j.cli.ImageFormat io.github.vhd4j.cli.CompareCommand.formatA").build());
-    s.addOption(bind(OptionSpec.builder("-F"), o, 26)
+    s.addOption(bind(OptionSpec.builder("-F"), o, 27)
         .type(ImageFormat.class).auxiliaryTypes(ImageFormat.class).initialValue(o.formatB)
         .description(new String[] {"Format of B. Default: detected."})
         .descriptionKey("")
@@ -423,28 +430,28 @@ final class CliModel {
         .completionCandidates(new Converters.Format())
         .prompt("")
         .withToString("field io.github.vhd4j.cli.ImageFormat io.github.vhd4j.cli.CompareCommand.formatB").build());
-    s.addOption(bind(OptionSpec.builder("-s", "--strict"), o, 27)
+    s.addOption(bind(OptionSpec.builder("-s", "--strict"), o, 28)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.strict)
         .description(new String[] {"Images of different sizes differ."})
         .descriptionKey("")
         .paramLabel("<strict>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CompareCommand.strict").build());
-    s.addOption(bind(OptionSpec.builder("--json"), o, 28)
+    s.addOption(bind(OptionSpec.builder("--json"), o, 29)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.json)
         .description(new String[] {"Print JSON: the verdict, the first differing offset, both sizes and formats (docs/cli-json.md)."})
         .descriptionKey("")
         .paramLabel("<json>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CompareCommand.json").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 29)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 30)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
         .paramLabel("<progress>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CompareCommand.progress").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 30)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 31)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.a)
         .description(new String[] {"The first image."})
         .descriptionKey("")
@@ -452,7 +459,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.CompareCommand.a").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 31)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 32)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.b)
         .description(new String[] {"The second image."})
         .descriptionKey("")
@@ -475,7 +482,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd create --size 8G disk.vhd", "  vhd create -t differencing --parent base.vhd child.vhd", "  vhd create --azure --size 30G upload.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("-t"), o, 32)
+    s.addOption(bind(OptionSpec.builder("-t"), o, 33)
         .type(io.github.vhd4j.DiskType.class).auxiliaryTypes(io.github.vhd4j.DiskType.class).initialValue(o.type)
         .description(new String[] {"Disk type. Default: dynamic (fixed with --azure)."})
         .descriptionKey("")
@@ -484,7 +491,7 @@ final class CliModel {
         .completionCandidates(new Converters.Type())
         .prompt("")
         .withToString("field io.github.vhd4j.DiskType io.github.vhd4j.cli.CreateCommand.type").build());
-    s.addOption(bind(OptionSpec.builder("--size"), o, 33)
+    s.addOption(bind(OptionSpec.builder("--size"), o, 34)
         .type(Long.class).auxiliaryTypes(Long.class).initialValue(o.size)
         .description(new String[] {"Virtual size (bytes, or with K M G T). Required for fixed and dynamic disks; a differencing disk defaults to its parent's size."})
         .descriptionKey("")
@@ -492,14 +499,14 @@ final class CliModel {
         .converters(new ITypeConverter<?>[] {new Converters.Size()})
         .prompt("")
         .withToString("field Long io.github.vhd4j.cli.CreateCommand.size").build());
-    s.addOption(bind(OptionSpec.builder("--parent"), o, 34)
+    s.addOption(bind(OptionSpec.builder("--parent"), o, 35)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.parent)
         .description(new String[] {"The parent image of a differencing disk: required with -t differencing, refused otherwise."})
         .descriptionKey("")
         .paramLabel("P")
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.CreateCommand.parent").build());
-    s.addOption(bind(OptionSpec.builder("--block-size"), o, 35)
+    s.addOption(bind(OptionSpec.builder("--block-size"), o, 36)
         .type(Long.class).auxiliaryTypes(Long.class).initialValue(o.blockSize)
         .description(new String[] {"Bytes per block of a dynamic or differencing disk: a power of two from 512 to 256M. Default: 2M."})
         .descriptionKey("")
@@ -507,7 +514,7 @@ final class CliModel {
         .converters(new ITypeConverter<?>[] {new Converters.Size()})
         .prompt("")
         .withToString("field Long io.github.vhd4j.cli.CreateCommand.blockSize").build());
-    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 36)
+    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 37)
         .type(io.github.vhd4j.SizeMode.class).auxiliaryTypes(io.github.vhd4j.SizeMode.class).initialValue(o.sizeMode)
         .description(new String[] {"chs: round the size up to what a CHS geometry addresses, as qemu-img does, so that every reader sees the same size; exact: exactly N bytes (a whole number of 512-byte sectors), as Hyper-V and Azure make them. Default: chs; exact with --azure and for differencing disks, which accept only exact."})
         .descriptionKey("")
@@ -516,21 +523,21 @@ final class CliModel {
         .completionCandidates(new Converters.Mode())
         .prompt("")
         .withToString("field io.github.vhd4j.SizeMode io.github.vhd4j.cli.CreateCommand.sizeMode").build());
-    s.addOption(bind(OptionSpec.builder("--azure"), o, 37)
+    s.addOption(bind(OptionSpec.builder("--azure"), o, 38)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.azure)
         .description(new String[] {"Make a disk Azure accepts for upload: fixed, of exactly N bytes, a whole number of MiB from 20 MiB to 32 TiB."})
         .descriptionKey("")
         .paramLabel("<azure>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CreateCommand.azure").build());
-    s.addOption(bind(OptionSpec.builder("--aligned"), o, 38)
+    s.addOption(bind(OptionSpec.builder("--aligned"), o, 39)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.aligned)
         .description(new String[] {"Hyper-V's layout for dynamic and differencing disks: the block table padded to 4 KiB and every block's data on a 4 KiB boundary of the file. Default: QEMU's compact layout."})
         .descriptionKey("")
         .paramLabel("<aligned>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CreateCommand.aligned").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 39)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 40)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.out)
         .description(new String[] {"The new image file; it must not exist."})
         .descriptionKey("")
@@ -552,14 +559,14 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd commit -p child.vhd", "  vhd commit child.vhd && rm child.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("-p"), o, 40)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 41)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
         .paramLabel("<progress>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CommitCommand.progress").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 41)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 42)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.child)
         .description(new String[] {"The differencing disk to commit."})
         .descriptionKey("")
@@ -581,7 +588,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd resize disk.vhd 16G", "  vhd resize --size-mode chs disk.vhd 64M"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 42)
+    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 43)
         .type(io.github.vhd4j.SizeMode.class).auxiliaryTypes(io.github.vhd4j.SizeMode.class).initialValue(o.sizeMode)
         .description(new String[] {"exact: exactly SIZE bytes, which must be a whole number of 512-byte sectors; chs: SIZE rounded up to what a CHS geometry addresses, as create does by default. Default: exact."})
         .descriptionKey("")
@@ -590,7 +597,7 @@ final class CliModel {
         .completionCandidates(new Converters.Mode())
         .prompt("")
         .withToString("field io.github.vhd4j.SizeMode io.github.vhd4j.cli.ResizeCommand.sizeMode").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 43)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 44)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
         .description(new String[] {"The VHD image to change."})
         .descriptionKey("")
@@ -598,7 +605,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ResizeCommand.image").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 44)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 45)
         .type(long.class).auxiliaryTypes(long.class).initialValue(o.size)
         .description(new String[] {"The new virtual size (bytes, or with K M G T)."})
         .descriptionKey("")
@@ -630,7 +637,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ImageCommand.image").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 45)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 46)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
@@ -659,14 +666,14 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ImageCommand.image").build());
-    s.addOption(bind(OptionSpec.builder("--dry-run"), o, 46)
+    s.addOption(bind(OptionSpec.builder("--dry-run"), o, 47)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.dryRun)
         .description(new String[] {"Change nothing; list what would be repaired (exit 1 when anything would be)."})
         .descriptionKey("")
         .paramLabel("<dryRun>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.RepairCommand.dryRun").build());
-    s.addOption(bind(OptionSpec.builder("--json"), o, 47)
+    s.addOption(bind(OptionSpec.builder("--json"), o, 48)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.json)
         .description(new String[] {"Print JSON (docs/cli-json.md): an array of {structure, offset, description}, one per change made, or pending with --dry-run."})
         .descriptionKey("")
@@ -760,33 +767,34 @@ final class CliModel {
       case 18: return ((ConvertCommand) o).outputFormat;
       case 19: return ((ConvertCommand) o).blockSize;
       case 20: return ((ConvertCommand) o).sizeMode;
-      case 21: return ((ConvertCommand) o).aligned;
-      case 22: return ((ConvertCommand) o).progress;
-      case 23: return ((ConvertCommand) o).in;
-      case 24: return ((ConvertCommand) o).out;
-      case 25: return ((CompareCommand) o).formatA;
-      case 26: return ((CompareCommand) o).formatB;
-      case 27: return ((CompareCommand) o).strict;
-      case 28: return ((CompareCommand) o).json;
-      case 29: return ((CompareCommand) o).progress;
-      case 30: return ((CompareCommand) o).a;
-      case 31: return ((CompareCommand) o).b;
-      case 32: return ((CreateCommand) o).type;
-      case 33: return ((CreateCommand) o).size;
-      case 34: return ((CreateCommand) o).parent;
-      case 35: return ((CreateCommand) o).blockSize;
-      case 36: return ((CreateCommand) o).sizeMode;
-      case 37: return ((CreateCommand) o).azure;
-      case 38: return ((CreateCommand) o).aligned;
-      case 39: return ((CreateCommand) o).out;
-      case 40: return ((CommitCommand) o).progress;
-      case 41: return ((CommitCommand) o).child;
-      case 42: return ((ResizeCommand) o).sizeMode;
-      case 43: return ((ResizeCommand) o).image;
-      case 44: return ((ResizeCommand) o).size;
-      case 45: return ((CompactCommand) o).progress;
-      case 46: return ((RepairCommand) o).dryRun;
-      case 47: return ((RepairCommand) o).json;
+      case 21: return ((ConvertCommand) o).azure;
+      case 22: return ((ConvertCommand) o).aligned;
+      case 23: return ((ConvertCommand) o).progress;
+      case 24: return ((ConvertCommand) o).in;
+      case 25: return ((ConvertCommand) o).out;
+      case 26: return ((CompareCommand) o).formatA;
+      case 27: return ((CompareCommand) o).formatB;
+      case 28: return ((CompareCommand) o).strict;
+      case 29: return ((CompareCommand) o).json;
+      case 30: return ((CompareCommand) o).progress;
+      case 31: return ((CompareCommand) o).a;
+      case 32: return ((CompareCommand) o).b;
+      case 33: return ((CreateCommand) o).type;
+      case 34: return ((CreateCommand) o).size;
+      case 35: return ((CreateCommand) o).parent;
+      case 36: return ((CreateCommand) o).blockSize;
+      case 37: return ((CreateCommand) o).sizeMode;
+      case 38: return ((CreateCommand) o).azure;
+      case 39: return ((CreateCommand) o).aligned;
+      case 40: return ((CreateCommand) o).out;
+      case 41: return ((CommitCommand) o).progress;
+      case 42: return ((CommitCommand) o).child;
+      case 43: return ((ResizeCommand) o).sizeMode;
+      case 44: return ((ResizeCommand) o).image;
+      case 45: return ((ResizeCommand) o).size;
+      case 46: return ((CompactCommand) o).progress;
+      case 47: return ((RepairCommand) o).dryRun;
+      case 48: return ((RepairCommand) o).json;
       default: throw new IllegalArgumentException("no field " + field);
     }
   }
@@ -814,33 +822,34 @@ final class CliModel {
       case 18: ((ConvertCommand) o).outputFormat = (ConvertCommand.Output) value; return;
       case 19: ((ConvertCommand) o).blockSize = (Long) value; return;
       case 20: ((ConvertCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
-      case 21: ((ConvertCommand) o).aligned = (Boolean) value; return;
-      case 22: ((ConvertCommand) o).progress = (Boolean) value; return;
-      case 23: ((ConvertCommand) o).in = (java.nio.file.Path) value; return;
-      case 24: ((ConvertCommand) o).out = (java.nio.file.Path) value; return;
-      case 25: ((CompareCommand) o).formatA = (ImageFormat) value; return;
-      case 26: ((CompareCommand) o).formatB = (ImageFormat) value; return;
-      case 27: ((CompareCommand) o).strict = (Boolean) value; return;
-      case 28: ((CompareCommand) o).json = (Boolean) value; return;
-      case 29: ((CompareCommand) o).progress = (Boolean) value; return;
-      case 30: ((CompareCommand) o).a = (java.nio.file.Path) value; return;
-      case 31: ((CompareCommand) o).b = (java.nio.file.Path) value; return;
-      case 32: ((CreateCommand) o).type = (io.github.vhd4j.DiskType) value; return;
-      case 33: ((CreateCommand) o).size = (Long) value; return;
-      case 34: ((CreateCommand) o).parent = (java.nio.file.Path) value; return;
-      case 35: ((CreateCommand) o).blockSize = (Long) value; return;
-      case 36: ((CreateCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
-      case 37: ((CreateCommand) o).azure = (Boolean) value; return;
-      case 38: ((CreateCommand) o).aligned = (Boolean) value; return;
-      case 39: ((CreateCommand) o).out = (java.nio.file.Path) value; return;
-      case 40: ((CommitCommand) o).progress = (Boolean) value; return;
-      case 41: ((CommitCommand) o).child = (java.nio.file.Path) value; return;
-      case 42: ((ResizeCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
-      case 43: ((ResizeCommand) o).image = (java.nio.file.Path) value; return;
-      case 44: ((ResizeCommand) o).size = (Long) value; return;
-      case 45: ((CompactCommand) o).progress = (Boolean) value; return;
-      case 46: ((RepairCommand) o).dryRun = (Boolean) value; return;
-      case 47: ((RepairCommand) o).json = (Boolean) value; return;
+      case 21: ((ConvertCommand) o).azure = (Boolean) value; return;
+      case 22: ((ConvertCommand) o).aligned = (Boolean) value; return;
+      case 23: ((ConvertCommand) o).progress = (Boolean) value; return;
+      case 24: ((ConvertCommand) o).in = (java.nio.file.Path) value; return;
+      case 25: ((ConvertCommand) o).out = (java.nio.file.Path) value; return;
+      case 26: ((CompareCommand) o).formatA = (ImageFormat) value; return;
+      case 27: ((CompareCommand) o).formatB = (ImageFormat) value; return;
+      case 28: ((CompareCommand) o).strict = (Boolean) value; return;
+      case 29: ((CompareCommand) o).json = (Boolean) value; return;
+      case 30: ((CompareCommand) o).progress = (Boolean) value; return;
+      case 31: ((CompareCommand) o).a = (java.nio.file.Path) value; return;
+      case 32: ((CompareCommand) o).b = (java.nio.file.Path) value; return;
+      case 33: ((CreateCommand) o).type = (io.github.vhd4j.DiskType) value; return;
+      case 34: ((CreateCommand) o).size = (Long) value; return;
+      case 35: ((CreateCommand) o).parent = (java.nio.file.Path) value; return;
+      case 36: ((CreateCommand) o).blockSize = (Long) value; return;
+      case 37: ((CreateCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
+      case 38: ((CreateCommand) o).azure = (Boolean) value; return;
+      case 39: ((CreateCommand) o).aligned = (Boolean) value; return;
+      case 40: ((CreateCommand) o).out = (java.nio.file.Path) value; return;
+      case 41: ((CommitCommand) o).progress = (Boolean) value; return;
+      case 42: ((CommitCommand) o).child = (java.nio.file.Path) value; return;
+      case 43: ((ResizeCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
+      case 44: ((ResizeCommand) o).image = (java.nio.file.Path) value; return;
+      case 45: ((ResizeCommand) o).size = (Long) value; return;
+      case 46: ((CompactCommand) o).progress = (Boolean) value; return;
+      case 47: ((RepairCommand) o).dryRun = (Boolean) value; return;
+      case 48: ((RepairCommand) o).json = (Boolean) value; return;
       default: throw new IllegalArgumentException("no field " + field);
     }
   }

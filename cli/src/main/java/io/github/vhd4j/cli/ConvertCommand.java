@@ -43,7 +43,8 @@ import picocli.CommandLine.Parameters;
     footerHeading = Help.EXAMPLES,
     footer = {"  vhd convert -p -O raw disk.vhd disk.raw", "  vhd convert -O dynamic disk.raw disk.vhd",
         "  vhd convert -O dynamic child.vhd flat.vhd",
-        "  xz -dc disk.raw.xz | vhd convert -f raw -O dynamic - disk.vhd", "  vhd convert -p -O raw disk.vhd /dev/sdX"})
+        "  xz -dc disk.raw.xz | vhd convert -f raw -O dynamic - disk.vhd", "  vhd convert -p -O raw disk.vhd /dev/sdX",
+        "  vhd convert --azure disk.vhdx upload.vhd"})
 final class ConvertCommand extends BaseCommand {
   /** What {@code -O} makes. */
   enum Output {
@@ -77,6 +78,11 @@ final class ConvertCommand extends BaseCommand {
           + " up to a CHS geometry, as qemu-img convert -O vpc does. Default: exact.")
   @Nullable SizeMode sizeMode;
 
+  @Option(names = "--azure",
+      description = "A fixed VHD Azure accepts for upload: the input's size rounded up to a whole MiB (at least"
+          + " 20 MiB), the added bytes zeros. Implies -O fixed.")
+  boolean azure;
+
   @Option(names = "--aligned",
       description = "Dynamic VHD output in Hyper-V's layout, block data on 4 KiB boundaries.")
   boolean aligned;
@@ -104,6 +110,13 @@ final class ConvertCommand extends BaseCommand {
   @Override
   int execute() throws Exception {
     String outLabel = out.toString();
+    if (azure) {
+      if (outputFormat == Output.DYNAMIC || blockSize != null || sizeMode != null || aligned) {
+        throw new CliException(outLabel, "--azure makes a fixed VHD of a whole number of MiB; it takes no -O dynamic,"
+            + " --block-size, --size-mode or --aligned");
+      }
+      outputFormat = Output.FIXED;
+    }
     if (outputFormat == Output.RAW && (blockSize != null || sizeMode != null || aligned)) {
       throw new CliException(outLabel, "--block-size, --size-mode and --aligned are for VHD output (-O fixed|dynamic)");
     }
@@ -314,6 +327,10 @@ final class ConvertCommand extends BaseCommand {
   private CreateOptions targetOptions(String outLabel) throws CliException {
     if (outputFormat == Output.FIXED && (blockSize != null || aligned)) {
       throw new CliException(outLabel, "--block-size and --aligned are only for dynamic output");
+    }
+    if (azure) {
+      // The size is the input's, rounded as Azure needs, when the copy begins.
+      return CreateOptions.azure(CreateOptions.AZURE_MIN_SIZE);
     }
     try {
       CreateOptions o = outputFormat == Output.FIXED ? CreateOptions.fixed(0) : CreateOptions.dynamic(0);

@@ -2,11 +2,8 @@ package io.github.vhd4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.vhd4j.cli.testing.JsonTree;
-import io.github.vhd4j.testing.QemuImg;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -32,32 +29,15 @@ class QemuCrossCheckTest {
 
   @BeforeAll
   static void requireQemu() {
-    boolean present = QemuImg.onPath("qemu-img") && QemuImg.onPath("qemu-io");
-    // CI sets VHD4J_PEERS_REQUIRED=1: there a missing peer is a failure, not a skip.
-    assertTrue(present || !"1".equals(System.getenv("VHD4J_PEERS_REQUIRED")),
-        "qemu-img/qemu-io not installed but VHD4J_PEERS_REQUIRED=1");
-    assumeTrue(present, "qemu-img/qemu-io not installed");
+    QemuTool.require();
   }
 
-  private static String exec(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("timeout: " + String.join(" ", cmd));
-    }
-    String s = new String(out, StandardCharsets.UTF_8);
-    if (p.exitValue() != 0) {
-      throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + s);
-    }
-    return s;
-  }
 
   /** A 64 MiB dynamic image with data in blocks 0, 2, 3 and 20 (3 MiB from 5 MiB crosses blocks). */
   private Path qemuDynamic() throws Exception {
     Path p = dir.resolve("q.vhd");
-    exec("qemu-img", "create", "-q", "-f", "vpc", p.toString(), "64M");
-    exec("qemu-io", "-f", "vpc", "-c", "write -P 0x5a 0 1M", "-c", "write -P 0x33 5M 3M",
+    QemuTool.exec("qemu-img", "create", "-q", "-f", "vpc", p.toString(), "64M");
+    QemuTool.exec("qemu-io", "-f", "vpc", "-c", "write -P 0x5a 0 1M", "-c", "write -P 0x33 5M 3M",
         "-c", "write -P 0x77 40M 512", p.toString());
     return p;
   }
@@ -79,7 +59,7 @@ class QemuCrossCheckTest {
     Path p = qemuDynamic();
 
     Cli.Result ours = Cli.run("map", "--json", p.toString());
-    String theirs = exec("qemu-img", "map", "-f", "vpc", "--output=json", p.toString());
+    String theirs = QemuTool.exec("qemu-img", "map", "-f", "vpc", "--output=json", p.toString());
 
     assertEquals(0, ours.code(), ours.err());
     List<List<Long>> runs = dataRuns(theirs);
@@ -92,7 +72,7 @@ class QemuCrossCheckTest {
     Path p = qemuDynamic();
     Path q = dir.resolve("qemu.raw");
     Path v = dir.resolve("vhd.raw");
-    exec("qemu-img", "convert", "-f", "vpc", "-O", "raw", p.toString(), q.toString());
+    QemuTool.exec("qemu-img", "convert", "-f", "vpc", "-O", "raw", p.toString(), q.toString());
 
     Cli.Result r = Cli.run("convert", "-O", "raw", p.toString(), v.toString());
 
@@ -105,11 +85,11 @@ class QemuCrossCheckTest {
   void shouldReportVirtualSizeLikeQemuImg() throws Exception {
     Path chs = qemuDynamic();
     Path forced = dir.resolve("forced.vhd");
-    exec("qemu-img", "create", "-q", "-f", "vpc", "-o", "force_size=on", forced.toString(), "100M");
+    QemuTool.exec("qemu-img", "create", "-q", "-f", "vpc", "-o", "force_size=on", forced.toString(), "100M");
 
     for (Path p : List.of(chs, forced)) {
       Cli.Result ours = Cli.run("info", "--json", p.toString());
-      String theirs = exec("qemu-img", "info", "-f", "vpc", "--output=json", p.toString());
+      String theirs = QemuTool.exec("qemu-img", "info", "-f", "vpc", "--output=json", p.toString());
 
       assertEquals(0, ours.code(), ours.err());
       assertEquals(JsonTree.object(theirs).get("virtual-size"), JsonTree.object(ours.out()).get("virtual-size"), p.toString());
@@ -121,7 +101,7 @@ class QemuCrossCheckTest {
   void shouldAgreeWithQemuCompare() throws Exception {
     Path p = qemuDynamic();
     Path raw = dir.resolve("copy.raw");
-    exec("qemu-img", "convert", "-f", "vpc", "-O", "raw", p.toString(), raw.toString());
+    QemuTool.exec("qemu-img", "convert", "-f", "vpc", "-O", "raw", p.toString(), raw.toString());
     try (RandomAccessFile f = new RandomAccessFile(raw.toFile(), "rw")) {
       f.seek(40 * MIB + 700);
       f.write(1);
@@ -142,7 +122,7 @@ class QemuCrossCheckTest {
   @Test
   void shouldMatchQemuOnZeroSizeImage() throws Exception {
     Path p = dir.resolve("zero.vhd");
-    exec("qemu-img", "create", "-q", "-f", "vpc", p.toString(), "0");
+    QemuTool.exec("qemu-img", "create", "-q", "-f", "vpc", p.toString(), "0");
 
     Cli.Result info = Cli.run("info", "--json", p.toString());
 

@@ -1,19 +1,14 @@
 package io.github.vhd4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.vhd4j.cli.testing.JsonTree;
-import io.github.vhd4j.testing.QemuImg;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,37 +27,21 @@ class VhdxCommandTest {
 
   @BeforeAll
   static void requireQemu() {
-    boolean present = QemuImg.onPath("qemu-img") && QemuImg.onPath("qemu-io");
-    assertTrue(present || !"1".equals(System.getenv("VHD4J_PEERS_REQUIRED")),
-        "qemu-img/qemu-io not installed but VHD4J_PEERS_REQUIRED=1");
-    assumeTrue(present, "qemu-img/qemu-io not installed");
+    QemuTool.require();
   }
 
-  private static String exec(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("timeout: " + String.join(" ", cmd));
-    }
-    String s = new String(out, StandardCharsets.UTF_8);
-    if (p.exitValue() != 0) {
-      throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + s);
-    }
-    return s;
-  }
 
   /** A 64 MiB dynamic VHDX in 1 MiB blocks: data in blocks 1, 2 and 40 (the last half written). */
   private Path qemuDynamic() throws Exception {
     Path p = dir.resolve("q.vhdx");
-    exec("qemu-img", "create", "-q", "-f", "vhdx", "-o", "subformat=dynamic,block_size=1M", p.toString(), "64M");
-    exec("qemu-io", "-f", "vhdx", "-c", "write -P 0xab 1M 2M", "-c", "write -P 0xcd 40M 512K", p.toString());
+    QemuTool.exec("qemu-img", "create", "-q", "-f", "vhdx", "-o", "subformat=dynamic,block_size=1M", p.toString(), "64M");
+    QemuTool.exec("qemu-io", "-f", "vhdx", "-c", "write -P 0xab 1M 2M", "-c", "write -P 0xcd 40M 512K", p.toString());
     return p;
   }
 
   private Path qemuRaw(Path vhdx) throws Exception {
     Path raw = dir.resolve(vhdx.getFileName() + ".qemu.raw");
-    exec("qemu-img", "convert", "-f", "vhdx", "-O", "raw", vhdx.toString(), raw.toString());
+    QemuTool.exec("qemu-img", "convert", "-f", "vhdx", "-O", "raw", vhdx.toString(), raw.toString());
     return raw;
   }
 
@@ -81,7 +60,7 @@ class VhdxCommandTest {
     assertEquals(512L, info.get("logical-sector-size"));
     assertEquals(false, JsonTree.object(info.get("log")).get("dirty"));
     assertEquals(2, JsonTree.array(info.get("headers")).size());
-    String qemu = exec("qemu-img", "info", "-f", "vhdx", "--output=json", p.toString());
+    String qemu = QemuTool.exec("qemu-img", "info", "-f", "vhdx", "--output=json", p.toString());
     assertEquals(JsonTree.object(qemu).get("virtual-size"), info.get("virtual-size"));
     assertEquals(JsonTree.object(qemu).get("cluster-size"), info.get("cluster-size"));
   }
@@ -135,16 +114,38 @@ class VhdxCommandTest {
       Cli.Result r = Cli.run("convert", "-O", type, p.toString(), vhd.toString());
 
       assertEquals(0, r.code(), r.err());
-      exec("qemu-img", "compare", "-f", "vpc", "-F", "raw", vhd.toString(), raw.toString());
+      QemuTool.exec("qemu-img", "compare", "-f", "vpc", "-F", "raw", vhd.toString(), raw.toString());
       assertEquals(0, Cli.run("compare", p.toString(), vhd.toString()).code(), type);
     }
+  }
+
+  @Test
+  void shouldConvertForAzureRoundingTheSizeUp() throws Exception {
+    Path small = dir.resolve("small.vhdx");
+    QemuTool.exec("qemu-img", "create", "-q", "-f", "vhdx", small.toString(), "9437696");
+    QemuTool.exec("qemu-io", "-f", "vhdx", "-c", "write -P 0x5c 1M 64K", small.toString());
+    Path vhd = dir.resolve("upload.vhd");
+
+    Cli.Result r = Cli.run("convert", "--azure", small.toString(), vhd.toString());
+
+    assertEquals(0, r.code(), r.err());
+    Map<String, Object> info = JsonTree.object(Cli.run("info", "--json", vhd.toString()).out());
+    assertEquals("fixed", info.get("disk-type"));
+    // 9 MiB + 512 bytes rounds up to Azure's 20 MiB minimum; the bytes added read as zeros.
+    assertEquals(20 * MIB, info.get("virtual-size"));
+    assertEquals(0, Cli.run("check", "--azure", vhd.toString()).code());
+    assertEquals(0, Cli.run("compare", small.toString(), vhd.toString()).code());
+    assertEquals(1, Cli.run("compare", "--strict", small.toString(), vhd.toString()).code());
+    Cli.run("convert", "--azure", "-O", "dynamic", small.toString(), dir.resolve("x.vhd").toString())
+        .assertFailed(dir.resolve("x.vhd"), "--azure makes a fixed VHD of a whole number of MiB; it takes no -O"
+            + " dynamic, --block-size, --size-mode or --aligned");
   }
 
   @Test
   void shouldRefuseToChangeAVhdx() throws Exception {
     Path p = qemuDynamic();
     byte[] before = Files.readAllBytes(p);
-    String tail = "; changes VHD images only (vhd reads VHDX images; vhd repair replays a VHDX log)";
+    String tail = " changes VHD images only (vhd reads VHDX images; vhd repair replays a VHDX log)";
 
     Cli.run("resize", p.toString(), "128M").assertRefused(p, before, "a VHDX image; vhd resize" + tail);
     Cli.run("compact", p.toString()).assertRefused(p, before, "a VHDX image; vhd compact" + tail);

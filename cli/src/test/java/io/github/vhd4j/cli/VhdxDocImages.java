@@ -1,9 +1,6 @@
 package io.github.vhd4j.cli;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.vhd4j.testing.QemuImg;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * VHDX files for the documentation's tests: fixed and dynamic ones qemu-img makes, and a
@@ -54,10 +50,7 @@ final class VhdxDocImages {
 
   /** Skips unless qemu-img and qemu-io are installed; fails instead with VHD4J_PEERS_REQUIRED=1. */
   static void requireQemu() {
-    boolean present = QemuImg.onPath("qemu-img") && QemuImg.onPath("qemu-io");
-    assertTrue(present || !"1".equals(System.getenv("VHD4J_PEERS_REQUIRED")),
-        "qemu-img/qemu-io not installed but VHD4J_PEERS_REQUIRED=1");
-    assumeTrue(present, "qemu-img/qemu-io not installed");
+    QemuTool.require();
   }
 
   /**
@@ -68,9 +61,9 @@ final class VhdxDocImages {
    * @return the file
    */
   static Path qemu(Path file, String subformat) throws IOException, InterruptedException {
-    exec("qemu-img", "create", "-q", "-f", "vhdx", "-o", "subformat=" + subformat + ",block_size=1M",
+    QemuTool.exec("qemu-img", "create", "-q", "-f", "vhdx", "-o", "subformat=" + subformat + ",block_size=1M",
         file.toString(), "8M");
-    exec("qemu-io", "-f", "vhdx", "-c", "write -P 0xab 1M 1M", file.toString());
+    QemuTool.exec("qemu-io", "-f", "vhdx", "-c", "write -P 0xab 1M 1M", file.toString());
     return file;
   }
 
@@ -84,7 +77,7 @@ final class VhdxDocImages {
    */
   static Path child(Path base, Path file) throws IOException, InterruptedException {
     // Blocks NOT_PRESENT (state 0), so that they fall through to the parent.
-    exec("qemu-img", "create", "-q", "-f", "vhdx", "-o", "subformat=dynamic,block_size=1M,block_state_zero=off",
+    QemuTool.exec("qemu-img", "create", "-q", "-f", "vhdx", "-o", "subformat=dynamic,block_size=1M,block_state_zero=off",
         file.toString(), "8M");
     ByteBuffer f = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
     String linkage = "{" + dataWriteGuid(base) + "}";
@@ -165,16 +158,4 @@ final class VhdxDocImages {
     b.duplicate().order(ByteOrder.BIG_ENDIAN).putLong(at + 8, id.getLeastSignificantBits());
   }
 
-  private static void exec(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("timeout: " + String.join(" ", cmd));
-    }
-    if (p.exitValue() != 0) {
-      throw new IOException(String.join(" ", cmd) + " exited " + p.exitValue() + ": "
-          + new String(out, StandardCharsets.UTF_8));
-    }
-  }
 }

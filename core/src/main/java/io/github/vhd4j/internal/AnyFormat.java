@@ -37,18 +37,8 @@ public final class AnyFormat {
   public static DiskImage open(Path path, OpenOptions options) throws IOException {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
-    Storages.Opened opened = Storages.open(path, options);
-    Storage storage = opened.storage();
-    boolean ok = false;
-    try {
-      DiskImage image = open(storage, path.toString(), path, true, options, opened.warnings(path.toString()));
-      ok = true;
-      return image;
-    } finally {
-      if (!ok) {
-        storage.close();
-      }
-    }
+    return ImageFiles.openWith(path, options, (storage, warnings) -> open(storage, path.toString(), path, true,
+        options, warnings));
   }
 
   /**

@@ -6,6 +6,7 @@ import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.internal.layout.FooterLayout;
 import io.github.vhd4j.internal.layout.Place;
+import io.github.vhd4j.internal.layout.Sectors;
 import io.github.vhd4j.internal.layout.Site;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,17 @@ import java.util.Locale;
  */
 final class AzureRules {
   private static final long MIB = 1L << 20;
+
+  /**
+   * The size a disk converted for Azure gets: the input's, rounded up to a whole MiB and to at
+   * least Azure's 20 MiB; the bytes added read as zeros.
+   *
+   * @param inputSize the guest bytes to hold
+   * @return the disk's size
+   */
+  static long convertedSize(long inputSize) {
+    return Math.max(CreateOptions.AZURE_MIN_SIZE, Sectors.roundUp(inputSize, MIB));
+  }
 
   private AzureRules() {}
 

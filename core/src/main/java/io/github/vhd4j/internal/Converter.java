@@ -154,7 +154,7 @@ public final class Converter {
       throw new IllegalArgumentException("a conversion makes a fixed or dynamic image, not a differencing one");
     }
     long size = in.size();
-    long sectors = Sectors.roundUp(size);
+    long sectors = target.azure() ? AzureRules.convertedSize(size) : Sectors.roundUp(size);
     // Nothing is forced while copying: a half-made file is worthless whatever its state. The
     // caller's durability decides whether the finished file is forced once (NONE: never).
     boolean force = target.openOptions().durability() != Durability.NONE;

@@ -3,6 +3,7 @@ package io.github.vhd4j.internal;
 import io.github.vhd4j.CheckOptions;
 import io.github.vhd4j.CreateOptions;
 import io.github.vhd4j.OpenOptions;
+import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.VhdImage;
@@ -40,13 +41,43 @@ public final class ImageFiles {
   public static VhdImage open(Path path, OpenOptions options) throws IOException {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(options, "options");
+    return openWith(path, options, (storage, warnings) -> Chains.open(storage, path.toString(), path, true, options,
+        warnings));
+  }
+
+  /** What is made of a file's storage: an image that owns it. */
+  @FunctionalInterface
+  public interface Owner<T> {
+    /**
+     * Makes the owner.
+     *
+     * @param storage the file, now the owner's to close
+     * @param warnings what opening the storage found (a fallback from mapping, another writer)
+     * @return the owner
+     * @throws IOException if it cannot be made
+     */
+    T make(Storage storage, List<Problem> warnings) throws IOException;
+  }
+
+  /**
+   * Opens a file's storage as the options say and hands it to {@code owner}; when that fails, the
+   * storage is closed, so a failed open leaves no file open and no lock held.
+   *
+   * @param <T> what is made
+   * @param path the file
+   * @param options how to open it
+   * @param owner what takes the storage
+   * @return what {@code owner} made
+   * @throws IOException if the file cannot be opened or the owner cannot be made
+   */
+  public static <T> T openWith(Path path, OpenOptions options, Owner<T> owner) throws IOException {
     Storages.Opened opened = Storages.open(path, options);
     Storage storage = opened.storage();
     boolean ok = false;
     try {
-      VhdImage image = Chains.open(storage, path.toString(), path, true, options, opened.warnings(path.toString()));
+      T made = owner.make(storage, opened.warnings(path.toString()));
       ok = true;
-      return image;
+      return made;
     } finally {
       if (!ok) {
         storage.close();

@@ -44,7 +44,7 @@ public final class StopParsing extends RuntimeException {
    */
   public VhdFormatException toException(List<Problem> all) {
     if (problem.code() == ProblemCode.BLOCK_SIZE_LIMIT || problem.code() == ProblemCode.BAT_LIMIT
-        || problem.code() == ProblemCode.CHAIN_DEPTH_LIMIT) {
+        || problem.code() == ProblemCode.CHAIN_DEPTH_LIMIT || problem.code() == ProblemCode.VHDX_METADATA_LIMIT) {
       return new VhdLimitException(problem, requested, limit);
     }
     return new VhdFormatException(problem, all);

@@ -154,8 +154,15 @@ class ConvertTest {
     assertTrue(Files.notExists(failed), "a failed conversion leaves no file");
     assertThrows(IllegalArgumentException.class, () -> Vhd.convertRaw(in, dir.resolve("d.vhd"),
         CreateOptions.differencing(in), ProgressListener.none()));
-    // Azure's whole-MiB rule applies to the input's size.
-    assertThrows(IllegalArgumentException.class, () -> Vhd.convertRaw(in, dir.resolve("a.vhd"),
-        CreateOptions.azure(20L << 20), ProgressListener.none()));
+    // Azure's rules round the input's size up to a whole MiB, and to at least 20 MiB.
+    Path azure = dir.resolve("a.vhd");
+    Vhd.convertRaw(in, azure, CreateOptions.azure(20L << 20), ProgressListener.none());
+    try (VhdImage img = Vhd.open(azure)) {
+      assertEquals(20L << 20, img.getSize());
+      assertEquals(DiskType.FIXED, img.getDiskType());
+      ByteBuffer head = ByteBuffer.allocate(content().length);
+      img.readFully(0, head);
+      assertArrayEquals(content(), head.array());
+    }
   }
 }

@@ -64,6 +64,9 @@ internal class DiskImagesTest {
     assertEquals(ProblemCode.VHDX_FILE_TOO_SMALL,
       assertFailsWith<VhdFormatException> { DiskImages.open(vhdx) }.code)
     assertEquals(DiskFormat.VHDX, DiskImages.probe(vhdx).format)
+    assertEquals(ProblemCode.VHDX_FILE_TOO_SMALL, DiskImages.check(vhdx).problems.first().code)
+    assertEquals(ProblemCode.VHDX_FILE_TOO_SMALL,
+      DiskImages.check(vhdx, CheckOptions.defaults()).problems.first().code)
     assertEquals(DiskFormat.ISO, UnsupportedFormatException(DiskFormat.ISO, "cd.iso").format)
 
     // Every format names itself for messages; VHD and VHDX are read.

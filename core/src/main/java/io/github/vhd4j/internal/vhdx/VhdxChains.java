@@ -52,10 +52,7 @@ public final class VhdxChains {
    */
   public static VhdxImage open(Storage top, String resource, @Nullable Path path, boolean ownsTop,
       OpenOptions options, List<Problem> storageWarnings) throws IOException {
-    if (options.writable()) {
-      throw new UnsupportedVhdFeatureException("VHDX images are read-only in this version: they cannot be opened"
-          + " for writing", resource, null);
-    }
+    refuseWritable(options, resource);
     List<Storage> opened = new ArrayList<>();
     boolean ok = false;
     try {
@@ -185,6 +182,20 @@ public final class VhdxChains {
       for (Storage s : opened) {
         closeQuietly(s);
       }
+    }
+  }
+
+  /**
+   * Refuses options that ask for writing: VHDX images are read-only here.
+   *
+   * @param options the options
+   * @param resource the file's name
+   * @throws UnsupportedVhdFeatureException if they ask for writing
+   */
+  static void refuseWritable(OpenOptions options, String resource) throws UnsupportedVhdFeatureException {
+    if (options.writable()) {
+      throw new UnsupportedVhdFeatureException("VHDX images are read-only in this version: they cannot be opened"
+          + " for writing", resource, null);
     }
   }
 

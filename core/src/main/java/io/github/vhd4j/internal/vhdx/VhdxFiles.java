@@ -33,19 +33,11 @@ public final class VhdxFiles {
    * @throws IOException if it cannot be read or is not a valid VHDX file
    */
   public static VhdxImage open(Path path, OpenOptions options) throws IOException {
-    Storages.Opened opened = Storages.open(path, options);
-    Storage storage = opened.storage();
-    boolean ok = false;
-    try {
-      VhdxImage image = VhdxChains.open(storage, path.toString(), path, true, options,
-          opened.warnings(path.toString()));
-      ok = true;
-      return image;
-    } finally {
-      if (!ok) {
-        storage.close();
-      }
-    }
+    // Refused before the file is opened and locked for writing: another writer must not turn the
+    // refusal into "image in use".
+    VhdxChains.refuseWritable(options, path.toString());
+    return ImageFiles.openWith(path, options, (storage, warnings) -> VhdxChains.open(storage, path.toString(), path,
+        true, options, warnings));
   }
 
   /**
