@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -146,7 +147,7 @@ class VhdxPeersTest {
       List<Run> data = Run.data(Run.fromExtents(image.map()));
       assertEquals(blocks.length * block, data.stream().mapToLong(Run::length).sum(), data::toString);
       for (int i = 0; i < blocks.length; i++) {
-        byte[] want = java.util.Arrays.copyOf(VhdxSamples.pattern((int) MIB, blocks[i]), (int) (2 * MIB));
+        byte[] want = Arrays.copyOf(VhdxSamples.pattern((int) MIB, blocks[i]), (int) (2 * MIB));
         long at = windows[i][0];
         int k = i;
         assertAll("block " + blocks[i],

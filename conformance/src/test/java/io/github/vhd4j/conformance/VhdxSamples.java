@@ -7,6 +7,7 @@ import io.github.vhd4j.testing.VhdxBuilder;
 import io.github.vhd4j.testing.VhdxLogBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -71,7 +72,7 @@ final class VhdxSamples {
       builder.block(block, data);
       int at = block * blockSize;
       int end = Math.min(content.length, at + blockSize);
-      java.util.Arrays.fill(content, at, end, (byte) 0);
+      Arrays.fill(content, at, end, (byte) 0);
       System.arraycopy(data, 0, content, at, Math.min(length, end - at));
       return this;
     }
@@ -116,8 +117,8 @@ final class VhdxSamples {
     v.file.put(v.logOffset, log.bytes());
     v.batEntry(3, 0).batEntry(5, 0);
     byte[] stale = m.content.clone();
-    java.util.Arrays.fill(stale, (int) (3 * MIB), (int) (4 * MIB), (byte) 0);
-    java.util.Arrays.fill(stale, (int) (5 * MIB), (int) (6 * MIB), (byte) 0);
+    Arrays.fill(stale, (int) (3 * MIB), (int) (4 * MIB), (byte) 0);
+    Arrays.fill(stale, (int) (5 * MIB), (int) (6 * MIB), (byte) 0);
     return new Dirty(v.write(file), m.content, stale);
   }
 
