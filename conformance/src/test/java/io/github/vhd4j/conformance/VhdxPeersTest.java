@@ -4,24 +4,36 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.OpenOptions;
+import io.github.vhd4j.ParentCycleException;
+import io.github.vhd4j.ParentMismatchException;
+import io.github.vhd4j.ParentNotFoundException;
+import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.RepairAction;
+import io.github.vhd4j.VhdLimitException;
 import io.github.vhd4j.Vhdx;
 import io.github.vhd4j.VhdxImage;
 import io.github.vhd4j.internal.vhdx.layout.HeaderLayout;
+import io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout;
 import io.github.vhd4j.internal.vhdx.layout.RegionTableLayout;
 import io.github.vhd4j.testing.BuiltVhdx;
 import io.github.vhd4j.testing.VhdxBuilder;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -312,5 +324,110 @@ class VhdxPeersTest {
 
   private Path copy(Path from, String name) throws IOException {
     return Files.copy(from, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  // ---- reads at the virtual end (X-42) ---------------------------------------------------------
+
+  @Test
+  void shouldEndReadsAtTheVirtualEndNotInTheLastBlocksRest() throws Exception {
+    // 3 MiB in 2 MiB blocks: the last block's second MiB is in the file, past the disk's end,
+    // holding bytes no reader may return.
+    VhdxSamples.Modelled m = VhdxSamples.Modelled.dynamic(3 * MIB, 2 * MIB, 512).full(0, 4096, 1);
+    byte[] last = VhdxSamples.pattern((int) (2 * MIB), 9);
+    m.builder.block(1, last);
+    System.arraycopy(last, 0, m.content, (int) (2 * MIB), (int) MIB);
+    Path img = m.write(dir.resolve("end.vhdx"));
+
+    assertReadByEveryone(img, List.of(img), m.content, true);
+    try (VhdxImage image = Vhdx.open(img)) {
+      ByteBuffer b = ByteBuffer.allocate(4096);
+      assertEquals(512, image.read(3 * MIB - 512, b), "a read across the end stops there");
+      assertEquals(-1, image.read(3 * MIB, b.clear()), "a read at the end reads nothing");
+      assertThrows(EOFException.class, () -> image.readFully(3 * MIB - 512, ByteBuffer.allocate(1024)));
+      assertEquals(3 * MIB, Run.fromExtents(image.map()).stream().mapToLong(Run::end).max().orElseThrow(),
+          "the map ends at the virtual end");
+    }
+  }
+
+  // ---- parents (X-44, X-41) --------------------------------------------------------------------
+
+  @Test
+  void shouldRefuseTheChainsEveryPeerRefusesAndReadTheOthersAlike() throws Exception {
+    VhdxSamples.Modelled base = VhdxSamples.Modelled.dynamic(16 * MIB, 2 * MIB, 512)
+        .full(0, (int) (2 * MIB), 1).full(1, (int) (2 * MIB), 2);
+    Path b = base.write(dir.resolve("p.vhdx"));
+    // parent_linkage2 present but zero, as Windows 10 writes it: ignored.
+    VhdxSamples.Modelled zero2 = VhdxSamples.Modelled.child(base, "p.vhdx").partial(0, 30, 4, 4).partial(1, 31, 0, 8);
+    zero2.builder.locator.put(ParentLocatorLayout.PARENT_LINKAGE2, VhdxSamples.guid(new UUID(0, 0)));
+    Path z2 = zero2.write(dir.resolve("zero2.vhdx"));
+    assertReadByEveryone(z2, List.of(z2, b), zero2.content, false);
+
+    // The parent's DataWriteGuid is not the linkage.
+    VhdxSamples.Modelled other = VhdxSamples.Modelled.child(base, "p.vhdx").partial(0, 32, 4, 4);
+    other.builder.locator.put(ParentLocatorLayout.PARENT_LINKAGE, VhdxSamples.guid(UUID.randomUUID()));
+    Path mismatch = other.write(dir.resolve("mismatch.vhdx"));
+    // The parent is missing.
+    VhdxSamples.Modelled orphan = VhdxSamples.Modelled.child(base, "gone.vhdx").partial(0, 33, 4, 4);
+    Path missing = orphan.write(dir.resolve("orphan.vhdx"));
+    // A cycle: each file names the other as its parent.
+    VhdxSamples.Modelled a = VhdxSamples.Modelled.child(base, "cycle-b.vhdx");
+    VhdxSamples.Modelled c = VhdxSamples.Modelled.child(base, "cycle-a.vhdx");
+    a.builder.locator.put(ParentLocatorLayout.PARENT_LINKAGE, VhdxSamples.guid(c.builder.header2.dataWriteGuid));
+    c.builder.locator.put(ParentLocatorLayout.PARENT_LINKAGE, VhdxSamples.guid(a.builder.header2.dataWriteGuid));
+    Path cycle = a.write(dir.resolve("cycle-a.vhdx"));
+    c.write(dir.resolve("cycle-b.vhdx"));
+    // A relative path out of the child's directory.
+    Files.createDirectories(dir.resolve("sub"));
+    VhdxSamples.Modelled up = VhdxSamples.Modelled.child(base, "..\\p.vhdx").partial(0, 34, 4, 4);
+    Path escape = up.write(dir.resolve("sub").resolve("escape.vhdx"));
+
+    assertAll(
+        () -> assertRefusedByEveryone(mismatch, b, ParentMismatchException.class, "Unsupported Method",
+            "mismatch in identifier"),
+        () -> assertRefusedByEveryone(missing, null, ParentNotFoundException.class, "Missing parent VHDX file", null),
+        () -> assertRefusedByEveryone(cycle, null, ParentCycleException.class, "Cyclic parent archive was blocked", null),
+        () -> assertRefusedByEveryone(escape, null, ParentNotFoundException.class, "Missing parent VHDX file", null));
+    ParentNotFoundException e = assertThrows(ParentNotFoundException.class, () -> Vhdx.open(escape).close());
+    assertTrue(e.getMessage().contains("outside the child's directory"), e::getMessage);
+  }
+
+  @Test
+  void shouldStopAtTheChainDepthLimitWhere7ZipReadsOn() throws Exception {
+    // Five levels; vhd4j told to follow at most three parents refuses, naming the limit.
+    VhdxSamples.Modelled level = VhdxSamples.Modelled.dynamic(16 * MIB, 2 * MIB, 512).full(0, 4096, 1);
+    Path top = level.write(dir.resolve("d0.vhdx"));
+    for (int i = 1; i < 5; i++) {
+      level = VhdxSamples.Modelled.child(level, "d" + (i - 1) + ".vhdx").partial(i, 40 + i, 0, 8);
+      top = level.write(dir.resolve("d" + i + ".vhdx"));
+    }
+    Path deepest = top;
+    VhdxReaders.SevenZip z = VhdxReaders.sevenZip(deepest);
+    try (VhdxImage image = Vhdx.open(deepest)) {
+      assertEquals(5, image.getChain().size());
+      assertArrayEquals(level.content, Content.read(image, 0, level.content.length));
+    }
+    assertEquals(0, z.code(), z::describe);
+    assertNull(z.print().difference(ContentPrint.of(level.content)), "7-Zip");
+    VhdLimitException e = assertThrows(VhdLimitException.class,
+        () -> Vhdx.open(deepest, OpenOptions.defaults().withMaxChainDepth(3)).close());
+    assertEquals(ProblemCode.CHAIN_DEPTH_LIMIT, e.getCode(), e::getMessage);
+  }
+
+  /**
+   * vhd4j refuses a chain with {@code refusal}, 7-Zip with {@code sevenZip} (exit 2, nothing
+   * extracted), and libvhdi, when given the parent, with {@code libvhdi}.
+   */
+  private void assertRefusedByEveryone(Path child, Path parent, Class<? extends Exception> refusal, String sevenZip,
+      String libvhdi) throws IOException {
+    Exception e = assertThrows(Exception.class, () -> Vhdx.open(child).close());
+    assertInstanceOf(refusal, e, child + ": " + e);
+    VhdxReaders.SevenZip z = VhdxReaders.sevenZip(child);
+    assertEquals(2, z.code(), z::describe);
+    assertTrue(z.messages().contains(sevenZip), z::describe);
+    assertEquals(0, z.print().size(), z::describe);
+    if (parent != null) {
+      VhdxReaders.Libvhdi lib = VhdxReaders.libvhdi(List.of(child, parent));
+      assertTrue(lib.refused() && lib.error().contains(libvhdi), lib::error);
+    }
   }
 }
