@@ -389,6 +389,20 @@ class VhdxPeersTest {
         () -> assertRefusedByEveryone(escape, null, ParentNotFoundException.class, "Missing parent VHDX file", null));
     ParentNotFoundException e = assertThrows(ParentNotFoundException.class, () -> Vhdx.open(escape).close());
     assertTrue(e.getMessage().contains("outside the child's directory"), e::getMessage);
+
+    // Only a Windows path: vhd4j looks for its file name in the child's directory and finds the
+    // parent there; 7-Zip looks for the Windows path itself.
+    VhdxSamples.Modelled windows = VhdxSamples.Modelled.child(base, "p.vhdx").partial(0, 35, 4, 4);
+    windows.builder.locator.remove(ParentLocatorLayout.RELATIVE_PATH);
+    windows.builder.locator.put(ParentLocatorLayout.ABSOLUTE_WIN32_PATH, "\\\\?\\C:\\images\\p.vhdx");
+    Path abs = windows.write(dir.resolve("windows-path.vhdx"));
+    VhdxReaders.SevenZip z = VhdxReaders.sevenZip(abs);
+    try (VhdxImage image = Vhdx.open(abs)) {
+      assertArrayEquals(windows.content, Content.read(image, 0, windows.content.length));
+      assertEquals(b.toRealPath(), Path.of(image.getParent().getResource()).toRealPath(), "the parent beside it");
+    }
+    assertEquals(2, z.code(), z::describe);
+    assertTrue(z.messages().contains("Missing parent VHDX file"), z::describe);
   }
 
   @Test
