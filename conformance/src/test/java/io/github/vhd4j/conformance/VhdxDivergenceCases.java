@@ -16,10 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the VHDX divergence tests share: the peers they need, a scratch directory, a small disk to
- * damage, and the ways 7-Zip answers. {@link VhdxDivergenceTest} and {@link VhdxStructureDivergenceTest}
- * hold the cases of {@code conformance/DIVERGENCES.md} from 20 on.
+ * damage, and the ways 7-Zip answers. {@link VhdxDivergenceTest} and
+ * {@link VhdxStructureDivergenceTest} hold the cases of {@code conformance/DIVERGENCES.md} from 20
+ * on; each names the peers it needs with {@link RequiresPeers}, which is not inherited.
  */
-@RequiresPeers({Peers.QEMU_IMG, Peers.QEMU_IO, Peers.SEVEN_ZIP, Peers.VHDIINFO, Peers.PYVHDI})
 abstract class VhdxDivergenceCases {
   static final long MIB = VhdxSamples.MIB;
   static final long GIB = 1024 * MIB;

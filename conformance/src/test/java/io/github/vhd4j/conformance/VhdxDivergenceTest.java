@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * with qemu-img 7.2, 7-Zip 26.02 and libvhdi 20210425 next to what vhd4j does. Most are the bugs of
  * {@code vhdx.md} §11 (X-n) reproduced; a peer that changes its behaviour fails the test naming it.
  */
+@RequiresPeers({Peers.QEMU_IMG, Peers.QEMU_IO, Peers.SEVEN_ZIP, Peers.VHDIINFO, Peers.PYVHDI})
 class VhdxDivergenceTest extends VhdxDivergenceCases {
   // ---- 20: the allocation map ------------------------------------------------------------------
 

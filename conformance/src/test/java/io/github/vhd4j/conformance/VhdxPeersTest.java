@@ -31,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -43,11 +42,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * VHDX files read by 7-Zip and libvhdi where they read them right (vhdx.md §10-11; where they do
- * not, {@link VhdxDivergenceTest} pins what they do): the files qemu-img makes, compared with
- * {@code qemu-img convert}, and files QEMU cannot make, built with the core test builder and
- * compared with the content they were built to hold: 4 KiB logical sectors, differencing chains
- * with partly present blocks, Disk2vhd's equal headers, a damaged header or region table copy,
- * and a dirty log, whose reference is what QEMU replays into a copy.
+ * not, {@link VhdxDivergenceTest} and {@link VhdxStructureDivergenceTest} pin what they do): the
+ * files qemu-img makes, compared with {@code qemu-img convert}, and files QEMU cannot make, built
+ * with the core test builder and compared with the content they were built to hold: 4 KiB logical
+ * sectors, differencing chains with partly present blocks, Disk2vhd's equal headers, a damaged
+ * header or region table copy, chains every reader refuses, reads at the virtual end, and a dirty
+ * log, whose reference is what QEMU replays into a copy.
  */
 @RequiresPeers({Peers.QEMU_IMG, Peers.QEMU_IO, Peers.SEVEN_ZIP, Peers.VHDIINFO, Peers.PYVHDI})
 class VhdxPeersTest {
@@ -66,8 +66,8 @@ class VhdxPeersTest {
 
   /**
    * The qemu-made files 7-Zip and libvhdi read right. Left out: the fixed file past 4 GiB, which
-   * libvhdi misreads (VhdxDivergenceTest, X-7) and whose 5 GiB of holes 7-Zip reads for seconds;
-   * the odd sector count, which 7-Zip refuses (X-27); for 7-Zip also the second 9 GiB disk (its
+   * libvhdi misreads (DIVERGENCES.md case 23) and whose 5 GiB of holes 7-Zip reads for seconds;
+   * the odd sector count, which 7-Zip refuses (case 28); for 7-Zip also the second 9 GiB disk (its
    * chunk boundaries are the first one's, at three seconds per extraction).
    */
   static Stream<VhdxQemuImages.Case> qemuCases() {
@@ -83,7 +83,7 @@ class VhdxPeersTest {
     Files.delete(raw);
     boolean sevenZip = !c.name().equals("odd-sectors") && !c.name().equals("dynamic-9G-32M");
     // A fixed file that ends inside its last block (300 MiB in 256 MiB blocks) makes 7-Zip exit 2
-    // with the right content (VhdxDivergenceTest).
+    // with the right content (DIVERGENCES.md case 41).
     boolean cutLastBlock = c.fixed() && !c.blockStateZero() && c.size() % c.blockSize() != 0;
 
     VhdxReaders.Libvhdi lib = VhdxReaders.libvhdi(List.of(img));
@@ -238,7 +238,7 @@ class VhdxPeersTest {
 
   @Test
   void shouldReadAFileWithOneDamagedHeaderLikeQemuAndLibvhdi() throws Exception {
-    // 7-Zip refuses both (VhdxDivergenceTest, X-16); libvhdi checks no header checksum.
+    // 7-Zip refuses both (DIVERGENCES.md case 26); libvhdi checks no header checksum.
     VhdxSamples.Modelled m = VhdxSamples.Modelled.dynamic(16 * MIB, 2 * MIB, 512).full(0, 4096, 1).full(4, 4096, 2);
     Path olderBad = damaged(m, "h1.vhdx", v -> v.header(1).set(HeaderLayout.SEQUENCE_NUMBER, 0));
     Path newerBad = damaged(m, "h2.vhdx", v -> v.header(2).set(HeaderLayout.SEQUENCE_NUMBER, 7));
@@ -259,7 +259,7 @@ class VhdxPeersTest {
 
   @Test
   void shouldReadAFileWhoseSecondRegionTableIsDamagedLikeQemu() throws Exception {
-    // libvhdi refuses it and 7-Zip exits 2 (VhdxDivergenceTest, X-20).
+    // libvhdi refuses it and 7-Zip exits 2 (DIVERGENCES.md case 27).
     VhdxSamples.Modelled m = VhdxSamples.Modelled.dynamic(16 * MIB, 2 * MIB, 512).full(0, 4096, 1).full(4, 4096, 2);
     Path img = damaged(m, "rt2.vhdx", v -> v.regionTable(2).set(RegionTableLayout.ENTRY_COUNT, 9));
 
@@ -385,7 +385,8 @@ class VhdxPeersTest {
         () -> assertRefusedByEveryone(mismatch, b, ParentMismatchException.class, "Unsupported Method",
             "mismatch in identifier"),
         () -> assertRefusedByEveryone(missing, null, ParentNotFoundException.class, "Missing parent VHDX file", null),
-        () -> assertRefusedByEveryone(cycle, null, ParentCycleException.class, "Cyclic parent archive was blocked", null),
+        () -> assertRefusedByEveryone(cycle, null, ParentCycleException.class, "Cyclic parent archive was blocked",
+            null),
         () -> assertRefusedByEveryone(escape, null, ParentNotFoundException.class, "Missing parent VHDX file", null));
     ParentNotFoundException e = assertThrows(ParentNotFoundException.class, () -> Vhdx.open(escape).close());
     assertTrue(e.getMessage().contains("outside the child's directory"), e::getMessage);

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * entries, truncated files, locators and parent linkage, each observed here with qemu-img 7.2,
  * 7-Zip 26.02 and libvhdi 20210425 next to what vhd4j does (the bugs of {@code vhdx.md} §11, X-n).
  */
+@RequiresPeers({Peers.QEMU_IMG, Peers.QEMU_IO, Peers.SEVEN_ZIP, Peers.VHDIINFO, Peers.PYVHDI})
 class VhdxStructureDivergenceTest extends VhdxDivergenceCases {
   /** A GUID no VHDX structure has. */
   private static final UUID UNKNOWN = UUID.fromString("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
