@@ -85,23 +85,6 @@ record ContentPrint(long size, SortedMap<Long, String> pieces) {
   }
 
   /**
-   * The print of a disk that holds the given bytes at the given offsets (each starting a 1 MiB
-   * piece) and zeros everywhere else.
-   */
-  static ContentPrint ofExtents(long size, SortedMap<Long, byte[]> extents) {
-    SortedMap<Long, String> pieces = new TreeMap<>();
-    for (Map.Entry<Long, byte[]> e : extents.entrySet()) {
-      if (e.getKey() % PIECE != 0) {
-        throw new IllegalArgumentException("extent at " + e.getKey() + " does not start a piece");
-      }
-      long room = Math.min(size - e.getKey(), (e.getValue().length + PIECE - 1L) / PIECE * PIECE);
-      ContentPrint p = of(Arrays.copyOf(e.getValue(), Math.toIntExact(room)));
-      p.pieces().forEach((at, sha) -> pieces.put(e.getKey() + at, sha));
-    }
-    return new ContentPrint(size, pieces);
-  }
-
-  /**
    * The print of a raw file (qemu-img convert's output), reading only the pieces that hold data:
    * where the file has data is asked of {@code qemu-img map -f raw} (SEEK_DATA), since reading
    * GiBs of holes costs seconds per GiB. A hole is zeros, whatever reads it.

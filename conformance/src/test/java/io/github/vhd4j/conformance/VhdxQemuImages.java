@@ -66,11 +66,6 @@ final class VhdxQemuImages {
       return img;
     }
 
-    /** Whether the disk is larger than one 4 GiB chunk. */
-    boolean big() {
-      return size > 4 * GIB;
-    }
-
     @Override
     public String toString() {
       return name;
@@ -148,10 +143,5 @@ final class VhdxQemuImages {
    */
   static Case fixedPastOneChunk() {
     return new Case("fixed-5G-1M-nozero", true, 5 * GIB, MIB, false, bigIo5(MIB), false);
-  }
-
-  /** The cases past 4 GiB. */
-  static List<Case> big() {
-    return all().stream().filter(Case::big).toList();
   }
 }
