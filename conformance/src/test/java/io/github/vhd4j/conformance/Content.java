@@ -1,5 +1,6 @@
 package io.github.vhd4j.conformance;
 
+import io.github.vhd4j.DiskImage;
 import io.github.vhd4j.VhdImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,7 +71,7 @@ final class Content {
   }
 
   /** Reads a guest range through vhd4j. */
-  static byte[] read(VhdImage img, long offset, int length) throws IOException {
+  static byte[] read(DiskImage img, long offset, int length) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(length);
     img.readFully(offset, b);
     return b.array();
