@@ -82,6 +82,19 @@ final class VhdxLocatorParser {
           "the locator's entry count is out of range");
       return null;
     }
+    // Keys and values lie in the item; however entries point into it, what is decoded must not
+    // outgrow the item, or entries pointing into one window would decode it many times over.
+    long text = 0;
+    for (int i = 0; i < count; i++) {
+      ByteBuffer e = b.slice(ParentLocatorLayout.entryIndex(i), ParentLocatorLayout.ENTRY_SIZE).order(b.order());
+      text += inItem(e, ParentLocatorLayout.KEY_OFFSET, ParentLocatorLayout.KEY_LENGTH)
+          + inItem(e, ParentLocatorLayout.VALUE_OFFSET, ParentLocatorLayout.VALUE_LENGTH);
+    }
+    if (text > b.capacity()) {
+      error(at.site(ParentLocatorLayout.KEY_VALUE_COUNT), "at most " + b.capacity() + " bytes of keys and values",
+          text + " bytes", "the entries' keys and values overlap: together they are longer than the item");
+      return null;
+    }
     Map<String, String> entries = new LinkedHashMap<>();
     for (int i = 0; i < count; i++) {
       ByteBuffer e = b.slice(ParentLocatorLayout.entryIndex(i), ParentLocatorLayout.ENTRY_SIZE).order(b.order());
@@ -115,6 +128,13 @@ final class VhdxLocatorParser {
     if (PATHS.stream().noneMatch(entries::containsKey)) {
       error(count, "one of " + String.join(", ", PATHS), "none", "the locator names no path to the parent");
     }
+  }
+
+  /** The length of a key or value that lies inside the item, else 0 (it is reported when decoded). */
+  private long inItem(ByteBuffer e, Field offsetField, Field lengthField) {
+    long offset = offsetField.u32(e);
+    int length = lengthField.u16(e);
+    return offset + length <= b.capacity() ? length : 0;
   }
 
   /**

@@ -132,6 +132,26 @@ class VhdxLocatorParserTest {
     assertEquals(256, r.locator().entries().size());
   }
 
+  @Test
+  void shouldRefuseEntriesDecodingOneWindowOverAndOver() throws IOException {
+    // Every value points at the same long path: decoding them all would take 256 times its bytes.
+    java.util.LinkedHashMap<String, String> m = new java.util.LinkedHashMap<>(linked("relative_path", "p".repeat(2000)));
+    for (int i = 0; m.size() < 256; i++) {
+      m.put("k" + i, "v");
+    }
+    Result r = parse(m, s -> {
+      long off = field(s, 1, ParentLocatorLayout.VALUE_OFFSET);
+      long len = field(s, 1, ParentLocatorLayout.VALUE_LENGTH);
+      for (int i = 2; i < 256; i++) {
+        s.set(ParentLocatorLayout.entryIndex(i), ParentLocatorLayout.VALUE_OFFSET, off);
+        s.set(ParentLocatorLayout.entryIndex(i), ParentLocatorLayout.VALUE_LENGTH, len);
+      }
+    });
+    Problem e = r.reported("keyValueCount", ParentLocatorLayout.KEY_VALUE_COUNT.offset());
+    assertTrue(e.message().contains("longer than the item"), e.message());
+    assertNull(r.locator());
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"zero offset", "odd offset", "odd length", "zero length", "past the item"})
   void shouldRefuseMisplacedText(String how) throws IOException {
