@@ -55,6 +55,21 @@ class SeedGenerator {
         Recipes.header());
     write(inputs("ParentLocatorParseFuzzTest", "shouldConfineParentsWhateverTheLocators").resolve("recipes"),
         Recipes.locators());
+    writeVhdx();
+  }
+
+  /** The VHDX targets' seeds ({@link VhdxSeeds}); their {@code qemu/} folders come from the script. */
+  private static void writeVhdx() throws IOException {
+    Path open = inputs("VhdxOpenFuzzTest", "shouldOpenReadMapAndCheckAnyVhdx");
+    write(open.resolve("recipes"), VhdxSeeds.recipes());
+    write(open.resolve("crafted"), VhdxSeeds.crafted());
+    Path differential = inputs("VhdxStorageDifferentialFuzzTest", "shouldAgreeAcrossStorageEngines");
+    write(differential.resolve("recipes"), VhdxSeeds.differential());
+    write(differential.resolve("crafted"), VhdxSeeds.crafted());
+    write(inputs("VhdxLogReplayFuzzTest", "shouldReplayInMemoryWithoutWritingAndAsRepairDoes").resolve("recipes"),
+        VhdxSeeds.logs());
+    write(inputs("VhdxLocatorFuzzTest", "shouldParseAnyLocatorWithinItsProblems").resolve("recipes"),
+        VhdxSeeds.locators());
   }
 
   private static void write(Path dir, Map<String, byte[]> files) throws IOException {
