@@ -155,8 +155,14 @@ final class Oracles {
    */
   static void readAgainstMap(DiskImage img, List<Extent> map, Layers layers, long size, SplittableRandom rnd)
       throws IOException {
+    readAgainstMap(img, map, layers, size, WHOLE_READ_CAP, rnd);
+  }
+
+  /** As {@link #readAgainstMap(DiskImage, List, Layers, long, SplittableRandom)}, reading disks up to {@code whole} bytes whole. */
+  static void readAgainstMap(DiskImage img, List<Extent> map, Layers layers, long size, long whole,
+      SplittableRandom rnd) throws IOException {
     validateMap(map, size, layers);
-    for (Range r : ranges(map, size, rnd)) {
+    for (Range r : ranges(map, size, whole, rnd)) {
       byte[] got = readChunked(img, r.pos, r.len, rnd);
       byte[] want = expected(map, layers, r.pos, r.len);
       if (!java.util.Arrays.equals(want, got)) {
@@ -198,9 +204,9 @@ final class Oracles {
   private record Range(long pos, int len) {}
 
   /** Everything for small disks; for large ones the ends, each run's edges and random spots. */
-  private static List<Range> ranges(List<Extent> map, long size, SplittableRandom rnd) {
+  private static List<Range> ranges(List<Extent> map, long size, long whole, SplittableRandom rnd) {
     List<Range> out = new ArrayList<>();
-    if (size <= WHOLE_READ_CAP) {
+    if (size <= whole) {
       out.add(new Range(0, (int) size));
       return out;
     }

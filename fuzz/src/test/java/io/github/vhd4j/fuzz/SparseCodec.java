@@ -36,14 +36,14 @@ final class SparseCodec {
       at += u(data, pos, 4);
       int n = (int) u(data, pos + 4, 2);
       pos += 6;
-      int end = Math.min(pos + n, data.length);
-      if (at >= length) {
+      if (at >= length || pos >= data.length) {
         break;
       }
-      byte[] run = Arrays.copyOfRange(data, pos, (int) Math.min(end, pos + (length - at)));
+      int end = (int) Math.min(Math.min((long) pos + n, data.length), pos + (length - at));
+      byte[] run = Arrays.copyOfRange(data, pos, end);
       img.put(at, run);
       at += run.length;
-      pos = end;
+      pos += n;
     }
     return img;
   }

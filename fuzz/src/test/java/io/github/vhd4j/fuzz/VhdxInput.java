@@ -3,6 +3,7 @@ package io.github.vhd4j.fuzz;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.internal.vhdx.layout.BatLayout;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
+import io.github.vhd4j.internal.vhdx.layout.MetadataLayout;
 import io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout;
 import io.github.vhd4j.testing.BuiltVhdx;
 import io.github.vhd4j.testing.SparseImage;
@@ -22,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * differencing ones name {@link VhdxFixture}'s parent of their sector size), and dynamic disks
  * whose log must be replayed to see a block ({@link #DIRTY}, as in a Windows file copied while in
  * use). Sizes reach past the first sector bitmap chunk (4 GiB and 32 GiB) up to 64 TiB; the block
- * size grows where a table would pass 2^20 entries, and fixed disks keep at most 64 blocks, so that
+ * size grows where a table would pass 2^16 entries (64 TiB keeps 2^18 of 256 MiB blocks), and fixed disks keep at most 64 blocks, so that
  * every base stays a small sparse file.
  */
 final class VhdxInput {
@@ -43,7 +44,7 @@ final class VhdxInput {
   /** The LogGuid of dirty bases. */
   static final UUID LOG_GUID = UUID.fromString("5eed1065-0000-4000-8000-000000000001");
   private static final int MAX_FIXED_BLOCKS = 64;
-  private static final long MAX_ENTRIES = 1L << 20;
+  private static final long MAX_ENTRIES = 1L << 16;
 
   /**
    * One decoded input.
@@ -111,7 +112,7 @@ final class VhdxInput {
     if (fixed) {
       size = Math.min(size, MAX_FIXED_BLOCKS * bs);
     }
-    while (BatLayout.payloadBlocks(size, bs) > MAX_ENTRIES) {
+    while (BatLayout.payloadBlocks(size, bs) > MAX_ENTRIES && bs < MetadataLayout.MAX_BLOCK_SIZE) {
       bs *= 2;
     }
     VhdxBuilder b;

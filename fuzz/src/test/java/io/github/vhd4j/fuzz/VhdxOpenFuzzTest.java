@@ -13,8 +13,8 @@ import java.util.SplittableRandom;
 /**
  * Entry point: {@code Vhdx.open} and {@code Vhdx.check} on any VHDX file a {@link VhdxInput} makes
  * (a builder-made base mutated field by field through the layout descriptors and as raw bytes, or
- * a whole raw file), from memory and from a file, in strict and lenient mode. Whatever opens is
- * read (whole up to 2 MiB, sampled beyond) in random chunks, its map is walked and tied to the file
+ * a whole raw file), from memory or from a file (the input picks one), in strict and lenient mode.
+ * Whatever opens is read (whole up to 256 KiB, sampled beyond) in random chunks, its map is walked and tied to the file
  * bytes as its log's replay leaves them, and check's report is related to the open; see
  * {@link VhdxBattery} and {@link VhdxOracles}. Only a {@code VhdException} may come out; a
  * differencing disk finds {@link VhdxFixture}'s parents through its resolver.
@@ -30,8 +30,8 @@ class VhdxOpenFuzzTest {
     VhdxInput.Case c = VhdxInput.decode(data);
     SplittableRandom rnd = Inputs.random(data);
     Path file = c.file().write(Scratch.dir("vhdx-open").resolve("image.vhdx"));
-    VhdxBattery.run(memory(c, file, rnd), c, rnd);
-    VhdxBattery.run(VhdxBattery.Source.of(file), c, rnd);
+    // One source per input, chosen by the input: the differential target compares them all.
+    VhdxBattery.run(rnd.nextBoolean() ? memory(c, file, rnd) : VhdxBattery.Source.of(file), c, rnd);
   }
 
   private static VhdxBattery.Source memory(VhdxInput.Case c, Path file, SplittableRandom rnd) {
