@@ -70,6 +70,8 @@ class SeedGenerator {
         VhdxSeeds.logs());
     write(inputs("VhdxLocatorFuzzTest", "shouldParseAnyLocatorWithinItsProblems").resolve("recipes"),
         VhdxSeeds.locators());
+    write(RESOURCES.resolve("VhdxLocatorFuzzTestInputs").resolve("pending-library-fixes"),
+        Map.of("locator-overlapping-windows", VhdxSeeds.overlappingLocator()));
   }
 
   private static void write(Path dir, Map<String, byte[]> files) throws IOException {

@@ -32,8 +32,9 @@ import java.util.regex.Pattern;
 
 /**
  * Entry point: the Parent Locator item (MS-VHDX 2.6.2.6), with the items {@link VhdxLocatorInput}
- * makes. The parser on its own (strict and lenient opens, a check) never throws: it returns a
- * locator or nothing, and records only {@code VHDX_PARENT_LOCATOR} errors placed inside the item;
+ * makes. The parser on its own (strict and lenient opens, a check) never throws and allocates at
+ * most {@link #allocationLimit} bytes for the item: it returns a locator or nothing, and records
+ * only {@code VHDX_PARENT_LOCATOR} errors placed inside the item;
  * what it returns agrees with an independent decoding of the item from the specification (type and
  * entry count, the entries whose key and value are well-formed UTF-16 inside the item, first key
  * wins, a {@code parent_linkage} GUID in braces, a path). Through the gate, as the item of a
@@ -51,11 +52,20 @@ class VhdxLocatorFuzzTest {
   /** What the specification says an item holds. */
   private record Expected(boolean refused, Map<String, String> entries, boolean faulty) {}
 
+  /**
+   * What parsing an item of {@code n} bytes may allocate: its copy, its decoded text (keys and
+   * values lie inside the item), the entries' map and the problems.
+   */
+  static long allocationLimit(long n) {
+    return 16 * n + (1L << 20);
+  }
+
   @VhdFuzzTest
   void shouldParseAnyLocatorWithinItsProblems(byte[] data) throws IOException {
     byte[] item = VhdxLocatorInput.decode(data);
     if (item.length >= ParentLocatorLayout.HEADER_SIZE) {
       Expected want = expected(item);
+      bounded(item);
       FuzzAccess.LocatorParse first = null;
       for (OpenOptions o : List.of(OpenOptions.defaults(), OpenOptions.defaults().withLenient(true))) {
         for (LayerParser.Mode mode : LayerParser.Mode.values()) {
@@ -70,6 +80,20 @@ class VhdxLocatorFuzzTest {
       }
     }
     throughTheGate(data, item);
+  }
+
+  /** Parses strictly and fails when it allocates more than the limit twice in a row (JIT and class loading aside). */
+  private static void bounded(byte[] item) {
+    for (int attempt = 0; ; attempt++) {
+      long before = Alloc.now();
+      FuzzAccess.parseLocator(item, FILE_OFFSET, OpenOptions.defaults(), LayerParser.Mode.OPEN);
+      long used = Alloc.now() - before;
+      if (used <= allocationLimit(item.length)) {
+        return;
+      }
+      assertTrue(attempt == 0, "parsing a " + item.length + "-byte locator allocated " + used + " bytes (limit "
+          + allocationLimit(item.length) + ")");
+    }
   }
 
   private static void check(byte[] item, Expected want, FuzzAccess.LocatorParse got) {

@@ -203,16 +203,18 @@ final class VhdxOracles {
     }
     Problem failed = e.getProblem();
     assertTrue(img.getWarnings().stream().anyMatch(p -> p.code() == code && p.severity() == Severity.ERROR
-            && p.resource().equals(failed.resource()) && (p.offset() == failed.offset() || sharedWith(p, failed))),
+            && p.resource().equals(failed.resource())
+            && (p.offset() == failed.offset() || sharedWith(p, failed, img.getBlockSize()))),
         "a block failed to read (" + failed + ") but the open did not list it as damaged: " + img.getWarnings());
   }
 
   /**
-   * Whether {@code listed} reports the file range that {@code failed}'s block shares with another:
-   * an overlap between two blocks is listed once, at the later entry, with the range they share,
-   * while both blocks are unreadable.
+   * Whether {@code listed} reports a file range that {@code failed}'s object (a block of
+   * {@code blockSize} bytes or a 1 MiB sector bitmap at the file offset its problem names) shares
+   * with another: an overlap between two objects is listed once, at the later entry, with that
+   * entry's range, while both objects are unreadable.
    */
-  private static boolean sharedWith(Problem listed, Problem failed) {
+  private static boolean sharedWith(Problem listed, Problem failed, long blockSize) {
     String range = listed.actual();
     if (failed.code() != ProblemCode.VHDX_BAT_OVERLAP || range == null || !range.matches("\\[\\d+, \\d+\\)")
         || failed.actual() == null || !failed.actual().matches("\\d+( .*)?")) {
@@ -220,7 +222,8 @@ final class VhdxOracles {
     }
     String[] ends = range.substring(1, range.length() - 1).split(", ");
     long at = Long.parseLong(failed.actual().split(" ")[0]);
-    return at >= Long.parseLong(ends[0]) && at < Long.parseLong(ends[1]);
+    long end = at + Math.max(blockSize, 1L << 20);
+    return at < Long.parseLong(ends[1]) && end > Long.parseLong(ends[0]);
   }
 
   /**

@@ -382,6 +382,37 @@ final class VhdxSeeds {
     return out;
   }
 
+  /**
+   * The input of {@link VhdxLocatorFuzzTest} for a library defect not yet fixed: a 64 KiB item of
+   * 256 entries whose keys and values are distinct windows of about 60 KiB of the same text, which
+   * the parser decodes into 31 MiB of strings. {@link SeedGenerator} writes it beside the target's
+   * inputs ({@code pending-library-fixes/}, not replayed); once the parser is bounded, it moves into
+   * the inputs.
+   */
+  static byte[] overlappingLocator() {
+    int size = Inputs.MAX_INPUT - 1;
+    int n = io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout.MAX_ENTRIES;
+    ByteBuffer b = ByteBuffer.allocate(size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    Guids.put(b, io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout.LOCATOR_TYPE, Guids.VHDX_LOCATOR_TYPE);
+    b.putShort(io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout.KEY_VALUE_COUNT.offset(), (short) n);
+    int text = io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout.entryIndex(n);
+    for (int at = text; at + 1 < size; at += 2) {
+      b.putChar(at, (char) (0x100 + 'A' + (at / 2) % 26));
+    }
+    int length = (size - text - 4 * n) & ~1;
+    for (int i = 0; i < n; i++) {
+      int e = io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout.entryIndex(i);
+      b.putInt(e, text + 2 * i);
+      b.putInt(e + 4, text + 2 * (i + n));
+      b.putShort(e + 8, (short) length);
+      b.putShort(e + 10, (short) length);
+    }
+    byte[] out = new byte[size + 1];
+    out[0] = 1;
+    b.get(0, out, 1, size);
+    return out;
+  }
+
   private static BuiltVhdx base(int seed) {
     VhdxBuilder b = VhdxBuilder.dynamic(16 * MIB, 2 * MIB);
     VhdxInput.identify(b, seed);
