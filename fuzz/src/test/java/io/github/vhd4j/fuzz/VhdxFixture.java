@@ -49,13 +49,13 @@ final class VhdxFixture {
     return new Parent(b.build().file, c);
   }
 
+  private static final Parent P512 = parent(PARENT_512, 512);
+  private static final Parent P4K = parent(PARENT_4K, 4096);
+
   /** What the parent with logical sector size {@code sectorSize} reads as. */
   static VhdxContent content(long sectorSize) {
-    return sectorSize == 4096 ? CONTENT_4K : CONTENT_512;
+    return (sectorSize == 4096 ? P4K : P512).content();
   }
-
-  private static final VhdxContent CONTENT_512 = parent(PARENT_512, 512).content();
-  private static final VhdxContent CONTENT_4K = parent(PARENT_4K, 4096).content();
 
   private static byte[] bytes(SplittableRandom rnd, int n) {
     byte[] b = new byte[n];
@@ -67,10 +67,9 @@ final class VhdxFixture {
   static synchronized Map<Path, SparseImage> install() {
     if (installed == null) {
       Path dir = Scratch.dir("vhdx-parents");
-      SparseImage p512 = parent(PARENT_512, 512).file();
-      SparseImage p4k = parent(PARENT_4K, 4096).file();
       try {
-        installed = Map.of(p512.write(dir.resolve(NAME_512)), p512, p4k.write(dir.resolve(NAME_4K)), p4k);
+        installed = Map.of(P512.file().write(dir.resolve(NAME_512)), P512.file(),
+            P4K.file().write(dir.resolve(NAME_4K)), P4K.file());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

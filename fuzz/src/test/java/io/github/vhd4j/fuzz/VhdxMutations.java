@@ -13,6 +13,7 @@ import io.github.vhd4j.testing.VhdxBuilder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.UUID;
 
 /**
@@ -233,7 +234,8 @@ final class VhdxMutations {
         b.sectors(block, first, count);
       }
       case 2 -> b.sectors(block, first, count);
-      default -> b.bitmap((int) (block / b.chunkRatio()), data);
+      // A whole 1 MiB bitmap: the builder sets sector bits in the array it was given.
+      default -> b.bitmap((int) (block / b.chunkRatio()), Arrays.copyOf(data, (int) BatLayout.BITMAP_BLOCK));
     }
   }
 
@@ -353,7 +355,7 @@ final class VhdxMutations {
     }
     if (op.bytes().length > 0) {
       int at = (int) (op.bits(3, 16) % Math.max(1, length));
-      byte[] bytes = java.util.Arrays.copyOf(op.bytes(), (int) Math.min(op.bytes().length, length - at));
+      byte[] bytes = Arrays.copyOf(op.bytes(), (int) Math.min(op.bytes().length, length - at));
       item.setBytes(at, bytes);
       return;
     }

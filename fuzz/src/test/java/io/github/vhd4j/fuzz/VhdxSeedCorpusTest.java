@@ -184,9 +184,13 @@ class VhdxSeedCorpusTest {
 
   @Test
   void shouldKeepEveryVhdxSeedWithinTheFuzzersInputLimit() throws IOException {
+    List<Path> dirs = new ArrayList<>();
     for (String target : new String[] {OPEN, "VhdxStorageDifferentialFuzzTest", "VhdxLogReplayFuzzTest",
         "VhdxLocatorFuzzTest"}) {
-      Path dir = SeedGenerator.RESOURCES.resolve(target + "Inputs");
+      dirs.add(SeedGenerator.RESOURCES.resolve(target + "Inputs"));
+    }
+    dirs.add(SeedGenerator.PENDING);
+    for (Path dir : dirs) {
       try (Stream<Path> all = Files.walk(dir)) {
         for (Path f : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
           assertTrue(Files.size(f) <= Inputs.MAX_INPUT, f + " is larger than -max_len (" + Files.size(f) + " bytes)");

@@ -385,9 +385,9 @@ final class VhdxSeeds {
   /**
    * The input of {@link VhdxLocatorFuzzTest} for a library defect not yet fixed: a 64 KiB item of
    * 256 entries whose keys and values are distinct windows of about 60 KiB of the same text, which
-   * the parser decodes into 31 MiB of strings. {@link SeedGenerator} writes it beside the target's
-   * inputs ({@code pending-library-fixes/}, not replayed); once the parser is bounded, it moves into
-   * the inputs.
+   * the parser decodes into 31 MiB of strings. {@link SeedGenerator} writes it under
+   * {@link SeedGenerator#PENDING} (not replayed); once the parser is bounded, it moves into the
+   * target's inputs.
    */
   static byte[] overlappingLocator() {
     int size = Inputs.MAX_INPUT - 1;
