@@ -36,6 +36,10 @@ TARGETS=(
   DifferencingChainFuzzTest#shouldReadFuzzedChildOverValidParent
   DifferencingChainFuzzTest#shouldReadValidChildOverFuzzedParent
   CliJsonFuzzTest#shouldPrintJsonOrOneErrorLine
+  VhdxOpenFuzzTest#shouldOpenReadMapAndCheckAnyVhdx
+  VhdxStorageDifferentialFuzzTest#shouldAgreeAcrossStorageEngines
+  VhdxLogReplayFuzzTest#shouldReplayInMemoryWithoutWritingAndAsRepairDoes
+  VhdxLocatorFuzzTest#shouldParseAnyLocatorWithinItsProblems
 )
 
 if [ $# -lt 1 ]; then

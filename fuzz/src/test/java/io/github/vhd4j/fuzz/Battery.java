@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vhd4j.CheckOptions;
+import io.github.vhd4j.DiskImage;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
@@ -159,9 +160,9 @@ final class Battery {
   }
 
   private static void close(Outcome<?> o) {
-    if (o.ok() && o.value() instanceof VhdImage) {
+    if (o.ok() && o.value() instanceof DiskImage) {
       try {
-        ((VhdImage) o.value()).close();
+        ((DiskImage) o.value()).close();
       } catch (IOException e) {
         throw new AssertionError("close failed", e);
       }

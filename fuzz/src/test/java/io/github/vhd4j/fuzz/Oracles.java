@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.vhd4j.DiskImage;
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.Extent;
 import io.github.vhd4j.VhdFormatException;
@@ -61,6 +62,7 @@ final class Oracles {
    */
   static Snapshot exercise(VhdImage img, List<byte[]> files, SplittableRandom rnd, boolean lenient)
       throws IOException {
+    Layers layers = Layers.of(files);
     long size = img.getSize();
     assertTrue(size >= 0, "negative size " + size);
     List<VhdImage> chain = img.getChain();
@@ -104,18 +106,7 @@ final class Oracles {
       return new Snapshot(size, img.getFooter(), img.getDynamicHeader(), img.getSizeInfo(), img.getDiskType(),
           img.getBlockSize(), chain.size(), List.of(), null);
     }
-    validateMap(map, size, files);
-    for (Range r : ranges(map, size, rnd)) {
-      byte[] got = readChunked(img, r.pos, r.len, rnd);
-      byte[] want = expected(map, files, r.pos, r.len);
-      if (!java.util.Arrays.equals(want, got)) {
-        int i = java.util.Arrays.mismatch(want, got);
-        fail("read at " + (r.pos + i) + " returned " + got[i] + ", the map says " + want[i] + " ("
-            + extentAt(map, r.pos + i) + ")");
-      }
-    }
-    subrangeMap(img, map, size, rnd);
-    contracts(img, map, files, size, rnd);
+    readAgainstMap(img, map, layers, size, rnd);
     return new Snapshot(size, img.getFooter(), img.getDynamicHeader(), img.getSizeInfo(), img.getDiskType(),
         img.getBlockSize(), chain.size(), Problems.normalize(img.getWarnings(), img.getResource()), map);
   }
@@ -157,16 +148,43 @@ final class Oracles {
     }
   }
 
+  /**
+   * The central oracle on an image whose map succeeded: the map is valid, every sampled read equals
+   * what the map says, a sub-range map is the clipped whole map, and the end-of-disk contracts and
+   * views hold.
+   */
+  static void readAgainstMap(DiskImage img, List<Extent> map, Layers layers, long size, SplittableRandom rnd)
+      throws IOException {
+    readAgainstMap(img, map, layers, size, WHOLE_READ_CAP, rnd);
+  }
+
+  /** As {@link #readAgainstMap(DiskImage, List, Layers, long, SplittableRandom)}, reading disks up to {@code whole} bytes whole. */
+  static void readAgainstMap(DiskImage img, List<Extent> map, Layers layers, long size, long whole,
+      SplittableRandom rnd) throws IOException {
+    validateMap(map, size, layers);
+    for (Range r : ranges(map, size, whole, rnd)) {
+      byte[] got = readChunked(img, r.pos, r.len, rnd);
+      byte[] want = expected(map, layers, r.pos, r.len);
+      if (!java.util.Arrays.equals(want, got)) {
+        int i = java.util.Arrays.mismatch(want, got);
+        fail("read at " + (r.pos + i) + " returned " + got[i] + ", the map says " + want[i] + " ("
+            + extentAt(map, r.pos + i) + ")");
+      }
+    }
+    subrangeMap(img, map, size, rnd);
+    contracts(img, map, layers, size, rnd);
+  }
+
   /** The map covers [0, size) in order, with valid runs that lie inside their layer's file. */
-  static void validateMap(List<Extent> map, long size, List<byte[]> files) {
+  static void validateMap(List<Extent> map, long size, Layers files) {
     long pos = 0;
     Extent prev = null;
     for (Extent e : map) {
       assertEquals(pos, e.start(), "map gap or overlap before " + e);
       assertTrue(e.length() > 0, "empty run " + e);
-      assertTrue(e.depth() >= 0 && e.depth() < files.size(), "depth outside the chain: " + e);
+      assertTrue(e.depth() >= 0 && e.depth() < files.count(), "depth outside the chain: " + e);
       if (e.data()) {
-        long fileLength = files.get(e.depth()).length;
+        long fileLength = files.length(e.depth());
         assertTrue(e.fileOffset() >= 0 && e.fileOffset() <= fileLength - e.length(),
             "data run outside its " + fileLength + "-byte file: " + e);
       } else {
@@ -186,9 +204,9 @@ final class Oracles {
   private record Range(long pos, int len) {}
 
   /** Everything for small disks; for large ones the ends, each run's edges and random spots. */
-  private static List<Range> ranges(List<Extent> map, long size, SplittableRandom rnd) {
+  private static List<Range> ranges(List<Extent> map, long size, long whole, SplittableRandom rnd) {
     List<Range> out = new ArrayList<>();
-    if (size <= WHOLE_READ_CAP) {
+    if (size <= whole) {
       out.add(new Range(0, (int) size));
       return out;
     }
@@ -212,7 +230,7 @@ final class Oracles {
   }
 
   /** Reads [pos, pos + len) with read() and readFully() in random chunk sizes and buffer kinds. */
-  static byte[] readChunked(VhdImage img, long pos, int len, SplittableRandom rnd) throws IOException {
+  static byte[] readChunked(DiskImage img, long pos, int len, SplittableRandom rnd) throws IOException {
     byte[] out = new byte[len];
     int done = 0;
     while (done < len) {
@@ -250,7 +268,7 @@ final class Oracles {
   }
 
   /** The bytes the map promises for [pos, pos + len). */
-  static byte[] expected(List<Extent> map, List<byte[]> files, long pos, int len) {
+  static byte[] expected(List<Extent> map, Layers files, long pos, int len) {
     byte[] out = new byte[len];
     int i = indexAt(map, pos);
     long p = pos;
@@ -260,7 +278,7 @@ final class Oracles {
       long n = Math.min(end, e.end()) - p;
       if (e.data()) {
         long src = e.fileOffset() + (p - e.start());
-        System.arraycopy(files.get(e.depth()), (int) src, out, (int) (p - pos), (int) n);
+        files.copy(e.depth(), src, out, (int) (p - pos), (int) n);
       }
       p += n;
     }
@@ -286,7 +304,7 @@ final class Oracles {
   }
 
   /** map(offset, length) is the whole map clipped to the range. */
-  private static void subrangeMap(VhdImage img, List<Extent> map, long size, SplittableRandom rnd)
+  private static void subrangeMap(DiskImage img, List<Extent> map, long size, SplittableRandom rnd)
       throws IOException {
     long off = size == 0 ? 0 : Math.floorMod(rnd.nextLong(), size + 1);
     long len = rnd.nextInt(4) == 0 ? Long.MAX_VALUE - off : Math.floorMod(rnd.nextLong(), size + 1);
@@ -303,7 +321,7 @@ final class Oracles {
   }
 
   /** End-of-disk behaviour of read, readFully, the channel view and the stream view. */
-  private static void contracts(VhdImage img, List<Extent> map, List<byte[]> files, long size,
+  private static void contracts(DiskImage img, List<Extent> map, Layers files, long size,
       SplittableRandom rnd) throws IOException {
     assertEquals(-1, img.read(size, ByteBuffer.allocate(1)), "read at the end must return -1");
     assertEquals(0, img.read(size, ByteBuffer.allocate(0)), "a read with no room returns 0");
@@ -338,7 +356,7 @@ final class Oracles {
    * read-only and holds exactly the bytes a read returns; a range outside the disk is refused.
    * Tries the random range, and a random part of a random data extent, where a view is likeliest.
    */
-  private static void views(VhdImage img, List<Extent> map, List<byte[]> files, long size, long pos, int len,
+  private static void views(DiskImage img, List<Extent> map, Layers files, long size, long pos, int len,
       SplittableRandom rnd) throws IOException {
     List<long[]> ranges = new ArrayList<>();
     ranges.add(new long[] {pos, len});
