@@ -59,8 +59,10 @@ runs_of() { awk '{printf "%s%s ", $1, (NF > 1 ? "(+" $2 ")" : "")}' "$1"; }
 # Runs the two commands alternately, one after the other, N times (after one unmeasured run of
 # each) and prints both medians: on a shared machine, memory and CPU conditions drift, and
 # alternating exposes both tools to the same drift.
+# With ONLY set, only the operations whose label holds it run.
 compare() {  # label prepare vhd-cmd -- qemu-cmd
   local label="$1" prepare="$2"; shift 2
+  if [ -n "${ONLY:-}" ] && [[ "$label" != *"$ONLY"* ]]; then return; fi
   local a=() b=()
   while [ "$1" != "--" ]; do a+=("$1"); shift; done
   shift; b=("$@")

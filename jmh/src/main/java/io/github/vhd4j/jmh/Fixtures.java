@@ -1,6 +1,11 @@
 package io.github.vhd4j.jmh;
 
+import io.github.vhd4j.internal.vhdx.layout.BatLayout;
+import io.github.vhd4j.internal.vhdx.layout.Le;
+import io.github.vhd4j.internal.vhdx.layout.MetadataLayout;
+import io.github.vhd4j.testing.BuiltVhdx;
 import io.github.vhd4j.testing.TestImage;
+import io.github.vhd4j.testing.VhdxBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -34,6 +39,14 @@ import java.util.SplittableRandom;
  *       table entries, an 800 MiB table (above the 2^20 entries kept in memory).
  *   <li>{@code tiny2g.vhd}: 2 GiB dynamic of 512-byte blocks, all 4 Mi table entries allocated,
  *       in order, blocks left as holes.
+ *   <li>{@code vhdx.vhdx}: the raw content as a dynamic VHDX of Hyper-V's default 32 MiB blocks,
+ *       every block FULLY_PRESENT, in order, right after the regions (Hyper-V's layout: header
+ *       section, 1 MiB log, metadata, then the table).
+ *   <li>{@code vhdxFixed.vhdx}: the same file marked fixed (LeaveBlockAllocated).
+ *   <li>{@code vhdxHuge.vhdx}: 64 TiB dynamic VHDX of 32 MiB blocks, all 2,097,152 payload
+ *       entries FULLY_PRESENT (a 16.1 MiB table), blocks left as holes. Ext4 caps a file at
+ *       16 TiB, so this one is made in {@code -Dvhd4j.jmh.hugeDir} (default
+ *       {@code /dev/shm/vhd4j-jmh}, a tmpfs, where the sparse file takes the 20 MiB written).
  * </ul>
  */
 public final class Fixtures {
@@ -45,6 +58,13 @@ public final class Fixtures {
   public static final long HUGE = 0xFF000000L * 512;
   /** Virtual size of the empty fixture of 512-byte blocks. */
   public static final long TINY_BLOCKS_EMPTY = 100L << 30;
+  /**
+   * Block size of the VHDX fixtures: Hyper-V's default for dynamic disks (qemu-img picks 16 MiB
+   * for a 2 GiB disk, 32 MiB above 100 GiB).
+   */
+  public static final long VHDX_BLOCK = 32L << 20;
+  /** Virtual size of the VHDX open fixture: the largest VHDX, 64 TiB. */
+  public static final long VHDX_HUGE = MetadataLayout.MAX_VIRTUAL_SIZE;
 
   private static final int VERSION = 1;
 
@@ -54,7 +74,8 @@ public final class Fixtures {
    * Returns the path of a fixture, building it first when needed.
    *
    * @param name one of {@code raw}, {@code dynamic}, {@code dynamic4k}, {@code fixed},
-   *     {@code chain3}, {@code huge}, {@code tiny100g}, {@code tiny2g}
+   *     {@code chain3}, {@code huge}, {@code tiny100g}, {@code tiny2g}, {@code vhdx},
+   *     {@code vhdxFixed}, {@code vhdxHuge}
    * @return the image (the top of the chain for {@code chain3})
    */
   public static synchronized Path path(String name) {
@@ -80,12 +101,28 @@ public final class Fixtures {
           return build(dir.resolve("tiny100g.vhd"), target -> writeTinyBlocks(target, TINY_BLOCKS_EMPTY, false));
         case "tiny2g":
           return build(dir.resolve("tiny2g.vhd"), target -> writeTinyBlocks(target, SIZE, true));
+        case "vhdx":
+          return build(dir.resolve("vhdx.vhdx"), target -> writeVhdx(target, SIZE, false, false));
+        case "vhdxFixed":
+          return build(dir.resolve("vhdxFixed.vhdx"), target -> writeVhdx(target, SIZE, true, false));
+        case "vhdxHuge":
+          return build(hugeDir().resolve("vhdxHuge.vhdx"), target -> writeVhdx(target, VHDX_HUGE, false, true));
         default:
           throw new IllegalArgumentException("unknown fixture " + name);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Where the 64 TiB VHDX goes: a file system that holds files past ext4's 16 TiB. */
+  private static Path hugeDir() throws IOException {
+    Path shm = Path.of("/dev/shm");
+    String fallback = Files.isDirectory(shm) && Files.isWritable(shm) ? shm.resolve("vhd4j-jmh").toString()
+        : System.getProperty("java.io.tmpdir");
+    Path dir = Path.of(System.getProperty("vhd4j.jmh.hugeDir", fallback)).resolve("v" + VERSION);
+    Files.createDirectories(dir);
+    return dir;
   }
 
   private interface Writer {
@@ -246,6 +283,49 @@ public final class Fixtures {
         }
       }
       writeFully(ch, ByteBuffer.wrap(spec.footerBytes(spec.headerOffset)), pos);
+    }
+  }
+
+  /**
+   * Writes a VHDX of 32 MiB blocks, every payload block FULLY_PRESENT and placed in block order
+   * right after the regions the builder lays out (MS-VHDX 2.5: payload entries interleaved with
+   * one sector bitmap entry per chunk, NOT_PRESENT in a disk without a parent). The builder writes
+   * the header section, log and metadata; the table is streamed in 1 MiB pieces and the data in
+   * 2 MiB pieces, the raw fixture's, so the disk reads exactly as {@code raw.img} (unless
+   * {@code holes}, where blocks are left as holes of a sparse file).
+   */
+  private static void writeVhdx(Path target, long size, boolean fixed, boolean holes) throws IOException {
+    VhdxBuilder spec = VhdxBuilder.dynamic(size, VHDX_BLOCK);
+    spec.creator = "vhd4j jmh";
+    if (fixed) {
+      spec.fileParameterFlags = MetadataLayout.LEAVE_BLOCK_ALLOCATED;
+    }
+    BuiltVhdx built = spec.build();
+    long dataStart = built.file.length();
+    long blocks = BatLayout.payloadBlocks(size, VHDX_BLOCK);
+    long chunkRatio = spec.chunkRatio();
+    long count = spec.batEntries();
+    built.file.setLength(dataStart + blocks * VHDX_BLOCK);
+    built.file.write(target);
+    try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
+      ByteBuffer table = Le.allocate(1 << 20);
+      for (long i = 0; i < count; ) {
+        table.clear();
+        long first = i;
+        for (; table.hasRemaining() && i < count; i++) {
+          long block = i - i / (chunkRatio + 1);
+          table.putLong(BatLayout.isBitmapIndex(i, chunkRatio) ? 0
+              : BatLayout.entry(BatLayout.PAYLOAD_FULLY_PRESENT, dataStart + block * VHDX_BLOCK));
+        }
+        table.flip();
+        writeFully(ch, table, built.batOffset + BatLayout.ENTRY_SIZE * first);
+      }
+      if (!holes) {
+        ByteBuffer pattern = pattern();
+        for (long i = 0; i < size / BLOCK; i++) {
+          writeFully(ch, blockData(pattern, i, 0), dataStart + i * BLOCK);
+        }
+      }
     }
   }
 }

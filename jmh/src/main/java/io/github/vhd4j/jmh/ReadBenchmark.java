@@ -1,10 +1,10 @@
 package io.github.vhd4j.jmh;
 
+import io.github.vhd4j.DiskImage;
+import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.StorageMode;
-import io.github.vhd4j.Vhd;
-import io.github.vhd4j.VhdImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.ThreadParams;
 
 /**
- * Reads of 2 GiB images through the library: sequential 1 MiB reads and random 4 KiB reads, on
- * one and two threads, for each image kind and storage. Scores are operations per second; compare
+ * Reads of 2 GiB images through the library, VHD and VHDX alike (opened by signature): sequential
+ * 1 MiB reads and random 4 KiB reads, on one and two threads, for each image kind and storage. Scores are operations per second; compare
  * with {@link RawMmapBaseline} from the same run.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -38,23 +38,24 @@ import org.openjdk.jmh.infra.ThreadParams;
 @State(Scope.Benchmark)
 public class ReadBenchmark {
   /**
-   * The image kind: a fully allocated dynamic disk in QEMU's layout or in Hyper-V's 4 KiB-aligned
-   * layout, a fixed disk, or a depth-3 chain.
+   * The image kind: a fully allocated dynamic VHD in QEMU's layout or in Hyper-V's 4 KiB-aligned
+   * layout, a fixed VHD, a depth-3 VHD chain, or a fully allocated dynamic or fixed VHDX of 32 MiB
+   * blocks.
    */
-  @Param({"dynamic", "dynamic4k", "fixed", "chain3"})
+  @Param({"dynamic", "dynamic4k", "fixed", "chain3", "vhdx", "vhdxFixed"})
   public String image;
 
   /** The storage engine. */
   @Param({"MAPPED", "FILE_CHANNEL"})
   public String storage;
 
-  VhdImage img;
+  DiskImage img;
   long size;
 
   /** Opens the image once per trial and refuses a silent fallback from mapping. */
   @Setup(Level.Trial)
   public void open() throws IOException {
-    img = Vhd.open(Fixtures.path(image), OpenOptions.defaults().withStorage(StorageMode.valueOf(storage)));
+    img = DiskImages.open(Fixtures.path(image), OpenOptions.defaults().withStorage(StorageMode.valueOf(storage)));
     if (img.getWarnings().stream().anyMatch(w -> w.code() == ProblemCode.STORAGE_FALLBACK)) {
       throw new IllegalStateException("mapping fell back: " + img.getWarnings());
     }
@@ -68,7 +69,7 @@ public class ReadBenchmark {
    * random reads (and cost this benchmark twice what they cost the baseline, because QEMU's layout
    * puts each block's data 512 bytes off a page boundary).
    */
-  static void touchAll(VhdImage img) throws IOException {
+  static void touchAll(DiskImage img) throws IOException {
     ByteBuffer mib = ByteBuffer.allocateDirect(1 << 20);
     for (long pos = 0; pos < img.getSize(); pos += mib.capacity()) {
       mib.clear().limit((int) Math.min(mib.capacity(), img.getSize() - pos));
