@@ -40,7 +40,6 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -303,8 +302,6 @@ class VhdxResourceBoundsTest {
 
   /** The same of text past Latin-1, which doubles the strings' size. */
   @Test
-  @Disabled("library finding (CAMPAIGNS.md, round VHDX 1): VhdxLocatorParser decodes every key and value in full"
-      + " however much they overlap; this 5 MiB file makes an open run out of a 64 MiB heap")
   void shouldRefuseALocatorOf256EntriesOfWide64KibStringsWithoutRunningOutOfMemory() throws IOException {
     openAndCheckWindowedLocator(true);
   }
@@ -314,7 +311,6 @@ class VhdxResourceBoundsTest {
    * length, as every other VHDX structure is bounded by what the file holds.
    */
   @Test
-  @Disabled("library finding (CAMPAIGNS.md, round VHDX 1): a 1 MiB item decodes to 512 strings of 64 KiB")
   void shouldDecodeALocatorWithinABoundSetByTheItem() {
     byte[] item = windowedLocator(false);
     Outcome.of(() -> FuzzAccess.parseLocator(item, 0, OpenOptions.defaults(), LayerParser.Mode.OPEN));

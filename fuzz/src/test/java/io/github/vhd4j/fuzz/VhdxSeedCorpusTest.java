@@ -189,7 +189,6 @@ class VhdxSeedCorpusTest {
         "VhdxLocatorFuzzTest"}) {
       dirs.add(SeedGenerator.RESOURCES.resolve(target + "Inputs"));
     }
-    dirs.add(SeedGenerator.PENDING);
     for (Path dir : dirs) {
       try (Stream<Path> all = Files.walk(dir)) {
         for (Path f : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {

@@ -383,11 +383,10 @@ final class VhdxSeeds {
   }
 
   /**
-   * The input of {@link VhdxLocatorFuzzTest} for a library defect not yet fixed: a 64 KiB item of
-   * 256 entries whose keys and values are distinct windows of about 60 KiB of the same text, which
-   * the parser decodes into 31 MiB of strings. {@link SeedGenerator} writes it under
-   * {@link SeedGenerator#PENDING} (not replayed); once the parser is bounded, it moves into the
-   * target's inputs.
+   * The input of {@link VhdxLocatorFuzzTest} that found a library defect (round VHDX 1): a 64 KiB
+   * item of 256 entries whose keys and values are distinct windows of about 60 KiB of the same
+   * text, which the parser decoded into 31 MiB of strings; it now refuses more text than the item
+   * holds. {@link SeedGenerator} writes it among the target's regression inputs.
    */
   static byte[] overlappingLocator() {
     int size = Inputs.MAX_INPUT - 1;
