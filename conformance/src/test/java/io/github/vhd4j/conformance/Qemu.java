@@ -99,8 +99,16 @@ final class Qemu {
    * options of the raw driver) stacked on the vpc image. Offset and length are whole sectors.
    */
   static byte[] readRange(Path img, long offset, long length, Path scratch) throws IOException {
+    return readRange("vpc", img, offset, length, scratch);
+  }
+
+  /**
+   * Reads a guest range through one of qemu's format drivers ({@code vpc}, {@code vhdx}) as
+   * {@link #readRange(Path, long, long, Path)} does.
+   */
+  static byte[] readRange(String driver, Path img, long offset, long length, Path scratch) throws IOException {
     String json = "json:{\"driver\":\"raw\",\"offset\":" + offset + ",\"size\":" + length
-        + ",\"file\":{\"driver\":\"vpc\",\"file\":{\"driver\":\"file\",\"filename\":\""
+        + ",\"file\":{\"driver\":\"" + driver + "\",\"file\":{\"driver\":\"file\",\"filename\":\""
         + img.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}}}";
     Files.deleteIfExists(scratch);
     Peers.exec(Peers.QEMU_IMG, "convert", "-O", "raw", json, scratch.toString());
@@ -111,4 +119,5 @@ final class Qemu {
     }
     return b;
   }
+
 }

@@ -104,16 +104,7 @@ final class QemuVhdx {
    * raw driver's offset and size) stacked on the image. Offset and length are whole sectors.
    */
   static byte[] readRange(Path img, long offset, long length, Path scratch) throws IOException {
-    String json = "json:{\"driver\":\"raw\",\"offset\":" + offset + ",\"size\":" + length
-        + ",\"file\":{\"driver\":\"vhdx\",\"file\":{\"driver\":\"file\",\"filename\":\""
-        + img.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}}}";
-    Files.deleteIfExists(scratch);
-    Peers.exec(Peers.QEMU_IMG, "convert", "-O", "raw", json, scratch.toString());
-    byte[] b = Files.readAllBytes(scratch);
-    Files.delete(scratch);
-    if (b.length != length) {
-      throw new IOException("qemu-img returned " + b.length + " bytes for a window of " + length);
-    }
-    return b;
+    return Qemu.readRange("vhdx", img, offset, length, scratch);
   }
+
 }
