@@ -80,8 +80,9 @@ public final class LogReplay {
     if (!LogPlacement.check(ctx, header) || !dirty) {
       return new Outcome(unreplayed(header), null);
     }
-    LogScanner scanner = new LogScanner(ctx.file, header.logOffset(), header.logLength(), header.logGuid(),
-        !ctx.lenient());
+    // V20 holds in every mode: accepting a padded entry only when lenient could make a lenient open
+    // find another active sequence, and so another disk, than a strict open of the same file.
+    LogScanner scanner = new LogScanner(ctx.file, header.logOffset(), header.logLength(), header.logGuid(), true);
     LogScanner.Active active = scanner.findActive();
     if (ctx.checking()) {
       // Faulty entries outside the active sequence are normal after a crash (a torn last write);
@@ -131,7 +132,7 @@ public final class LogReplay {
     }
     size = Math.max(size, active.head().lastFileOffset());
     OverlayBuilder overlay = new OverlayBuilder((int) data, (int) zero);
-    LogEntryReader reader = new LogEntryReader(scanner.ring(), header.logGuid(), !ctx.lenient());
+    LogEntryReader reader = new LogEntryReader(scanner.ring(), header.logGuid(), true);
     for (LogEntry e : active.entries()) {
       if (reader.read(e.position(), overlay) == null) {
         // The entry was valid a moment ago: the file changed under the parse.
