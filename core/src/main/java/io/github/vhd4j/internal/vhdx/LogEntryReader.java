@@ -65,7 +65,6 @@ final class LogEntryReader {
 
   private final LogRing ring;
   private final UUID logGuid;
-  private final boolean exactLength;
   private final ByteBuffer piece;
   private @Nullable Rejection rejection;
 
@@ -74,13 +73,10 @@ final class LogEntryReader {
    *
    * @param ring the log
    * @param logGuid the current header's LogGuid: only entries carrying it can be valid
-   * @param exactLength true to require EntryLength to be exactly the descriptor area plus one
-   *     sector per data descriptor (vhdx.md V20); false accepts trailing padding sectors
    */
-  LogEntryReader(LogRing ring, UUID logGuid, boolean exactLength) {
+  LogEntryReader(LogRing ring, UUID logGuid) {
     this.ring = ring;
     this.logGuid = logGuid;
-    this.exactLength = exactLength;
     this.piece = Le.allocate((int) Math.min(MAX_PIECE, ring.length()));
   }
 
@@ -201,10 +197,14 @@ final class LogEntryReader {
     return true;
   }
 
-  /** EntryLength against the descriptors found (vhdx.md V20; MS-VHDX 2.3.1: one data sector per data descriptor). */
+  /**
+   * EntryLength against the descriptors found (vhdx.md V20; MS-VHDX 2.3.1: one data sector per data
+   * descriptor). Exact in every mode: an entry with padding could be taken for part of an active
+   * sequence by one mode and not by another, and both must replay the same sequence.
+   */
   private boolean lengthMatches(Walk w) {
     long needed = w.area + (long) SECTOR * w.dataSectors;
-    if (exactLength ? w.length != needed : w.length < needed) {
+    if (w.length != needed) {
       reject(w.position, LogLayout.ENTRY_LENGTH, "EntryLength " + w.length + " is not the " + needed
           + " bytes its " + w.descriptors + " descriptors (" + w.dataSectors + " with data) take");
       return false;

@@ -82,7 +82,7 @@ public final class LogReplay {
     }
     // V20 holds in every mode: accepting a padded entry only when lenient could make a lenient open
     // find another active sequence, and so another disk, than a strict open of the same file.
-    LogScanner scanner = new LogScanner(ctx.file, header.logOffset(), header.logLength(), header.logGuid(), true);
+    LogScanner scanner = new LogScanner(ctx.file, header.logOffset(), header.logLength(), header.logGuid());
     LogScanner.Active active = scanner.findActive();
     if (ctx.checking()) {
       // Faulty entries outside the active sequence are normal after a crash (a torn last write);
@@ -132,7 +132,7 @@ public final class LogReplay {
     }
     size = Math.max(size, active.head().lastFileOffset());
     OverlayBuilder overlay = new OverlayBuilder((int) data, (int) zero);
-    LogEntryReader reader = new LogEntryReader(scanner.ring(), header.logGuid(), true);
+    LogEntryReader reader = new LogEntryReader(scanner.ring(), header.logGuid());
     for (LogEntry e : active.entries()) {
       if (reader.read(e.position(), overlay) == null) {
         // The entry was valid a moment ago: the file changed under the parse.

@@ -69,11 +69,10 @@ final class LogScanner {
    * @param logOffset the log's file offset
    * @param logLength the log's length
    * @param logGuid the current header's LogGuid
-   * @param exactLength whether entries must be exactly as long as their sectors (vhdx.md V20)
    */
-  LogScanner(Storage file, long logOffset, long logLength, UUID logGuid, boolean exactLength) {
+  LogScanner(Storage file, long logOffset, long logLength, UUID logGuid) {
     this.ring = new LogRing(file, logOffset, logLength);
-    this.reader = new LogEntryReader(ring, logGuid, exactLength);
+    this.reader = new LogEntryReader(ring, logGuid);
     this.slots = Math.toIntExact(logLength / SECTOR);
     this.entries = new LogEntry[slots];
     this.read = new boolean[slots];

@@ -35,8 +35,8 @@ class LogEntryReaderTest {
     return new MemoryStorage(LogImages.file(4 * MIB, GUID, 2, log.bytes()));
   }
 
-  private static LogEntryReader reader(MemoryStorage s, boolean exact) {
-    return new LogEntryReader(new LogRing(s, LogImages.LOG_OFFSET, MIB), GUID, exact);
+  private static LogEntryReader reader(MemoryStorage s) {
+    return new LogEntryReader(new LogRing(s, LogImages.LOG_OFFSET, MIB), GUID);
   }
 
   private static VhdxLogBuilder.Entry entry(VhdxLogBuilder log) {
@@ -98,7 +98,7 @@ class LogEntryReaderTest {
       throws IOException {
     VhdxLogBuilder log = new VhdxLogBuilder(GUID, MIB);
     entry(log).before(edit).write();
-    LogEntryReader r = reader(fileWith(log), true);
+    LogEntryReader r = reader(fileWith(log));
 
     assertNull(r.read(0, null));
     LogEntryReader.Rejection why = r.rejection();
@@ -124,7 +124,7 @@ class LogEntryReaderTest {
       }
     };
 
-    LogEntry e = reader(fileWith(log), true).read(0, sink);
+    LogEntry e = reader(fileWith(log)).read(0, sink);
 
     assertNotNull(e);
     assertEquals(0x1_0000_0005L, e.sequence());
@@ -143,7 +143,7 @@ class LogEntryReaderTest {
   void shouldAcceptAZeroFlushedFileOffsetAndNoDescriptors_V46() throws IOException {
     VhdxLogBuilder log = new VhdxLogBuilder(GUID, MIB);
     log.entry(1).write();
-    LogEntry e = reader(fileWith(log), true).read(0, null);
+    LogEntry e = reader(fileWith(log)).read(0, null);
     assertNotNull(e);
     assertEquals(SECTOR, e.length());
     assertEquals(0, e.flushedFileOffset());
@@ -154,7 +154,7 @@ class LogEntryReaderTest {
     VhdxLogBuilder log = new VhdxLogBuilder(GUID, MIB);
     log.entry(1).guid(UUID.randomUUID()).write();
     log.entry(2).guid(Guids.ZERO).write();
-    LogEntryReader r = reader(fileWith(log), true);
+    LogEntryReader r = reader(fileWith(log));
     for (long p = 0; p < 4 * SECTOR; p += SECTOR) {
       assertNull(r.read(p, null));
       assertNull(r.rejection(), "position " + p);
@@ -165,20 +165,18 @@ class LogEntryReaderTest {
   void shouldRejectAWrongChecksum() throws IOException {
     VhdxLogBuilder log = new VhdxLogBuilder(GUID, MIB);
     entry(log).after(b -> b.put(DATA + 100, (byte) (b.get(DATA + 100) ^ 1))).write();
-    LogEntryReader r = reader(fileWith(log), true);
+    LogEntryReader r = reader(fileWith(log));
     assertNull(r.read(0, null));
     assertEquals("checksum", r.rejection().site().field());
   }
 
   @Test
-  void shouldAcceptPaddingOnlyWhenAsked_V20() throws IOException {
+  void shouldRefuseAnEntryPaddedPastItsSectors_V20() throws IOException {
     VhdxLogBuilder log = new VhdxLogBuilder(GUID, MIB);
     entry(log).padding(3).write();
-    MemoryStorage s = fileWith(log);
-    assertNull(reader(s, true).read(0, null));
-    LogEntry e = reader(s, false).read(0, null);
-    assertNotNull(e);
-    assertEquals(DATA + 4L * SECTOR, e.length());
+    LogEntryReader r = reader(fileWith(log));
+    assertNull(r.read(0, null));
+    assertEquals("entryLength", r.rejection().site().field());
   }
 
   @Test
@@ -192,7 +190,7 @@ class LogEntryReaderTest {
     e.after(descriptor(130, d -> LogLayout.DESCRIPTOR_SIGNATURE.putU32(d, 0)))
         .after(VhdxLogBuilder.set32(LogLayout.ENTRY_LENGTH, 512 * 1024)).write();
     MemoryStorage s = fileWith(log);
-    LogEntryReader r = reader(s, true);
+    LogEntryReader r = reader(s);
     long before = s.bytesRead;
     assertNull(r.read(0, null));
     assertEquals(2L * SECTOR, s.bytesRead - before);
@@ -204,7 +202,7 @@ class LogEntryReaderTest {
     VhdxLogBuilder log = new VhdxLogBuilder(GUID, MIB);
     log.at(MIB - SECTOR).entry(1).data(P, pattern(2)).before(dataSector(d -> LogLayout.SEQUENCE_LOW.putU32(d, 9)))
         .write();
-    LogEntryReader r = reader(fileWith(log), true);
+    LogEntryReader r = reader(fileWith(log));
     assertNull(r.read(MIB - SECTOR, null));
     LogEntryReader.Rejection why = r.rejection();
     assertNotNull(why);

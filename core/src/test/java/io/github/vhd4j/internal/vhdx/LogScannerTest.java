@@ -43,7 +43,7 @@ class LogScannerTest {
       log.entry(i).tail(i == 1024 ? length - SECTOR : 0).write();
     }
     MemoryStorage s = new MemoryStorage(LogImages.file(length + 2 * MIB, GUID, 2, log.bytes()));
-    LogScanner scanner = new LogScanner(s, LogImages.LOG_OFFSET, length, GUID, true);
+    LogScanner scanner = new LogScanner(s, LogImages.LOG_OFFSET, length, GUID);
 
     assertNull(scanner.findActive());
     assertTrue(s.bytesRead <= length + SECTOR, s.bytesRead + " bytes read");
@@ -57,7 +57,7 @@ class LogScannerTest {
       log.entry(i).tail(0).write();
     }
     MemoryStorage s = new MemoryStorage(LogImages.file(length + 2 * MIB, GUID, 2, log.bytes()));
-    LogScanner.Active active = new LogScanner(s, LogImages.LOG_OFFSET, length, GUID, true).findActive();
+    LogScanner.Active active = new LogScanner(s, LogImages.LOG_OFFSET, length, GUID).findActive();
     assertNotNull(active);
     assertEquals(1024, active.entries().size());
     assertEquals(1024, active.head().sequence());
