@@ -27,6 +27,8 @@ final class VhdxLocatorParser {
   /** A GUID as the locator stores it: in braces, any case (MS-VHDX 2.6.2.6.3). */
   private static final Pattern BRACED_GUID = Pattern.compile(
       "\\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}}");
+  /** How many characters of a key or value a problem message quotes. */
+  private static final int QUOTED = 80;
   private static final List<String> PATHS = List.of(ParentLocatorLayout.RELATIVE_PATH,
       ParentLocatorLayout.VOLUME_PATH, ParentLocatorLayout.ABSOLUTE_WIN32_PATH);
 
@@ -170,11 +172,14 @@ final class VhdxLocatorParser {
 
   /** Quotes untrusted text for a message, control characters escaped. */
   private static String quote(String s) {
+    // A key or value may be 32 Ki characters: a problem shows its start and its length.
+    int shown = Math.min(s.length(), QUOTED);
     StringBuilder sb = new StringBuilder("\"");
-    for (int k = 0; k < s.length(); k++) {
+    for (int k = 0; k < shown; k++) {
       char c = s.charAt(k);
       sb.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
     }
-    return sb.append('"').toString();
+    sb.append('"');
+    return shown == s.length() ? sb.toString() : sb.append("... (").append(s.length()).append(" characters)").toString();
   }
 }

@@ -214,6 +214,17 @@ class VhdxLocatorParserTest {
   }
 
   @Test
+  void shouldQuoteOnlyTheStartOfALongValue() throws IOException {
+    java.util.LinkedHashMap<String, String> m = new java.util.LinkedHashMap<>();
+    m.put("parent_linkage", "{" + "x".repeat(2_000) + "}");
+    m.put("relative_path", "a");
+    Problem e = parse(m).reported("keyValueCount", ParentLocatorLayout.KEY_VALUE_COUNT.offset());
+    String shown = String.valueOf(e.actual());
+    assertTrue(shown.length() < 200, "a problem quotes the whole 2,002-character value: " + shown.length());
+    assertTrue(shown.startsWith("\"{xxx") && shown.endsWith("... (2002 characters)"), shown);
+  }
+
+  @Test
   void shouldRefuseKeysDifferingOnlyInCaseAsMissing() throws IOException {
     Result r = parse(Map.of("Parent_Linkage", Guids.text(PARENT), "relative_path", "a"));
     r.reported("keyValueCount", ParentLocatorLayout.KEY_VALUE_COUNT.offset());
