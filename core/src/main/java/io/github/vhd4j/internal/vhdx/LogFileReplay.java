@@ -17,6 +17,7 @@ import io.github.vhd4j.internal.vhdx.layout.LogLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Replays a dirty log into the file (MS-VHDX 2.3.3), as {@code vhd repair} does, and marks the
@@ -71,8 +72,46 @@ public final class LogFileReplay {
     if (!writable.isWritable()) {
       throw new IllegalArgumentException(resource + " is not open for writing");
     }
+    Pending pending = pending(writable, resource);
+    ReplayedStorage overlay = pending.overlay();
+    if (overlay == null) {
+      return pending.state();
+    }
+    HeaderPair headers = pending.headers();
+    headers.update(writable, fileWriteGuid, headers.current().logGuid());
+    try {
+      apply(writable, overlay);
+      writable.force();
+    } catch (IOException e) {
+      // The headers still name the log, so the file opens as before and a later repair starts over.
+      throw new IOException(resource + ": the replay stopped part way (" + e.getMessage() + "); the log is"
+          + " kept, so the file still reads as before and repair can be run again", e);
+    }
+    headers.update(writable, fileWriteGuid, Guids.ZERO);
+    return pending.state();
+  }
+
+  /**
+   * Says what {@link #replayIntoFile(Storage, String)} would do to the file, reading exactly what it
+   * reads (the headers and the log) and writing nothing, so that a plan and a repair of the same
+   * file agree: both refuse the same logs and both leave alone a clean file whatever else it holds.
+   *
+   * @param file the file
+   * @param resource its name in problems
+   * @return the log's state: {@link VhdxLogState#dirty()} tells whether a repair would write
+   * @throws VhdFormatException if the file is not a VHDX file or its log cannot be replayed
+   * @throws IOException if the file cannot be read
+   */
+  public static VhdxLogState planReplay(Storage file, String resource) throws IOException {
+    return pending(file, resource).state();
+  }
+
+  /** The headers, the log's state and, when the log must be replayed, the writes (else null). */
+  private record Pending(HeaderPair headers, VhdxLogState state, @Nullable ReplayedStorage overlay) {}
+
+  private static Pending pending(Storage file, String resource) throws IOException {
     Problems p = new Problems(resource);
-    VhdxParseContext ctx = new VhdxParseContext(writable, resource, null, OpenOptions.defaults(),
+    VhdxParseContext ctx = new VhdxParseContext(file, resource, null, OpenOptions.defaults(),
         LayerParser.Mode.OPEN, p);
     HeaderPair headers;
     LogReplay.Outcome outcome;
@@ -80,7 +119,7 @@ public final class LogFileReplay {
       headers = HeaderPair.read(ctx);
       VhdxHeader header = headers.current();
       if (!header.logDirty()) {
-        return LogReplay.unreplayed(header);
+        return new Pending(headers, LogReplay.unreplayed(header), null);
       }
       if (Long.compareUnsigned(headers.sequence(), -5L) > 0) {
         // Two header updates add 4; the number must not wrap (vhdx.md §3, X-19).
@@ -97,17 +136,14 @@ public final class LogFileReplay {
     if (error != null || overlay == null) {
       throw new VhdFormatException(error != null ? error : p.list().get(0), p.list());
     }
-    if (writable.isFixedLength() && overlay.size() > writable.size()) {
+    if (file.isFixedLength() && overlay.size() > file.size()) {
       throw new IOException(resource + ": the log asks the file to grow to " + overlay.size()
-          + " bytes, but it is a device of " + writable.size() + " bytes");
+          + " bytes, but it is a device of " + file.size() + " bytes");
     }
-    headers.update(writable, fileWriteGuid, headers.current().logGuid());
-    apply(writable, overlay);
-    writable.force();
-    headers.update(writable, fileWriteGuid, Guids.ZERO);
     VhdxLogState s = outcome.state();
-    return new VhdxLogState(s.logGuid(), s.offset(), s.length(), true, false, s.entries(), s.firstSequence(),
-        s.lastSequence(), s.bytes(), s.lastFileOffset());
+    VhdxLogState written = new VhdxLogState(s.logGuid(), s.offset(), s.length(), true, false, s.entries(),
+        s.firstSequence(), s.lastSequence(), s.bytes(), s.lastFileOffset());
+    return new Pending(headers, written, overlay);
   }
 
   /**

@@ -1,12 +1,9 @@
 package io.github.vhd4j.internal.vhdx;
 
 import io.github.vhd4j.CheckOptions;
-import io.github.vhd4j.Problem;
 import io.github.vhd4j.RepairAction;
 import io.github.vhd4j.StorageMode;
-import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.VhdxLogState;
-import io.github.vhd4j.internal.LayerParser;
 import io.github.vhd4j.internal.vhdx.layout.LogLayout;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ValidationReport;
@@ -110,17 +107,8 @@ public final class VhdxFiles {
         .withStorage(StorageMode.FILE_CHANNEL);
     Storages.Opened opened = Storages.open(path, o);
     try (Storage storage = opened.storage()) {
-      VhdxLogState log;
-      if (dryRun) {
-        VhdxGate.Admitted a = VhdxGate.admit(storage, path.toString(), path, o, LayerParser.Mode.CHECK);
-        if (a.layer() == null) {
-          Problem err = a.problems().firstError();
-          throw new VhdFormatException(err, a.problems().list());
-        }
-        log = a.layer().log;
-      } else {
-        log = LogFileReplay.replayIntoFile(storage, path.toString());
-      }
+      VhdxLogState log = dryRun ? LogFileReplay.planReplay(storage, path.toString())
+          : LogFileReplay.replayIntoFile(storage, path.toString());
       if (!log.dirty()) {
         return List.of();
       }

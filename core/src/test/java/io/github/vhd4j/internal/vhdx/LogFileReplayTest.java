@@ -127,9 +127,18 @@ class LogFileReplayTest {
     int operations = full.operations();
     assertTrue(operations > 8, operations + " operations");
 
+    int stoppedPartWay = 0;
     for (int n = 1; n <= operations; n++) {
       MemoryStorage s = new MemoryStorage(file, n);
-      assertThrows(MemoryStorage.Killed.class, () -> LogFileReplay.replayIntoFile(s, "img", NEW_WRITE));
+      IOException e = assertThrows(IOException.class, () -> LogFileReplay.replayIntoFile(s, "img", NEW_WRITE));
+      assertTrue(s.killed(), "killed at operation " + n);
+      // A failed write of the replay itself (a full disk, a file system's size limit) says what is left.
+      if (e.getCause() instanceof MemoryStorage.Killed) {
+        assertTrue(e.getMessage().contains("the replay stopped part way"), e.getMessage());
+        stoppedPartWay++;
+      } else {
+        assertTrue(e instanceof MemoryStorage.Killed, "killed at operation " + n + ": " + e);
+      }
       byte[] left = s.content();
       assertArrayEquals(expected, replayedView(left), "killed at operation " + n);
       // Running the repair again finishes the job.
@@ -139,9 +148,31 @@ class LogFileReplayTest {
       assertArrayEquals(expected, Arrays.copyOfRange(done, (int) HEADERS_END, done.length), "rerun after " + n);
       assertEquals(Guids.ZERO, current(done).logGuid(), "rerun after " + n);
     }
+    assertTrue(stoppedPartWay > 0, "no kill fell inside the replay's writes");
     MemoryStorage never = new MemoryStorage(file, operations + 1);
     LogFileReplay.replayIntoFile(never, "img", NEW_WRITE);
     assertFalse(never.killed());
+  }
+
+  @Test
+  void shouldPlanWhatItWouldReplayWithoutWriting() throws IOException {
+    MemoryStorage s = new MemoryStorage(dirty());
+    VhdxLogState plan = LogFileReplay.planReplay(s, "img");
+    assertEquals(0, s.operations());
+    VhdxLogState done = LogFileReplay.replayIntoFile(new MemoryStorage(dirty()), "img", NEW_WRITE);
+    assertEquals(done, plan);
+    assertTrue(plan.dirty());
+  }
+
+  @Test
+  void shouldPlanNothingForACleanLogWhateverElseTheFileHolds() throws IOException {
+    // A clean header over a file with nothing after its log: repair has nothing to replay, and so has its plan.
+    byte[] clean = LogImages.file(FILE, Guids.ZERO, 2, new byte[0]);
+    Arrays.fill(clean, 2 * MIB, FILE, (byte) 0x5A);
+    MemoryStorage s = new MemoryStorage(clean);
+    assertFalse(LogFileReplay.planReplay(s, "img").dirty());
+    assertFalse(LogFileReplay.replayIntoFile(s, "img").dirty());
+    assertEquals(0, s.operations());
   }
 
   @Test
