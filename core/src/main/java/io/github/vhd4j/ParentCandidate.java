@@ -26,7 +26,7 @@ public record ParentCandidate(Path path, String source, Outcome outcome, String 
     NOT_A_FILE,
     /** The file could not be read. */
     UNREADABLE,
-    /** The file is not a valid VHD image. */
+    /** The file is not a valid image of the child's format (VHD for a VHD child, VHDX for a VHDX child). */
     INVALID,
     /** The file's footer UUID is not the child's parent UUID. */
     UUID_MISMATCH,

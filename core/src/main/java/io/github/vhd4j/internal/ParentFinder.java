@@ -185,7 +185,7 @@ public final class ParentFinder {
         if (parent == null) {
           VhdException f = parsed.failure();
           tried.add(new ParentCandidate(path, s.source(), Outcome.INVALID,
-              f == null ? "not a valid VHD" : String.valueOf(f.getMessage())));
+              f == null ? "not a valid image of the child's format" : String.valueOf(f.getMessage())));
           firstCause = firstCause == null ? f : firstCause;
           continue;
         }
