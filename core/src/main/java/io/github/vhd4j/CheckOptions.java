@@ -6,7 +6,7 @@ import java.util.Objects;
  * How {@link Vhd#check} examines an image. Immutable; start from {@link #defaults()}.
  *
  * @param deep also read every allocated block's bitmap and verify that sectors whose bit is clear
- *     hold zeros (reads the whole file)
+ *     hold zeros (reads the whole file); VHD only, since MS-VHDX has no such rule for a VHDX
  * @param checkParents also resolve and check every image of a differencing chain
  * @param openOptions size policy and parent-resolution settings; strictness settings are ignored
  *     because checking reports everything
