@@ -6,7 +6,7 @@ import io.github.vhd4j.RepairAction;
 import io.github.vhd4j.StorageMode;
 import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.VhdxLogState;
-import io.github.vhd4j.internal.LayerParser;
+import io.github.vhd4j.internal.vhd.LayerParser;
 import io.github.vhd4j.internal.vhdx.layout.LogLayout;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ValidationReport;
