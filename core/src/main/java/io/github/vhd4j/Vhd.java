@@ -2,16 +2,16 @@ package io.github.vhd4j;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.vhd4j.internal.Committer;
-import io.github.vhd4j.internal.Compactor;
 import io.github.vhd4j.internal.Converter;
 import io.github.vhd4j.internal.ImageFiles;
 import io.github.vhd4j.internal.Limits;
-import io.github.vhd4j.internal.Repairer;
-import io.github.vhd4j.internal.Resizer;
-import io.github.vhd4j.internal.StreamConverter;
-import io.github.vhd4j.internal.layout.Sectors;
+import io.github.vhd4j.internal.Sectors;
 import io.github.vhd4j.internal.storage.OpenFiles;
+import io.github.vhd4j.internal.vhd.Committer;
+import io.github.vhd4j.internal.vhd.Compactor;
+import io.github.vhd4j.internal.vhd.Repairer;
+import io.github.vhd4j.internal.vhd.Resizer;
+import io.github.vhd4j.internal.vhd.StreamConverter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

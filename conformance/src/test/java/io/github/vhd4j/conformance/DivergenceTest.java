@@ -19,7 +19,7 @@ import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.SizePolicy;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
-import io.github.vhd4j.internal.Resizer;
+import io.github.vhd4j.internal.vhd.Resizer;
 import io.github.vhd4j.testing.TestImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

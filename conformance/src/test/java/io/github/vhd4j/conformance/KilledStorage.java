@@ -1,8 +1,8 @@
 package io.github.vhd4j.conformance;
 
-import io.github.vhd4j.internal.Maintenance;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
 import io.github.vhd4j.internal.storage.Storage;
+import io.github.vhd4j.internal.vhd.Maintenance;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 

@@ -7,7 +7,7 @@ import io.github.vhd4j.CreateOptions;
 import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
-import io.github.vhd4j.internal.Resizer;
+import io.github.vhd4j.internal.vhd.Resizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -10,6 +10,7 @@ import io.github.vhd4j.UnsupportedFormatException;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.internal.storage.Storage;
 import io.github.vhd4j.internal.storage.Storages;
+import io.github.vhd4j.internal.vhd.Chains;
 import io.github.vhd4j.internal.vhdx.VhdxChains;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;

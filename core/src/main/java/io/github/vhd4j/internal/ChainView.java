@@ -5,6 +5,7 @@ import io.github.vhd4j.Extent;
 import io.github.vhd4j.ParentResolution;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.internal.storage.Storage;
+import io.github.vhd4j.internal.vhd.Writer;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

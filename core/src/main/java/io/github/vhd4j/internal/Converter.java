@@ -8,7 +8,7 @@ import io.github.vhd4j.Extent;
 import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.VhdImage;
-import io.github.vhd4j.internal.layout.Sectors;
+import io.github.vhd4j.internal.vhd.AzureRules;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -37,7 +37,7 @@ public final class Converter {
   /** Guest bytes a worker takes at a time. */
   public static final long SEGMENT = 64L << 20;
   /** Bytes read and written at a time. */
-  static final int PIECE = 2 << 20;
+  public static final int PIECE = 2 << 20;
   /** Zero-detection granularity: a hole smaller than this is not worth a separate write. */
   public static final int ZERO_CHUNK = 64 << 10;
   private static final int MAX_WORKERS = 4;
@@ -326,7 +326,7 @@ public final class Converter {
    *
    * @return the number of ints written to {@code spans}: start and end pairs
    */
-  static int nonZeroSpans(ByteBuffer buf, int from, int to, long pos, ByteBuffer zeros, int[] spans) {
+  public static int nonZeroSpans(ByteBuffer buf, int from, int to, long pos, ByteBuffer zeros, int[] spans) {
     int count = 0;
     int i = from;
     while (i < to) {

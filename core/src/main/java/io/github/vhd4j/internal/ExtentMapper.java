@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * pending after layer d are resolved in layer d+1), so neither memory nor the Java stack grows
  * with the disk size or the chain depth.
  */
-final class ExtentMapper {
+public final class ExtentMapper {
   /** Bytes of virtual disk mapped per window; bounds the number of segments held at once. */
   private static final long WINDOW = 64L << 20;
   /** log2 of the sector size: positions within a block become sector numbers by a shift. */
@@ -29,7 +29,7 @@ final class ExtentMapper {
   private final ImageLayer[] layers;
   private final int base;
 
-  ExtentMapper(ImageLayer[] layers, int base) {
+  public ExtentMapper(ImageLayer[] layers, int base) {
     this.layers = layers;
     this.base = base;
   }
@@ -110,7 +110,7 @@ final class ExtentMapper {
     return out;
   }
 
-  List<Extent> list(long offset, long length) throws IOException {
+  public List<Extent> list(long offset, long length) throws IOException {
     List<Extent> out = new ArrayList<>();
     forEach(offset, length, out::add);
     return out;

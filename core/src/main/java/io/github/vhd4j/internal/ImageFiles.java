@@ -12,6 +12,8 @@ import io.github.vhd4j.internal.storage.OpenFiles;
 import io.github.vhd4j.internal.storage.SeekableChannelStorage;
 import io.github.vhd4j.internal.storage.Storage;
 import io.github.vhd4j.internal.storage.Storages;
+import io.github.vhd4j.internal.vhd.Chains;
+import io.github.vhd4j.internal.vhd.Creator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

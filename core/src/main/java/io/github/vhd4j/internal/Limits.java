@@ -1,8 +1,7 @@
 package io.github.vhd4j.internal;
 
 import io.github.vhd4j.DiskType;
-import io.github.vhd4j.internal.layout.Sectors;
-import io.github.vhd4j.internal.layout.TableLayout;
+import io.github.vhd4j.internal.vhd.layout.TableLayout;
 import java.util.Locale;
 
 /**

@@ -12,12 +12,12 @@ import java.nio.file.Path;
  * files and locked as a writer holds an image before its first byte, and removed when writing it
  * fails, since then it is ours and incomplete.
  */
-final class NewFile {
+public final class NewFile {
   private NewFile() {}
 
   /** What is written into the new file. */
   @FunctionalInterface
-  interface Body {
+  public interface Body {
     /**
      * Writes the file.
      *
@@ -36,7 +36,7 @@ final class NewFile {
    * @throws java.nio.file.FileAlreadyExistsException if {@code out} exists
    * @throws IOException if writing fails
    */
-  static void write(Path out, boolean locking, Body body) throws IOException {
+  public static void write(Path out, boolean locking, Body body) throws IOException {
     OpenFiles.Lease file = OpenFiles.open(out, OpenFiles.Access.CREATE, locking);
     boolean ok = false;
     try (file) {

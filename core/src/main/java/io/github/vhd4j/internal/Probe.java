@@ -2,8 +2,8 @@ package io.github.vhd4j.internal;
 
 import io.github.vhd4j.DiskFormat;
 import io.github.vhd4j.DiskType;
-import io.github.vhd4j.internal.layout.FooterLayout;
 import io.github.vhd4j.internal.storage.Storage;
+import io.github.vhd4j.internal.vhd.layout.FooterLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 

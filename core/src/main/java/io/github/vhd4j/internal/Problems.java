@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import io.github.vhd4j.internal.layout.Site;
 import org.jspecify.annotations.Nullable;
 
 /**

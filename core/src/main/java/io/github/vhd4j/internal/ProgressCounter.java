@@ -7,7 +7,7 @@ import io.github.vhd4j.ProgressListener;
  * contract asks: one call at a time, {@code done} never decreasing nor passing {@code total}, and
  * a last call with {@code done == total}.
  */
-final class ProgressCounter {
+public final class ProgressCounter {
   private final ProgressListener listener;
   private final long total;
   private long done;
@@ -18,7 +18,7 @@ final class ProgressCounter {
    * @param listener told about the progress
    * @param total the work to do, in bytes
    */
-  ProgressCounter(ProgressListener listener, long total) {
+  public ProgressCounter(ProgressListener listener, long total) {
     this.listener = listener;
     this.total = total;
   }
@@ -28,13 +28,13 @@ final class ProgressCounter {
    *
    * @param n bytes just finished
    */
-  synchronized void add(long n) {
+  public synchronized void add(long n) {
     done = Math.min(total, done + n);
     listener.progress(done, total);
   }
 
   /** Reports the whole work as done, unless the last report already did (an empty task reports once). */
-  synchronized void finish() {
+  public synchronized void finish() {
     if (done < total || total == 0) {
       done = total;
       listener.progress(done, total);

@@ -18,7 +18,7 @@ import java.util.Arrays;
  * memory and not by the thread stack. The stack and the bitmap buffer are per-thread scratch that
  * is reused, so steady-state reads do not allocate.
  */
-final class ReadEngine {
+public final class ReadEngine {
   /** Per-thread reusable state. */
   private static final class Scratch {
     long[] stack = new long[4 * 64];
@@ -31,7 +31,7 @@ final class ReadEngine {
   private final ImageLayer[] layers;
   private final int base;
 
-  ReadEngine(ImageLayer[] layers, int base) {
+  public ReadEngine(ImageLayer[] layers, int base) {
     this.layers = layers;
     this.base = base;
   }
@@ -40,7 +40,7 @@ final class ReadEngine {
    * Fills {@code dst[dstIndex, dstIndex + length)} with virtual bytes starting at {@code pos}; the
    * caller has clamped the range to the top layer's size.
    */
-  void read(long pos, ByteBuffer dst, int dstIndex, int length) throws IOException {
+  public void read(long pos, ByteBuffer dst, int dstIndex, int length) throws IOException {
     ImageLayer top = layers[base];
     if (top.flat) {
       top.storage.read(pos, dst, dstIndex, length);

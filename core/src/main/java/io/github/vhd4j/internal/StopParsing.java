@@ -19,7 +19,7 @@ public final class StopParsing extends RuntimeException {
   /** For limits: the maximum, else -1. */
   private final long limit;
 
-  StopParsing(Problem problem, long requested, long limit) {
+  public StopParsing(Problem problem, long requested, long limit) {
     super(problem.describe(), null, false, false);
     this.problem = problem;
     this.requested = requested;

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /** Zeros: telling whether bytes are all zero, and filling or writing them, without a buffer per call. */
-final class Zeros {
+public final class Zeros {
   /** Compared against and copied from; read-only, so it is shared by every thread. */
   static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
 
@@ -19,7 +19,7 @@ final class Zeros {
    * @param length the number of bytes
    * @return true when every byte is zero
    */
-  static boolean isZero(ByteBuffer b, int from, int length) {
+  public static boolean isZero(ByteBuffer b, int from, int length) {
     for (int done = 0; done < length; ) {
       int n = Math.min(length - done, ZEROS.capacity());
       if (b.slice(from + done, n).mismatch(ZEROS.slice(0, n)) >= 0) {
@@ -41,7 +41,7 @@ final class Zeros {
    * @return true when every byte is zero
    * @throws IOException if the file cannot be read
    */
-  static boolean isZero(Storage s, long from, long length, ByteBuffer buf) throws IOException {
+  public static boolean isZero(Storage s, long from, long length, ByteBuffer buf) throws IOException {
     for (long p = 0; p < length; ) {
       int n = (int) Math.min(buf.capacity(), length - p);
       s.read(from + p, buf, 0, n);
@@ -76,7 +76,7 @@ final class Zeros {
    * @param to the offset after the last
    * @throws IOException if the file cannot be written
    */
-  static void write(Storage s, long from, long to) throws IOException {
+  public static void write(Storage s, long from, long to) throws IOException {
     for (long p = from; p < to; ) {
       int n = (int) Math.min(ZEROS.capacity(), to - p);
       s.write(p, ZEROS, 0, n);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vhd4j.DiskFormat;
+import io.github.vhd4j.internal.vhd.ArrayStorage;
 import io.github.vhd4j.testing.ForeignImages;
 import io.github.vhd4j.testing.TestImage;
 import java.io.IOException;

@@ -83,7 +83,7 @@ public final class BuiltVhdx {
 
   /**
    * The index in a region table of a region's entry, for {@link SparseImage.Struct#set(int,
-   * io.github.vhd4j.internal.layout.Field, long)}.
+   * io.github.vhd4j.internal.Field, long)}.
    *
    * @param guid the region
    * @return the entry's byte index in the table
@@ -127,7 +127,7 @@ public final class BuiltVhdx {
    * @param value the value
    * @return this
    */
-  public BuiltVhdx metadataEntry(UUID id, io.github.vhd4j.internal.layout.Field f, long value) {
+  public BuiltVhdx metadataEntry(UUID id, io.github.vhd4j.internal.Field f, long value) {
     metadataTable().set(metadataEntry(id), f, value);
     return this;
   }

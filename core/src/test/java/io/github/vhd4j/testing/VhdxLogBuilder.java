@@ -1,6 +1,6 @@
 package io.github.vhd4j.testing;
 
-import io.github.vhd4j.internal.layout.Field;
+import io.github.vhd4j.internal.Field;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
 import io.github.vhd4j.internal.vhdx.layout.Le;
 import io.github.vhd4j.internal.vhdx.layout.LogLayout;

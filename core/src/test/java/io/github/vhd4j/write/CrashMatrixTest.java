@@ -15,7 +15,7 @@ import io.github.vhd4j.SizeMode;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.Vhd;
 import io.github.vhd4j.VhdImage;
-import io.github.vhd4j.internal.Chains;
+import io.github.vhd4j.internal.vhd.Chains;
 import io.github.vhd4j.testing.VhdAssertions;
 import java.io.IOException;
 import java.nio.ByteBuffer;

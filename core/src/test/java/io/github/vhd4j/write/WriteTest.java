@@ -306,7 +306,7 @@ class WriteTest {
         .withSizeMode(io.github.vhd4j.SizeMode.EXACT)).close();
     long end = Files.size(p) - 512;
     CrashStorage s = new CrashStorage(p, 2);  // operation 1: the footer at the new end; 2: the bitmap
-    try (VhdImage img = io.github.vhd4j.internal.Chains.open(s, p.toString(), p, true, OpenOptions.forWriting(),
+    try (VhdImage img = io.github.vhd4j.internal.vhd.Chains.open(s, p.toString(), p, true, OpenOptions.forWriting(),
         java.util.List.of())) {
       IOException e = assertThrows(IOException.class, () -> img.write(BLOCK, wrap(filled(512, 5))));
       assertTrue(e instanceof CrashStorage.Crash, e.toString());

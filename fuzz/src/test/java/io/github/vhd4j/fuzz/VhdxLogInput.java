@@ -1,6 +1,6 @@
 package io.github.vhd4j.fuzz;
 
-import io.github.vhd4j.internal.layout.Field;
+import io.github.vhd4j.internal.Field;
 import io.github.vhd4j.internal.vhdx.layout.LogLayout;
 import io.github.vhd4j.testing.BuiltVhdx;
 import io.github.vhd4j.testing.SparseImage;

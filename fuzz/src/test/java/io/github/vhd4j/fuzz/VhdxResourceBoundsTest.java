@@ -16,7 +16,7 @@ import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.VhdLimitException;
 import io.github.vhd4j.Vhdx;
 import io.github.vhd4j.VhdxImage;
-import io.github.vhd4j.internal.LayerParser;
+import io.github.vhd4j.internal.vhd.LayerParser;
 import io.github.vhd4j.internal.vhdx.FuzzAccess;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
 import io.github.vhd4j.internal.vhdx.layout.Le;

@@ -1,6 +1,6 @@
 package io.github.vhd4j.internal.vhdx;
 
-import io.github.vhd4j.internal.layout.Sectors;
+import io.github.vhd4j.internal.Sectors;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

@@ -3,7 +3,7 @@ package io.github.vhd4j.internal.vhdx;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.VhdxRegion;
 import io.github.vhd4j.internal.Fmt;
-import io.github.vhd4j.internal.layout.Site;
+import io.github.vhd4j.internal.Site;
 import io.github.vhd4j.internal.vhdx.layout.BatLayout;
 import java.io.IOException;
 import java.util.List;

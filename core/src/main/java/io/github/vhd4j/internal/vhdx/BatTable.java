@@ -6,7 +6,7 @@ import io.github.vhd4j.Severity;
 import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.internal.Fmt;
 import io.github.vhd4j.internal.ImageLayer;
-import io.github.vhd4j.internal.layout.Site;
+import io.github.vhd4j.internal.Site;
 import io.github.vhd4j.internal.vhdx.layout.BatLayout;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;

@@ -4,7 +4,7 @@ import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.Severity;
 import io.github.vhd4j.internal.Fmt;
 import io.github.vhd4j.internal.Problems;
-import io.github.vhd4j.internal.layout.Sectors;
+import io.github.vhd4j.internal.Sectors;
 import io.github.vhd4j.internal.vhdx.layout.BatLayout;
 import java.io.IOException;
 import java.util.EnumSet;

@@ -3,7 +3,7 @@ package io.github.vhd4j.internal.vhdx;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.VhdxHeader;
 import io.github.vhd4j.internal.Fmt;
-import io.github.vhd4j.internal.layout.Site;
+import io.github.vhd4j.internal.Site;
 import io.github.vhd4j.internal.storage.Storage;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
 import io.github.vhd4j.internal.vhdx.layout.HeaderLayout;
@@ -110,7 +110,7 @@ final class HeaderPair {
    * @param field a header field
    * @return its site
    */
-  Site site(io.github.vhd4j.internal.layout.Field field) {
+  Site site(io.github.vhd4j.internal.Field field) {
     return HeaderLayout.place(current).site(field);
   }
 

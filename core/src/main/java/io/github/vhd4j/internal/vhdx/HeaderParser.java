@@ -5,9 +5,9 @@ import static io.github.vhd4j.internal.Fmt.num;
 
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.VhdxHeader;
+import io.github.vhd4j.internal.Field;
 import io.github.vhd4j.internal.Fmt;
-import io.github.vhd4j.internal.layout.Field;
-import io.github.vhd4j.internal.layout.Place;
+import io.github.vhd4j.internal.Place;
 import io.github.vhd4j.internal.vhdx.layout.BatLayout;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
 import io.github.vhd4j.internal.vhdx.layout.HeaderLayout;

@@ -4,8 +4,8 @@ import static io.github.vhd4j.internal.Fmt.num;
 
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.internal.Fmt;
-import io.github.vhd4j.internal.layout.Place;
-import io.github.vhd4j.internal.layout.Site;
+import io.github.vhd4j.internal.Place;
+import io.github.vhd4j.internal.Site;
 import io.github.vhd4j.internal.vhdx.layout.IdentifierLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
 package io.github.vhd4j.internal.vhdx;
 
+import io.github.vhd4j.internal.Field;
 import io.github.vhd4j.internal.Fmt;
-import io.github.vhd4j.internal.layout.Field;
-import io.github.vhd4j.internal.layout.Site;
+import io.github.vhd4j.internal.Site;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
 import io.github.vhd4j.internal.vhdx.layout.Le;
 import io.github.vhd4j.internal.vhdx.layout.LogLayout;

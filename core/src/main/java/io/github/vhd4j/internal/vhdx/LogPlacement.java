@@ -2,7 +2,7 @@ package io.github.vhd4j.internal.vhdx;
 
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.VhdxHeader;
-import io.github.vhd4j.internal.layout.Field;
+import io.github.vhd4j.internal.Field;
 import io.github.vhd4j.internal.vhdx.layout.HeaderLayout;
 import io.github.vhd4j.internal.vhdx.layout.LogLayout;
 import org.jspecify.annotations.Nullable;

@@ -3,8 +3,8 @@ package io.github.vhd4j.internal.vhdx;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.VhdxHeader;
 import io.github.vhd4j.VhdxLogState;
-import io.github.vhd4j.internal.LayerParser;
-import io.github.vhd4j.internal.layout.Site;
+import io.github.vhd4j.internal.Site;
+import io.github.vhd4j.internal.vhd.LayerParser;
 import io.github.vhd4j.internal.vhdx.layout.HeaderLayout;
 import io.github.vhd4j.internal.vhdx.layout.LogLayout;
 import java.io.IOException;
@@ -174,7 +174,7 @@ public final class LogReplay {
    * @param field one of {@link HeaderLayout}'s fields
    * @return its site
    */
-  static Site headerSite(VhdxHeader header, io.github.vhd4j.internal.layout.Field field) {
+  static Site headerSite(VhdxHeader header, io.github.vhd4j.internal.Field field) {
     return HeaderLayout.place(header.copy()).site(field);
   }
 

@@ -7,7 +7,7 @@ import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.VhdxMetadata;
 import io.github.vhd4j.VhdxMetadataItem;
 import io.github.vhd4j.VhdxRegion;
-import io.github.vhd4j.internal.layout.Place;
+import io.github.vhd4j.internal.Place;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
 import io.github.vhd4j.internal.vhdx.layout.MetadataLayout;
 import io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout;

@@ -4,9 +4,9 @@ import static io.github.vhd4j.internal.Fmt.hex32;
 
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.VhdxParentLocator;
-import io.github.vhd4j.internal.layout.Field;
-import io.github.vhd4j.internal.layout.Place;
-import io.github.vhd4j.internal.layout.Site;
+import io.github.vhd4j.internal.Field;
+import io.github.vhd4j.internal.Place;
+import io.github.vhd4j.internal.Site;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
 import io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout;
 import java.nio.ByteBuffer;

@@ -1,9 +1,9 @@
 package io.github.vhd4j.internal.vhdx;
 
 import io.github.vhd4j.OpenOptions;
-import io.github.vhd4j.internal.LayerParser;
 import io.github.vhd4j.internal.Problems;
 import io.github.vhd4j.internal.storage.Storage;
+import io.github.vhd4j.internal.vhd.LayerParser;
 import io.github.vhd4j.internal.vhdx.layout.Le;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -52,12 +52,12 @@ class RegionTableParserTest {
   }
 
   /** A file whose BAT entry has one field changed in both copies. */
-  private static VhdxParsing batField(io.github.vhd4j.internal.layout.Field f, long value) {
+  private static VhdxParsing batField(io.github.vhd4j.internal.Field f, long value) {
     BuiltVhdx v = new VhdxBuilder().build();
     return VhdxParsing.open(both(v, t -> t.set(v.regionEntry(Guids.BAT_REGION), f, value)));
   }
 
-  private static long entrySite(int i, io.github.vhd4j.internal.layout.Field f) {
+  private static long entrySite(int i, io.github.vhd4j.internal.Field f) {
     return T1 + RegionTableLayout.entryIndex(i) + f.offset();
   }
 

@@ -10,7 +10,7 @@ import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.Severity;
 import io.github.vhd4j.VhdxParentLocator;
-import io.github.vhd4j.internal.layout.Field;
+import io.github.vhd4j.internal.Field;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
 import io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout;
 import io.github.vhd4j.testing.BuiltVhdx;

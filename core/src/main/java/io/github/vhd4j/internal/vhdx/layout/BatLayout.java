@@ -1,6 +1,6 @@
 package io.github.vhd4j.internal.vhdx.layout;
 
-import io.github.vhd4j.internal.layout.Site;
+import io.github.vhd4j.internal.Site;
 
 /**
  * The block allocation table (MS-VHDX 2.5): little-endian 64-bit entries; after every chunk ratio

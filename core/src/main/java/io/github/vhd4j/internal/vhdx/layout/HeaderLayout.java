@@ -1,7 +1,7 @@
 package io.github.vhd4j.internal.vhdx.layout;
 
-import io.github.vhd4j.internal.layout.Field;
-import io.github.vhd4j.internal.layout.Place;
+import io.github.vhd4j.internal.Field;
+import io.github.vhd4j.internal.Place;
 import java.nio.charset.StandardCharsets;
 
 /**

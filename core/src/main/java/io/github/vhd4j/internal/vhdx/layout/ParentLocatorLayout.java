@@ -1,6 +1,6 @@
 package io.github.vhd4j.internal.vhdx.layout;
 
-import io.github.vhd4j.internal.layout.Field;
+import io.github.vhd4j.internal.Field;
 
 /**
  * The Parent Locator metadata item (MS-VHDX 2.6.2.6): a 20-byte header, then key-value entries of

@@ -1,8 +1,8 @@
 package io.github.vhd4j.internal.vhdx.layout;
 
-import io.github.vhd4j.internal.layout.Field;
-import io.github.vhd4j.internal.layout.Place;
-import io.github.vhd4j.internal.layout.Site;
+import io.github.vhd4j.internal.Field;
+import io.github.vhd4j.internal.Place;
+import io.github.vhd4j.internal.Site;
 import java.nio.charset.StandardCharsets;
 
 /**

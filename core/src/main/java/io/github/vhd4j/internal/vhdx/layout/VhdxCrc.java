@@ -1,6 +1,6 @@
 package io.github.vhd4j.internal.vhdx.layout;
 
-import io.github.vhd4j.internal.layout.Field;
+import io.github.vhd4j.internal.Field;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
