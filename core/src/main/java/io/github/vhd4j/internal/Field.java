@@ -9,8 +9,10 @@ import java.util.UUID;
  * that an offset is written once, in the structure's layout class, and the problem that names a
  * field gets its offset from the same constant the parser read.
  *
- * <p>All VHD fields are big-endian; the buffers handed in hold the structure from index 0 and use
- * {@link ByteBuffer}'s default big-endian order. Unsigned 32-bit fields are read as {@code long}.
+ * <p>The buffers handed in hold the structure from index 0, and their order is the format's: VHD
+ * fields are big-endian ({@link ByteBuffer}'s default), VHDX fields little-endian (buffers from
+ * the VHDX layout's {@code Le}). Unsigned 32-bit fields are read as {@code long}. {@link #uuid}
+ * reads VHD's byte order; VHDX GUIDs go through the VHDX layout's {@code Guids}.
  *
  * @param name the field's name in problems, for example {@code "currentSize"}
  * @param offset offset from the start of the structure

@@ -13,7 +13,7 @@ import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.Vhdx;
 import io.github.vhd4j.VhdxImage;
 import io.github.vhd4j.VhdxParentLocator;
-import io.github.vhd4j.internal.vhd.LayerParser;
+import io.github.vhd4j.internal.ParseMode;
 import io.github.vhd4j.internal.vhdx.FuzzAccess;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
 import io.github.vhd4j.internal.vhdx.layout.MetadataLayout;
@@ -68,7 +68,7 @@ class VhdxLocatorFuzzTest {
       bounded(item);
       FuzzAccess.LocatorParse first = null;
       for (OpenOptions o : List.of(OpenOptions.defaults(), OpenOptions.defaults().withLenient(true))) {
-        for (LayerParser.Mode mode : LayerParser.Mode.values()) {
+        for (ParseMode mode : ParseMode.values()) {
           FuzzAccess.LocatorParse got = FuzzAccess.parseLocator(item, FILE_OFFSET, o, mode);
           check(item, want, got);
           if (first == null) {
@@ -86,7 +86,7 @@ class VhdxLocatorFuzzTest {
   private static void bounded(byte[] item) {
     for (int attempt = 0; ; attempt++) {
       long before = Alloc.now();
-      FuzzAccess.parseLocator(item, FILE_OFFSET, OpenOptions.defaults(), LayerParser.Mode.OPEN);
+      FuzzAccess.parseLocator(item, FILE_OFFSET, OpenOptions.defaults(), ParseMode.OPEN);
       long used = Alloc.now() - before;
       if (used <= allocationLimit(item.length)) {
         return;

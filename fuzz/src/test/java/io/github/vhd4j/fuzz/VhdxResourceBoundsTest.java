@@ -16,7 +16,7 @@ import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.VhdLimitException;
 import io.github.vhd4j.Vhdx;
 import io.github.vhd4j.VhdxImage;
-import io.github.vhd4j.internal.vhd.LayerParser;
+import io.github.vhd4j.internal.ParseMode;
 import io.github.vhd4j.internal.vhdx.FuzzAccess;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
 import io.github.vhd4j.internal.vhdx.layout.Le;
@@ -313,9 +313,9 @@ class VhdxResourceBoundsTest {
   @Test
   void shouldDecodeALocatorWithinABoundSetByTheItem() {
     byte[] item = windowedLocator(false);
-    Outcome.of(() -> FuzzAccess.parseLocator(item, 0, OpenOptions.defaults(), LayerParser.Mode.OPEN));
+    Outcome.of(() -> FuzzAccess.parseLocator(item, 0, OpenOptions.defaults(), ParseMode.OPEN));
     Measured<FuzzAccess.LocatorParse> m = measure(
-        () -> FuzzAccess.parseLocator(item, 0, OpenOptions.defaults(), LayerParser.Mode.OPEN));
+        () -> FuzzAccess.parseLocator(item, 0, OpenOptions.defaults(), ParseMode.OPEN));
     report("locator parse, 1 MiB item", item.length, VhdxLocatorFuzzTest.allocationLimit(item.length), m);
   }
 

@@ -1,5 +1,6 @@
 package io.github.vhd4j.internal.vhd;
 
+import io.github.vhd4j.internal.ParseMode;
 import static io.github.vhd4j.internal.Fmt.hex32;
 
 import io.github.vhd4j.Problem;
@@ -86,7 +87,7 @@ final class FooterLocator {
     if (tail != null && (tail.checksumOk() || !(headUsable && recovery && tail.isSparseType()))) {
       if (!tail.checksumOk()) {
         Problem bad = reportChecksum(tail, true);
-        if (ctx.mode == LayerParser.Mode.OPEN && !ctx.options.lenient()) {
+        if (ctx.mode == ParseMode.OPEN && !ctx.options.lenient()) {
           // Strict opening refuses anyway; stop here so the footer is what the error names,
           // not whatever its unverified fields would lead to further on.
           throw new StopParsing(bad, -1, -1);

@@ -1,5 +1,6 @@
 package io.github.vhd4j.internal.vhd;
 
+import io.github.vhd4j.internal.ParseMode;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
@@ -92,8 +93,8 @@ final class Gate {
     Problems p = new Problems(resource);
     Layer layer;
     try {
-      layer = LayerParser.parse(storage, resource, path, o, use == Use.CHECK ? LayerParser.Mode.CHECK
-          : LayerParser.Mode.OPEN, p);
+      layer = LayerParser.parse(storage, resource, path, o, use == Use.CHECK ? ParseMode.CHECK
+          : ParseMode.OPEN, p);
     } catch (StopParsing stop) {
       if (use == Use.CHECK) {
         return new Admitted(null, p);

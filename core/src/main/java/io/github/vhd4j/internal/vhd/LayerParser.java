@@ -1,5 +1,6 @@
 package io.github.vhd4j.internal.vhd;
 
+import io.github.vhd4j.internal.ParseMode;
 import io.github.vhd4j.DiskType;
 import io.github.vhd4j.DynamicHeader;
 import io.github.vhd4j.Footer;
@@ -34,14 +35,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LayerParser {
 
-  /** What the parse is for, which decides how a recovered footer is reported. */
-  public enum Mode {
-    /** Opening for reads: a footer recovered from the head copy is a warning. */
-    OPEN,
-    /** Checking: a damaged footer is an error even when the head copy can stand in. */
-    CHECK
-  }
-
   private final ParseContext ctx;
   private final Layer.Origin origin;
 
@@ -64,7 +57,7 @@ public final class LayerParser {
    * @throws IOException when the file cannot be read
    */
   public static Layer parse(Storage storage, String resource, @Nullable Path path, OpenOptions options,
-      Mode mode, Problems problems) throws IOException {
+      ParseMode mode, Problems problems) throws IOException {
     return parse(ParseContext.now(storage, resource, path, options, mode, problems));
   }
 

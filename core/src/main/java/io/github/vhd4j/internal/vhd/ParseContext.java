@@ -1,5 +1,6 @@
 package io.github.vhd4j.internal.vhd;
 
+import io.github.vhd4j.internal.ParseMode;
 import io.github.vhd4j.Footer;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.internal.Problems;
@@ -23,7 +24,7 @@ final class ParseContext {
   final String resource;
   final @Nullable Path path;
   final OpenOptions options;
-  final LayerParser.Mode mode;
+  final ParseMode mode;
   /** Receives every problem. */
   final Problems p;
   /** The file's length when the parse began. */
@@ -42,7 +43,7 @@ final class ParseContext {
    * @param problems receives every problem
    * @param nowVhdSeconds the current time in seconds since the VHD epoch
    */
-  ParseContext(Storage storage, String resource, @Nullable Path path, OpenOptions options, LayerParser.Mode mode,
+  ParseContext(Storage storage, String resource, @Nullable Path path, OpenOptions options, ParseMode mode,
       Problems problems, long nowVhdSeconds) {
     this.storage = storage;
     this.resource = resource;
@@ -66,7 +67,7 @@ final class ParseContext {
    * @return the context
    */
   static ParseContext now(Storage storage, String resource, @Nullable Path path, OpenOptions options,
-      LayerParser.Mode mode, Problems problems) {
+      ParseMode mode, Problems problems) {
     return new ParseContext(storage, resource, path, options, mode, problems,
         System.currentTimeMillis() / 1000 - Footer.VHD_EPOCH_SECONDS);
   }
@@ -77,7 +78,7 @@ final class ParseContext {
    * @return true when checking
    */
   boolean checking() {
-    return mode == LayerParser.Mode.CHECK;
+    return mode == ParseMode.CHECK;
   }
 
   /**
@@ -86,7 +87,7 @@ final class ParseContext {
    * @return true for a lenient open
    */
   boolean lenientOpen() {
-    return mode == LayerParser.Mode.OPEN && options.lenient();
+    return mode == ParseMode.OPEN && options.lenient();
   }
 
   /**

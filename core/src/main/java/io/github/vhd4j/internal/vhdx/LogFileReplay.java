@@ -9,7 +9,7 @@ import io.github.vhd4j.VhdxLogState;
 import io.github.vhd4j.internal.Problems;
 import io.github.vhd4j.internal.StopParsing;
 import io.github.vhd4j.internal.storage.Storage;
-import io.github.vhd4j.internal.vhd.LayerParser;
+import io.github.vhd4j.internal.ParseMode;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
 import io.github.vhd4j.internal.vhdx.layout.HeaderLayout;
 import io.github.vhd4j.internal.vhdx.layout.Le;
@@ -112,7 +112,7 @@ public final class LogFileReplay {
   private static Pending pending(Storage file, String resource) throws IOException {
     Problems p = new Problems(resource);
     VhdxParseContext ctx = new VhdxParseContext(file, resource, null, OpenOptions.defaults(),
-        LayerParser.Mode.OPEN, p);
+        ParseMode.OPEN, p);
     HeaderPair headers;
     LogReplay.Outcome outcome;
     try {

@@ -4,7 +4,7 @@ import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.VhdxHeader;
 import io.github.vhd4j.VhdxLogState;
 import io.github.vhd4j.internal.Site;
-import io.github.vhd4j.internal.vhd.LayerParser;
+import io.github.vhd4j.internal.ParseMode;
 import io.github.vhd4j.internal.vhdx.layout.HeaderLayout;
 import io.github.vhd4j.internal.vhdx.layout.LogLayout;
 import java.io.IOException;
@@ -190,7 +190,7 @@ public final class LogReplay {
    * @param note what and why
    */
   static void refuse(VhdxParseContext ctx, ProblemCode code, boolean lenientRecoverable, Site site, String note) {
-    if (ctx.mode == LayerParser.Mode.OPEN && !(lenientRecoverable && ctx.lenient())) {
+    if (ctx.mode == ParseMode.OPEN && !(lenientRecoverable && ctx.lenient())) {
       throw ctx.p.fatal(code, site, null, null, note);
     }
     ctx.p.error(code, lenientRecoverable, site, null, null, note);

@@ -20,7 +20,7 @@ import io.github.vhd4j.internal.Probe;
 import io.github.vhd4j.internal.Problems;
 import io.github.vhd4j.internal.Site;
 import io.github.vhd4j.internal.storage.Storage;
-import io.github.vhd4j.internal.vhd.LayerParser;
+import io.github.vhd4j.internal.ParseMode;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
 import io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout;
 import java.io.IOException;
@@ -56,7 +56,7 @@ public final class VhdxChains {
     List<Storage> opened = new ArrayList<>();
     boolean ok = false;
     try {
-      VhdxGate.Admitted first = VhdxGate.admit(top, resource, path, options, LayerParser.Mode.OPEN);
+      VhdxGate.Admitted first = VhdxGate.admit(top, resource, path, options, ParseMode.OPEN);
       List<VhdxLayer> layers = new ArrayList<>();
       List<List<Problem>> warnings = new ArrayList<>();
       List<@Nullable ParentResolution> resolutions = new ArrayList<>();
@@ -68,7 +68,7 @@ public final class VhdxChains {
         @Override
         public ParentFinder.Parsed parse(Storage s, String name, Path p) throws IOException {
           try {
-            VhdxGate.Admitted a = VhdxGate.admit(s, name, p, options, LayerParser.Mode.OPEN);
+            VhdxGate.Admitted a = VhdxGate.admit(s, name, p, options, ParseMode.OPEN);
             return new ParentFinder.Parsed(a.layer(), a.problems().list(), null);
           } catch (VhdException e) {
             Problem why = e instanceof VhdFormatException f ? f.getProblem() : null;
@@ -130,7 +130,7 @@ public final class VhdxChains {
     List<Problem> all = new ArrayList<>();
     try {
       OpenOptions o = options.openOptions();
-      VhdxGate.Admitted first = VhdxGate.admit(top, resource, path, o, LayerParser.Mode.CHECK);
+      VhdxGate.Admitted first = VhdxGate.admit(top, resource, path, o, ParseMode.CHECK);
       all.addAll(first.problems().list());
       all.addAll(storageWarnings);
       VhdxLayer layer = first.layer();
@@ -139,7 +139,7 @@ public final class VhdxChains {
         walk(layer, o, opened, new Step() {
           @Override
           public ParentFinder.Parsed parse(Storage s, String name, Path p) throws IOException {
-            VhdxGate.Admitted a = VhdxGate.admit(s, name, p, o, LayerParser.Mode.CHECK);
+            VhdxGate.Admitted a = VhdxGate.admit(s, name, p, o, ParseMode.CHECK);
             if (a.layer() != null) {
               return new ParentFinder.Parsed(a.layer(), a.problems().list(), null);
             }

@@ -8,7 +8,7 @@ import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.internal.Problems;
 import io.github.vhd4j.internal.StopParsing;
 import io.github.vhd4j.internal.storage.Storage;
-import io.github.vhd4j.internal.vhd.LayerParser;
+import io.github.vhd4j.internal.ParseMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
@@ -34,18 +34,18 @@ final class VhdxGate {
   record Admitted(@Nullable VhdxLayer layer, Problems problems) {}
 
   static Admitted admit(Storage storage, String resource, @Nullable Path path, OpenOptions options,
-      LayerParser.Mode mode) throws IOException {
+      ParseMode mode) throws IOException {
     Problems p = new Problems(resource);
     VhdxLayer layer;
     try {
       layer = VhdxLayerParser.parse(new VhdxParseContext(storage, resource, path, options, mode, p));
     } catch (StopParsing stop) {
-      if (mode == LayerParser.Mode.CHECK) {
+      if (mode == ParseMode.CHECK) {
         return new Admitted(null, p);
       }
       throw refusal(stop.problem(), p, stop.toException(p.list()));
     }
-    if (mode == LayerParser.Mode.CHECK) {
+    if (mode == ParseMode.CHECK) {
       return new Admitted(layer, p);
     }
     Problem err = options.lenient() ? p.firstUnrecoverableError() : p.firstError();

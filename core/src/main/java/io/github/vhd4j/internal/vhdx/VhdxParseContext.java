@@ -3,7 +3,7 @@ package io.github.vhd4j.internal.vhdx;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.internal.Problems;
 import io.github.vhd4j.internal.storage.Storage;
-import io.github.vhd4j.internal.vhd.LayerParser;
+import io.github.vhd4j.internal.ParseMode;
 import io.github.vhd4j.internal.vhdx.layout.Le;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,7 +32,7 @@ public final class VhdxParseContext {
   /** The options the image is opened with. */
   public final OpenOptions options;
   /** Open or check. */
-  public final LayerParser.Mode mode;
+  public final ParseMode mode;
   /** The problems found so far. */
   public final Problems p;
 
@@ -47,7 +47,7 @@ public final class VhdxParseContext {
    * @param problems where problems go
    */
   public VhdxParseContext(Storage file, String resource, @Nullable Path path, OpenOptions options,
-      LayerParser.Mode mode, Problems problems) {
+      ParseMode mode, Problems problems) {
     this.file = file;
     this.storage = file;
     this.length = file.size();
@@ -64,7 +64,7 @@ public final class VhdxParseContext {
    * @return true for a check
    */
   public boolean checking() {
-    return mode == LayerParser.Mode.CHECK;
+    return mode == ParseMode.CHECK;
   }
 
   /**
@@ -73,7 +73,7 @@ public final class VhdxParseContext {
    * @return true for a lenient open
    */
   public boolean lenient() {
-    return mode == LayerParser.Mode.OPEN && options.lenient();
+    return mode == ParseMode.OPEN && options.lenient();
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.github.vhd4j.internal.vhd;
 
+import io.github.vhd4j.internal.ParseMode;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.vhd4j.OpenOptions;
@@ -26,7 +27,7 @@ final class Parsing {
   final Problems problems = new Problems("img");
   final ParseContext ctx;
 
-  private Parsing(byte[] file, OpenOptions options, LayerParser.Mode mode) {
+  private Parsing(byte[] file, OpenOptions options, ParseMode mode) {
     this.file = file;
     this.ctx = new ParseContext(Storages.memory(ByteBuffer.wrap(file), options), "img", null, options, mode,
         problems, NOW);
@@ -34,17 +35,17 @@ final class Parsing {
 
   /** A strict open of the image. */
   static Parsing open(byte[] file) {
-    return new Parsing(file, OpenOptions.defaults(), LayerParser.Mode.OPEN);
+    return new Parsing(file, OpenOptions.defaults(), ParseMode.OPEN);
   }
 
   /** An open of the image with the given options. */
   static Parsing open(byte[] file, OpenOptions options) {
-    return new Parsing(file, options, LayerParser.Mode.OPEN);
+    return new Parsing(file, options, ParseMode.OPEN);
   }
 
   /** A check of the image. */
   static Parsing check(byte[] file) {
-    return new Parsing(file, OpenOptions.defaults(), LayerParser.Mode.CHECK);
+    return new Parsing(file, OpenOptions.defaults(), ParseMode.CHECK);
   }
 
   List<Problem> list() {

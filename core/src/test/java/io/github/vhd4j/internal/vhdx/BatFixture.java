@@ -7,7 +7,7 @@ import io.github.vhd4j.Severity;
 import io.github.vhd4j.VhdxRegion;
 import io.github.vhd4j.internal.Problems;
 import io.github.vhd4j.internal.StopParsing;
-import io.github.vhd4j.internal.vhd.LayerParser;
+import io.github.vhd4j.internal.ParseMode;
 import io.github.vhd4j.internal.vhdx.layout.BatLayout;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
 import java.io.IOException;
@@ -108,7 +108,7 @@ public final class BatFixture {
    * @throws IOException if the file cannot be read
    */
   public Parsed open() throws IOException {
-    return parse(OpenOptions.defaults(), LayerParser.Mode.OPEN, BatParser.Tuning.DEFAULT);
+    return parse(OpenOptions.defaults(), ParseMode.OPEN, BatParser.Tuning.DEFAULT);
   }
 
   /**
@@ -118,7 +118,7 @@ public final class BatFixture {
    * @throws IOException if the file cannot be read
    */
   public Parsed lenient() throws IOException {
-    return parse(OpenOptions.defaults().withLenient(true), LayerParser.Mode.OPEN, BatParser.Tuning.DEFAULT);
+    return parse(OpenOptions.defaults().withLenient(true), ParseMode.OPEN, BatParser.Tuning.DEFAULT);
   }
 
   /**
@@ -128,7 +128,7 @@ public final class BatFixture {
    * @throws IOException if the file cannot be read
    */
   public Parsed check() throws IOException {
-    return parse(OpenOptions.defaults(), LayerParser.Mode.CHECK, BatParser.Tuning.DEFAULT);
+    return parse(OpenOptions.defaults(), ParseMode.CHECK, BatParser.Tuning.DEFAULT);
   }
 
   /**
@@ -140,7 +140,7 @@ public final class BatFixture {
    * @throws IOException if the file cannot be read
    */
   public Parsed paged(int pageShift, int slots) throws IOException {
-    return parse(OpenOptions.defaults().withLenient(true), LayerParser.Mode.OPEN,
+    return parse(OpenOptions.defaults().withLenient(true), ParseMode.OPEN,
         new BatParser.Tuning(0, pageShift, slots));
   }
 
@@ -151,11 +151,11 @@ public final class BatFixture {
    * @throws IOException if the file cannot be read
    */
   public Parsed heap() throws IOException {
-    return parse(OpenOptions.defaults().withLenient(true), LayerParser.Mode.OPEN,
+    return parse(OpenOptions.defaults().withLenient(true), ParseMode.OPEN,
         new BatParser.Tuning(Long.MAX_VALUE, 0, 1));
   }
 
-  Parsed parse(OpenOptions options, LayerParser.Mode mode, BatParser.Tuning tuning) throws IOException {
+  Parsed parse(OpenOptions options, ParseMode mode, BatParser.Tuning tuning) throws IOException {
     Problems p = new Problems("test.vhdx");
     VhdxParseContext ctx = new VhdxParseContext(storage, "test.vhdx", null, options, mode, p);
     VhdxRegion region = new VhdxRegion(Guids.BAT_REGION, "BAT", BAT, regionLength, true);

@@ -19,7 +19,7 @@ import io.github.vhd4j.VhdxLogState;
 import io.github.vhd4j.internal.Problems;
 import io.github.vhd4j.internal.storage.Storage;
 import io.github.vhd4j.internal.storage.Storages;
-import io.github.vhd4j.internal.vhd.LayerParser;
+import io.github.vhd4j.internal.ParseMode;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
 import io.github.vhd4j.internal.vhdx.layout.HeaderLayout;
 import io.github.vhd4j.internal.vhdx.layout.Le;
@@ -58,7 +58,7 @@ class LogFileReplayTest {
   /** What a read-only open of the file sees: its length and its bytes past the headers. */
   private static byte[] replayedView(byte[] file) throws IOException {
     Storage s = Storages.memory(ByteBuffer.wrap(file), OpenOptions.defaults());
-    VhdxParseContext ctx = new VhdxParseContext(s, "img", null, OpenOptions.defaults(), LayerParser.Mode.OPEN,
+    VhdxParseContext ctx = new VhdxParseContext(s, "img", null, OpenOptions.defaults(), ParseMode.OPEN,
         new Problems("img"));
     HeaderPair headers = HeaderPair.read(ctx);
     LogReplay.replay(ctx, headers.current());
@@ -79,7 +79,7 @@ class LogFileReplayTest {
   /** The header a reader uses. */
   private static VhdxHeader current(byte[] file) throws IOException {
     MemoryStorage s = new MemoryStorage(file);
-    return HeaderPair.read(new VhdxParseContext(s, "img", null, OpenOptions.defaults(), LayerParser.Mode.OPEN,
+    return HeaderPair.read(new VhdxParseContext(s, "img", null, OpenOptions.defaults(), ParseMode.OPEN,
         new Problems("img"))).current();
   }
 

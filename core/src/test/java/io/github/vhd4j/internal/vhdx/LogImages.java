@@ -4,7 +4,7 @@ import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.VhdxHeader;
 import io.github.vhd4j.internal.Problems;
 import io.github.vhd4j.internal.storage.Storage;
-import io.github.vhd4j.internal.vhd.LayerParser;
+import io.github.vhd4j.internal.ParseMode;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
 import io.github.vhd4j.internal.vhdx.layout.HeaderLayout;
 import io.github.vhd4j.internal.vhdx.layout.IdentifierLayout;
@@ -79,18 +79,18 @@ final class LogImages {
   }
 
   static VhdxParseContext open(Storage s) {
-    return context(s, OpenOptions.defaults(), LayerParser.Mode.OPEN);
+    return context(s, OpenOptions.defaults(), ParseMode.OPEN);
   }
 
   static VhdxParseContext lenient(Storage s) {
-    return context(s, OpenOptions.defaults().withLenient(true), LayerParser.Mode.OPEN);
+    return context(s, OpenOptions.defaults().withLenient(true), ParseMode.OPEN);
   }
 
   static VhdxParseContext check(Storage s) {
-    return context(s, OpenOptions.defaults(), LayerParser.Mode.CHECK);
+    return context(s, OpenOptions.defaults(), ParseMode.CHECK);
   }
 
-  static VhdxParseContext context(Storage s, OpenOptions options, LayerParser.Mode mode) {
+  static VhdxParseContext context(Storage s, OpenOptions options, ParseMode mode) {
     return new VhdxParseContext(s, "img", null, options, mode, new Problems("img"));
   }
 

@@ -12,7 +12,7 @@ import io.github.vhd4j.internal.Problems;
 import io.github.vhd4j.internal.StopParsing;
 import io.github.vhd4j.internal.storage.Storage;
 import io.github.vhd4j.internal.storage.Storages;
-import io.github.vhd4j.internal.vhd.LayerParser;
+import io.github.vhd4j.internal.ParseMode;
 import io.github.vhd4j.testing.BuiltVhdx;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,7 +33,7 @@ public final class VhdxParsing {
   /** The storage parsed. */
   public final Storage storage;
 
-  private VhdxParsing(Storage storage, OpenOptions options, LayerParser.Mode mode) {
+  private VhdxParsing(Storage storage, OpenOptions options, ParseMode mode) {
     this.storage = storage;
     this.ctx = new VhdxParseContext(storage, "img", null, options, mode, problems);
   }
@@ -45,7 +45,7 @@ public final class VhdxParsing {
    * @return the parse
    */
   public static VhdxParsing open(BuiltVhdx v) {
-    return new VhdxParsing(v.storage(), OpenOptions.defaults(), LayerParser.Mode.OPEN);
+    return new VhdxParsing(v.storage(), OpenOptions.defaults(), ParseMode.OPEN);
   }
 
   /**
@@ -55,7 +55,7 @@ public final class VhdxParsing {
    * @return the parse
    */
   public static VhdxParsing lenient(BuiltVhdx v) {
-    return new VhdxParsing(v.storage(), OpenOptions.defaults().withLenient(true), LayerParser.Mode.OPEN);
+    return new VhdxParsing(v.storage(), OpenOptions.defaults().withLenient(true), ParseMode.OPEN);
   }
 
   /**
@@ -65,7 +65,7 @@ public final class VhdxParsing {
    * @return the parse
    */
   public static VhdxParsing check(BuiltVhdx v) {
-    return new VhdxParsing(v.storage(), OpenOptions.defaults(), LayerParser.Mode.CHECK);
+    return new VhdxParsing(v.storage(), OpenOptions.defaults(), ParseMode.CHECK);
   }
 
   /**
@@ -76,7 +76,7 @@ public final class VhdxParsing {
    */
   public static VhdxParsing open(byte[] file) {
     return new VhdxParsing(Storages.memory(ByteBuffer.wrap(file), OpenOptions.defaults()), OpenOptions.defaults(),
-        LayerParser.Mode.OPEN);
+        ParseMode.OPEN);
   }
 
   /**

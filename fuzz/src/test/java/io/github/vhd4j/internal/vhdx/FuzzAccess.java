@@ -6,7 +6,7 @@ import io.github.vhd4j.VhdxParentLocator;
 import io.github.vhd4j.internal.Problems;
 import io.github.vhd4j.internal.StopParsing;
 import io.github.vhd4j.internal.storage.Storage;
-import io.github.vhd4j.internal.vhd.LayerParser;
+import io.github.vhd4j.internal.ParseMode;
 import io.github.vhd4j.internal.vhdx.layout.Le;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,7 +32,7 @@ public final class FuzzAccess {
    * @throws IOException if the file cannot be read
    */
   public static @Nullable Storage replayed(Storage file, OpenOptions options) throws IOException {
-    VhdxParseContext ctx = new VhdxParseContext(file, "replay", null, options, LayerParser.Mode.OPEN,
+    VhdxParseContext ctx = new VhdxParseContext(file, "replay", null, options, ParseMode.OPEN,
         new Problems("replay"));
     try {
       IdentifierParser.parse(ctx);
@@ -62,7 +62,7 @@ public final class FuzzAccess {
    * @param mode open or check
    * @return the outcome
    */
-  public static LocatorParse parseLocator(byte[] item, long fileOffset, OpenOptions options, LayerParser.Mode mode) {
+  public static LocatorParse parseLocator(byte[] item, long fileOffset, OpenOptions options, ParseMode mode) {
     Problems p = new Problems("locator");
     Storage none = new Storage() {
       @Override
