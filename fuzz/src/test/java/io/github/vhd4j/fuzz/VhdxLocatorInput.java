@@ -117,7 +117,12 @@ final class VhdxLocatorInput {
     long value = op.value() >>> 16;
     if (op.bits(0, 1) == 0) {
       switch ((int) op.bits(1, 2)) {
-        case 0 -> Guids.put(b, ParentLocatorLayout.LOCATOR_TYPE, TYPES[(int) op.bits(3, 2)]);
+        case 0 -> {
+          // A LENGTH operation may have cut the item shorter than its header.
+          if (ParentLocatorLayout.LOCATOR_TYPE.end() <= b.capacity()) {
+            Guids.put(b, ParentLocatorLayout.LOCATOR_TYPE, TYPES[(int) op.bits(3, 2)]);
+          }
+        }
         case 1 -> put(b, 0, ParentLocatorLayout.RESERVED, value);
         default -> put(b, 0, ParentLocatorLayout.KEY_VALUE_COUNT, op.bits(3, 1) == 0 ? op.bits(4, 9) : value);
       }
