@@ -24,6 +24,8 @@ final class VhdxContent {
   final long sectorSize;
   private final @Nullable VhdxContent parent;
   private final Map<Long, Block> blocks = new TreeMap<>();
+  /** Per block, every sector range marked present so far: the builder's bitmap keeps them all. */
+  private final Map<Long, List<long[]>> marked = new TreeMap<>();
 
   VhdxContent(long size, long blockSize, long sectorSize, @Nullable VhdxContent parent) {
     this.size = size;
@@ -43,12 +45,14 @@ final class VhdxContent {
   void partial(VhdxBuilder b, int block, int offset, byte[] bytes, long[]... sectorRanges) {
     byte[] data = placed(offset, bytes);
     b.partial(block, data);
-    List<long[]> ranges = new ArrayList<>();
+    // The builder's sector bitmap keeps the bits earlier partial writes of this block set, whatever
+    // the block's state was in between.
+    List<long[]> ranges = marked.computeIfAbsent((long) block, k -> new ArrayList<>());
     for (long[] r : sectorRanges) {
       b.sectors(block, r[0], r[1]);
       ranges.add(r.clone());
     }
-    blocks.put((long) block, new Block(BatLayout.PAYLOAD_PARTIALLY_PRESENT, data, ranges));
+    blocks.put((long) block, new Block(BatLayout.PAYLOAD_PARTIALLY_PRESENT, data, List.copyOf(ranges)));
   }
 
   /** Gives a block a state that stores nothing (ZERO, UNDEFINED, UNMAPPED or NOT_PRESENT). */
