@@ -3,6 +3,7 @@ package io.github.vhd4j.internal;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ParentCandidate.Outcome;
 import io.github.vhd4j.ParentReference;
+import io.github.vhd4j.Problem;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -76,6 +77,23 @@ public interface ParentSearch {
    * @return the parent's UUID or GUID
    */
   UUID parentId();
+
+  /**
+   * Returns where problems about the child's parent are reported: the field that names the
+   * parent (VHD: the dynamic header's parent UUID; VHDX: the parent locator item).
+   *
+   * @return the site
+   */
+  Site parentSite();
+
+  /**
+   * Checks an accepted parent against the child: what the format records of the parent beyond its
+   * identity (VHD: its time stamp) and a parent smaller than the child.
+   *
+   * @param parent the accepted parent, a layer of this format
+   * @return the problems found, warnings and notes only
+   */
+  List<Problem> links(ImageLayer parent);
 
   /**
    * Sums up a failed search in one line.

@@ -2,16 +2,14 @@ package io.github.vhd4j.internal.vhd;
 
 import io.github.vhd4j.CheckOptions;
 import io.github.vhd4j.OpenOptions;
-import io.github.vhd4j.ParentResolution;
 import io.github.vhd4j.Problem;
-import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.VhdException;
 import io.github.vhd4j.VhdImage;
-import io.github.vhd4j.VhdLimitException;
+import io.github.vhd4j.internal.ChainWalk;
 import io.github.vhd4j.internal.ParentFinder;
-import io.github.vhd4j.internal.Problems;
+import io.github.vhd4j.internal.ParentSearch;
 import io.github.vhd4j.internal.storage.Storage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -46,8 +44,8 @@ public final class Chains {
     try {
       Gate.Admitted first = Gate.admit(top, resource, path, options, Gate.Use.READ);
       Opening chain = new Opening(first.layer(), first.problems().list(), storageWarnings, options);
-      ChainWalk.walk(first.layer(), options, chain, opened);
-      chain.resolutions.add(null);
+      ChainWalk.walk(first.layer(), Layer.class, options, opened, chain, VhdParentSearch::new);
+      chain.done();
       List<Storage> owned = new ArrayList<>(opened);
       if (ownsTop) {
         owned.add(0, top);
@@ -69,18 +67,13 @@ public final class Chains {
     }
   }
 
-  /** An open's walk: every layer with its warnings and how its parent was found; any failure throws. */
-  private static final class Opening implements ChainWalk.Policy {
-    final List<Layer> layers = new ArrayList<>();
-    final List<List<Problem>> warnings = new ArrayList<>();
-    final List<@Nullable ParentResolution> resolutions = new ArrayList<>();
+  /** An open's walk over VHD layers: every failure throws. */
+  private static final class Opening extends ChainWalk.Opening<Layer> {
     private final OpenOptions options;
 
     Opening(Layer top, List<Problem> problems, List<Problem> storageWarnings, OpenOptions options) {
+      super(top, problems, storageWarnings);
       this.options = options;
-      layers.add(top);
-      warnings.add(new ArrayList<>(problems));
-      warnings.get(0).addAll(storageWarnings);
     }
 
     @Override
@@ -91,26 +84,6 @@ public final class Chains {
       } catch (VhdException e) {
         return new ParentFinder.Parsed(null, List.of(), e);
       }
-    }
-
-    @Override
-    public void tooDeep(Layer child, int depth, int limit) throws VhdLimitException {
-      Problems p = new Problems(child.resource);
-      throw (VhdLimitException) p.limit(ProblemCode.CHAIN_DEPTH_LIMIT, ChainWalk.parentSite(child), depth, limit,
-          "the parent chain is deeper than the limit").toException(p.list());
-    }
-
-    @Override
-    public void notFound(Layer child, ParentFinder.Found found) throws IOException {
-      throw ParentFinder.exception(new VhdParentSearch(child), found);
-    }
-
-    @Override
-    public void accepted(Layer child, Layer parent, ParentFinder.Found found, List<Problem> links) {
-      resolutions.add(new ParentResolution(found.path(), found.source(), found.tried()));
-      warnings.get(warnings.size() - 1).addAll(links);
-      layers.add(parent);
-      warnings.add(new ArrayList<>(found.layerProblems()));
     }
   }
 
@@ -142,7 +115,7 @@ public final class Chains {
           chain.all.addAll(AzureRules.check(layer));
         }
         if (options.checkParents()) {
-          ChainWalk.walk(layer, options.openOptions(), chain, opened);
+          ChainWalk.walk(layer, Layer.class, options.openOptions(), opened, chain, VhdParentSearch::new);
         }
       }
       // With no layer there is nothing to scan: the listener is told so, once.
@@ -156,7 +129,7 @@ public final class Chains {
   }
 
   /** A check's walk: every problem in one list; a failure is recorded and ends the walk. */
-  private static final class Checking implements ChainWalk.Policy {
+  private static final class Checking implements ChainWalk.Policy<Layer> {
     final List<Problem> all = new ArrayList<>();
     /**
      * Deep scans run after every layer is known, so that progress has a fixed total; each one's
@@ -184,21 +157,13 @@ public final class Chains {
     }
 
     @Override
-    public void tooDeep(Layer child, int depth, int limit) {
-      Problems p = new Problems(child.resource);
-      p.error(ProblemCode.CHAIN_DEPTH_LIMIT, false, ChainWalk.parentSite(child), "at most " + limit,
-          Integer.toString(depth), "the parent chain is deeper than the limit");
-      all.addAll(p.list());
+    public void tooDeep(ParentSearch search, int depth, int limit) {
+      all.addAll(ChainWalk.depthError(search, depth, limit));
     }
 
     @Override
-    public void notFound(Layer child, ParentFinder.Found found) {
-      String tried = found.tried().isEmpty() ? "no candidate path"
-          : String.join("; ", found.tried().stream().map(Object::toString).toList());
-      Problems p = new Problems(child.resource);
-      p.error(ParentFinder.code(found), false, ChainWalk.parentSite(child), null, null,
-          new VhdParentSearch(child).headline(found) + "; tried: " + tried);
-      all.addAll(p.list());
+    public void notFound(ParentSearch search, ParentFinder.Found found) {
+      all.addAll(ChainWalk.notFoundError(search, found, ParentFinder.code(found)));
     }
 
     @Override

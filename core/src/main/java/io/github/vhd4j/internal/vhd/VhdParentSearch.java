@@ -4,10 +4,16 @@ import io.github.vhd4j.DynamicHeader;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ParentCandidate.Outcome;
 import io.github.vhd4j.ParentReference;
+import io.github.vhd4j.Problem;
+import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.internal.ImageLayer;
 import io.github.vhd4j.internal.Locators;
 import io.github.vhd4j.internal.ParentFinder;
 import io.github.vhd4j.internal.ParentSearch;
+import io.github.vhd4j.internal.Place;
+import io.github.vhd4j.internal.Problems;
+import io.github.vhd4j.internal.Site;
+import io.github.vhd4j.internal.vhd.layout.DynamicHeaderLayout;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -71,6 +77,34 @@ final class VhdParentSearch implements ParentSearch {
   @Override
   public UUID parentId() {
     return child.header.parentUuid();
+  }
+
+  @Override
+  public Site parentSite() {
+    return header().site(DynamicHeaderLayout.PARENT_UUID);
+  }
+
+  private Place header() {
+    return new Place(DynamicHeaderLayout.STRUCTURE, child.header.offset());
+  }
+
+  @Override
+  public List<Problem> links(ImageLayer candidate) {
+    Layer parent = (Layer) candidate;
+    Problems p = new Problems(child.resource);
+    long want = child.header.parentTimestamp();
+    long have = parent.footer.timestamp();
+    if (want != have) {
+      p.warning(ProblemCode.PARENT_TIMESTAMP_MISMATCH, header().site(DynamicHeaderLayout.PARENT_TIMESTAMP),
+          Long.toString(have) + " (the parent footer's time stamp)", Long.toString(want),
+          "the parent may have changed since the child was created");
+    }
+    if (parent.virtualSize < child.virtualSize) {
+      p.info(ProblemCode.PARENT_SIZE_SMALLER, parentSite(),
+          "the parent (" + parent.virtualSize + " bytes) is smaller than the child (" + child.virtualSize
+              + " bytes); the child reads zeros beyond the parent's end");
+    }
+    return p.list();
   }
 
   @Override

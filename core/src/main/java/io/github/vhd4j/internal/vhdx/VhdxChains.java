@@ -4,25 +4,19 @@ import io.github.vhd4j.CheckOptions;
 import io.github.vhd4j.DiskFormat;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ParentCandidate.Outcome;
-import io.github.vhd4j.ParentResolution;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.UnsupportedVhdFeatureException;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.VhdException;
 import io.github.vhd4j.VhdFormatException;
-import io.github.vhd4j.VhdLimitException;
 import io.github.vhd4j.VhdxImage;
-import io.github.vhd4j.VhdxMetadataItem;
-import io.github.vhd4j.VhdxRegion;
+import io.github.vhd4j.internal.ChainWalk;
 import io.github.vhd4j.internal.ParentFinder;
+import io.github.vhd4j.internal.ParentSearch;
 import io.github.vhd4j.internal.Probe;
-import io.github.vhd4j.internal.Problems;
-import io.github.vhd4j.internal.Site;
 import io.github.vhd4j.internal.storage.Storage;
 import io.github.vhd4j.internal.ParseMode;
-import io.github.vhd4j.internal.vhdx.layout.Guids;
-import io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,14 +51,9 @@ public final class VhdxChains {
     boolean ok = false;
     try {
       VhdxGate.Admitted first = VhdxGate.admit(top, resource, path, options, ParseMode.OPEN);
-      List<VhdxLayer> layers = new ArrayList<>();
-      List<List<Problem>> warnings = new ArrayList<>();
-      List<@Nullable ParentResolution> resolutions = new ArrayList<>();
-      layers.add(first.layer());
-      warnings.add(new ArrayList<>(first.problems().list()));
-      warnings.get(0).addAll(storageWarnings);
       Formats formats = new Formats();
-      walk(first.layer(), options, opened, new Step() {
+      ChainWalk.Opening<VhdxLayer> chain = new ChainWalk.Opening<>(first.layer(), first.problems().list(),
+          storageWarnings) {
         @Override
         public ParentFinder.Parsed parse(Storage s, String name, Path p) throws IOException {
           try {
@@ -75,33 +64,14 @@ public final class VhdxChains {
             return new ParentFinder.Parsed(null, List.of(), formats.failure(s, name, p, why, e));
           }
         }
-
-        @Override
-        public void tooDeep(VhdxLayer child, int depth, int limit) throws IOException {
-          Problems p = new Problems(child.resource);
-          throw (VhdLimitException) p.limit(ProblemCode.CHAIN_DEPTH_LIMIT, locatorSite(child), depth, limit,
-              "the parent chain is deeper than the limit").toException(p.list());
-        }
-
-        @Override
-        public void notFound(VhdxParentSearch search, ParentFinder.Found found) throws IOException {
-          throw ParentFinder.exception(search, found);
-        }
-
-        @Override
-        public void accepted(VhdxLayer child, VhdxLayer parent, ParentFinder.Found found, List<Problem> links) {
-          resolutions.add(new ParentResolution(found.path(), found.source(), found.tried()));
-          warnings.get(warnings.size() - 1).addAll(links);
-          layers.add(parent);
-          warnings.add(new ArrayList<>(found.layerProblems()));
-        }
-      });
-      resolutions.add(null);
+      };
+      ChainWalk.walk(first.layer(), VhdxLayer.class, options, opened, chain, VhdxParentSearch::new);
+      chain.done();
       List<Storage> owned = new ArrayList<>(opened);
       if (ownsTop) {
         owned.add(0, top);
       }
-      VhdxImage image = VhdxImageImpl.build(layers, warnings, resolutions, owned);
+      VhdxImage image = VhdxImageImpl.build(chain.layers, chain.warnings, chain.resolutions, owned);
       ok = true;
       return image;
     } finally {
@@ -136,7 +106,7 @@ public final class VhdxChains {
       VhdxLayer layer = first.layer();
       if (layer != null && options.checkParents()) {
         Formats formats = new Formats();
-        walk(layer, o, opened, new Step() {
+        ChainWalk.walk(layer, VhdxLayer.class, o, opened, new ChainWalk.Policy<VhdxLayer>() {
           @Override
           public ParentFinder.Parsed parse(Storage s, String name, Path p) throws IOException {
             VhdxGate.Admitted a = VhdxGate.admit(s, name, p, o, ParseMode.CHECK);
@@ -149,25 +119,16 @@ public final class VhdxChains {
           }
 
           @Override
-          public void tooDeep(VhdxLayer child, int depth, int limit) {
-            Problems p = new Problems(child.resource);
-            p.error(ProblemCode.CHAIN_DEPTH_LIMIT, false, locatorSite(child), "at most " + limit,
-                Integer.toString(depth), "the parent chain is deeper than the limit");
-            all.addAll(p.list());
+          public void tooDeep(ParentSearch search, int depth, int limit) {
+            all.addAll(ChainWalk.depthError(search, depth, limit));
           }
 
           @Override
-          public void notFound(VhdxParentSearch search, ParentFinder.Found found) {
-            if (!search.named()) {
-              // The locator's problem is reported: it is why no file can be identified as the parent.
-              return;
+          public void notFound(ParentSearch search, ParentFinder.Found found) {
+            // Without a locator naming the parent, the locator's own problem is the one reported.
+            if (((VhdxParentSearch) search).named()) {
+              all.addAll(ChainWalk.notFoundError(search, found, formats.code(found)));
             }
-            String tried = found.tried().isEmpty() ? "no candidate path"
-                : String.join("; ", found.tried().stream().map(Object::toString).toList());
-            Problems p = new Problems(search.child().resource);
-            p.error(formats.code(found), false, locatorSite(search.child()), null, null,
-                search.headline(found) + "; tried: " + tried);
-            all.addAll(p.list());
           }
 
           @Override
@@ -175,7 +136,7 @@ public final class VhdxChains {
             all.addAll(links);
             all.addAll(found.layerProblems());
           }
-        });
+        }, VhdxParentSearch::new);
       }
       return new ValidationReport(resource, all, options.deep());
     } finally {
@@ -252,59 +213,6 @@ public final class VhdxChains {
         default -> shared;
       };
     }
-  }
-
-  /** What the open and the check do differently at each step of the walk. */
-  private interface Step extends ParentFinder.Parser {
-    void tooDeep(VhdxLayer child, int depth, int limit) throws IOException;
-
-    void notFound(VhdxParentSearch search, ParentFinder.Found found) throws IOException;
-
-    void accepted(VhdxLayer child, VhdxLayer parent, ParentFinder.Found found, List<Problem> links)
-        throws IOException;
-  }
-
-  private static void walk(VhdxLayer top, OpenOptions options, List<Storage> opened, Step step) throws IOException {
-    ParentFinder.ChainMemory memory = new ParentFinder.ChainMemory();
-    memory.remember(top, top.header.dataWriteGuid());
-    VhdxLayer cur = top;
-    int depth = 0;
-    while (cur.differencing) {
-      if (++depth > options.maxChainDepth()) {
-        step.tooDeep(cur, depth, options.maxChainDepth());
-        return;
-      }
-      VhdxParentSearch search = new VhdxParentSearch(cur);
-      ParentFinder.Found found = ParentFinder.find(search, options, memory, step);
-      if (!(found.layer() instanceof VhdxLayer parent)) {
-        step.notFound(search, found);
-        return;
-      }
-      opened.add(parent.file);
-      step.accepted(cur, parent, found, links(cur, parent));
-      memory.remember(parent, parent.header.dataWriteGuid());
-      cur = parent;
-    }
-  }
-
-  private static List<Problem> links(VhdxLayer child, VhdxLayer parent) {
-    Problems p = new Problems(child.resource);
-    if (parent.virtualSize < child.virtualSize) {
-      p.info(ProblemCode.PARENT_SIZE_SMALLER, locatorSite(child), "the parent (" + parent.virtualSize
-          + " bytes) is smaller than the child (" + child.virtualSize + " bytes); the child reads zeros beyond"
-          + " the parent's end");
-    }
-    return p.list();
-  }
-
-  /** Where problems about a child's parent are placed: the parent locator item's file offset. */
-  static Site locatorSite(VhdxLayer child) {
-    long region = child.regions.stream().filter(r -> r.guid().equals(Guids.METADATA_REGION))
-        .mapToLong(VhdxRegion::fileOffset).findFirst().orElse(-1);
-    long item = child.metadata.items().stream().filter(i -> i.itemId().equals(Guids.PARENT_LOCATOR))
-        .mapToLong(VhdxMetadataItem::offset).findFirst().orElse(-1);
-    return new Site(ParentLocatorLayout.STRUCTURE, ParentLocatorLayout.PARENT_LINKAGE,
-        region < 0 || item < 0 ? -1 : region + item);
   }
 
   static void closeQuietly(Storage s) {

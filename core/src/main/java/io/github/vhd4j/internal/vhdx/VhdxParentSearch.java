@@ -3,12 +3,19 @@ package io.github.vhd4j.internal.vhdx;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ParentCandidate.Outcome;
 import io.github.vhd4j.ParentReference;
+import io.github.vhd4j.Problem;
+import io.github.vhd4j.ProblemCode;
+import io.github.vhd4j.VhdxMetadataItem;
 import io.github.vhd4j.VhdxParentLocator;
+import io.github.vhd4j.VhdxRegion;
 import io.github.vhd4j.internal.ImageLayer;
 import io.github.vhd4j.internal.Locators;
 import io.github.vhd4j.internal.ParentFinder;
 import io.github.vhd4j.internal.ParentSearch;
+import io.github.vhd4j.internal.Problems;
+import io.github.vhd4j.internal.Site;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
+import io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -144,6 +151,29 @@ final class VhdxParentSearch implements ParentSearch {
   @Override
   public UUID parentId() {
     return linkage;
+  }
+
+  /** The parent locator item's file offset: its parent_linkage names the parent. */
+  @Override
+  public Site parentSite() {
+    long region = child.regions.stream().filter(r -> r.guid().equals(Guids.METADATA_REGION))
+        .mapToLong(VhdxRegion::fileOffset).findFirst().orElse(-1);
+    long item = child.metadata.items().stream().filter(i -> i.itemId().equals(Guids.PARENT_LOCATOR))
+        .mapToLong(VhdxMetadataItem::offset).findFirst().orElse(-1);
+    return new Site(ParentLocatorLayout.STRUCTURE, ParentLocatorLayout.PARENT_LINKAGE,
+        region < 0 || item < 0 ? -1 : region + item);
+  }
+
+  /** MS-VHDX keeps nothing of the parent but its DataWriteGuid: only a smaller parent is noted. */
+  @Override
+  public List<Problem> links(ImageLayer parent) {
+    Problems p = new Problems(child.resource);
+    if (parent.virtualSize < child.virtualSize) {
+      p.info(ProblemCode.PARENT_SIZE_SMALLER, parentSite(), "the parent (" + parent.virtualSize
+          + " bytes) is smaller than the child (" + child.virtualSize + " bytes); the child reads zeros beyond"
+          + " the parent's end");
+    }
+    return p.list();
   }
 
   @Override
