@@ -162,8 +162,8 @@ final class VhdxLocatorParser {
       boolean paired = Character.isHighSurrogate(c) ? k + 1 < chars.length && Character.isLowSurrogate(chars[k + 1])
           : !Character.isLowSurrogate(c) || k > 0 && Character.isHighSurrogate(chars[k - 1]);
       if (c == 0 || !paired) {
-        error(entrySite(i, offsetField), "UTF-16 text without NUL", String.format("U+%04X at character %d",
-            (int) c, k), c == 0 ? "the entry's text holds a NUL" : "the entry's text holds an unpaired surrogate");
+        error(entrySite(i, offsetField), "UTF-16 text without NUL", "U+" + hex4(c, true) + " at character " + k,
+            c == 0 ? "the entry's text holds a NUL" : "the entry's text holds an unpaired surrogate");
         return null;
       }
     }
@@ -177,9 +177,20 @@ final class VhdxLocatorParser {
     StringBuilder sb = new StringBuilder("\"");
     for (int k = 0; k < shown; k++) {
       char c = s.charAt(k);
-      sb.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+      // Built by hand: String.format costs kilobytes a call, and a key may be all control characters.
+      if (Character.isISOControl(c)) {
+        sb.append("\\u").append(hex4(c, false));
+      } else {
+        sb.append(c);
+      }
     }
     sb.append('"');
     return shown == s.length() ? sb.toString() : sb.append("... (").append(s.length()).append(" characters)").toString();
+  }
+
+  /** A UTF-16 unit as four hex digits. */
+  private static String hex4(char c, boolean upper) {
+    String h = Integer.toHexString(c | 0x10000).substring(1);
+    return upper ? h.toUpperCase(java.util.Locale.ROOT) : h;
   }
 }

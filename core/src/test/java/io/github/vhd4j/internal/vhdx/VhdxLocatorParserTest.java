@@ -225,6 +225,26 @@ class VhdxLocatorParserTest {
   }
 
   @Test
+  void shouldNameTheUnitThatSpoilsAText() throws IOException {
+    java.util.LinkedHashMap<String, String> m = new java.util.LinkedHashMap<>(linked("relative_path", "a"));
+    m.put("volume_path", "ab\u0000c");
+    Problem e = parse(m).reported("entry[2].valueOffset", entry(2, ParentLocatorLayout.VALUE_OFFSET));
+    assertEquals("U+0000 at character 2", e.actual());
+  }
+
+  @Test
+  void shouldEscapeControlCharactersOfAQuotedKey() throws IOException {
+    Result r = parse(linked("relative_path", "a", "k\u0001\u001f", "b", "volume_path", "c"), s -> {
+      s.set(ParentLocatorLayout.entryIndex(3), ParentLocatorLayout.KEY_OFFSET,
+          field(s, 2, ParentLocatorLayout.KEY_OFFSET));
+      s.set(ParentLocatorLayout.entryIndex(3), ParentLocatorLayout.KEY_LENGTH,
+          field(s, 2, ParentLocatorLayout.KEY_LENGTH));
+    });
+    Problem e = r.reported("entry[3].keyOffset", entry(3, ParentLocatorLayout.KEY_OFFSET));
+    assertEquals("\"k\\u0001\\u001f\"", e.actual());
+  }
+
+  @Test
   void shouldRefuseKeysDifferingOnlyInCaseAsMissing() throws IOException {
     Result r = parse(Map.of("Parent_Linkage", Guids.text(PARENT), "relative_path", "a"));
     r.reported("keyValueCount", ParentLocatorLayout.KEY_VALUE_COUNT.offset());
