@@ -54,10 +54,13 @@ class VhdxLocatorFuzzTest {
 
   /**
    * What parsing an item of {@code n} bytes may allocate: its copy, its decoded text (keys and
-   * values lie inside the item), the entries' map and the problems.
+   * values lie inside the item), the entries' map and the problems. The problems are bounded by the
+   * 256 entries, not by the item: a 13 KiB item of 256 entries reporting 354 problems allocated
+   * 1.06 MB (1.69 MB under the fuzzer's instrumentation), about 3 KB a problem for its message and
+   * site, so the fixed part allows 3 MiB.
    */
   static long allocationLimit(long n) {
-    return 16 * n + (1L << 20);
+    return 16 * n + (3L << 20);
   }
 
   @VhdFuzzTest
