@@ -78,21 +78,32 @@ public final class ExtentMapper {
       } finally {
         gate.exit();
       }
-      for (Seg s : segs) {
-        merger.add(s);
+      for (int i = 0; i < segs.size(); i++) {
+        merger.add(segs.get(i));
       }
       w = wEnd;
     }
     merger.flush();
   }
 
-  /** Maps one window, resolving pending ranges layer by layer (no recursion). */
+  /** The segments of the window being mapped and of the next layer down: two lists for the whole walk. */
+  private final List<Seg> segsA = new ArrayList<>();
+  private final List<Seg> segsB = new ArrayList<>();
+
+  /**
+   * Maps one window, resolving pending ranges layer by layer (no recursion). The list returned is
+   * reused by the next window: a 64 TiB disk has a million windows, and a list pair per window was
+   * most of what mapping it allocated.
+   */
   private List<Seg> window(long w, long wEnd) throws IOException {
-    List<Seg> segs = new ArrayList<>();
-    segs.add(new Seg(w, wEnd - w, 0, Seg.PENDING, -1));
-    for (int depth = 0; depth < layers.length - base; depth++) {
-      List<Seg> next = new ArrayList<>(segs.size());
-      for (Seg s : segs) {
+    List<Seg> segs = segsA;
+    segs.clear();
+    mapLayer(0, w, wEnd - w, segs);
+    for (int depth = 1; depth < layers.length - base; depth++) {
+      List<Seg> next = segs == segsA ? segsB : segsA;
+      next.clear();
+      for (int i = 0; i < segs.size(); i++) {
+        Seg s = segs.get(i);
         if (s.kind() == Seg.PENDING) {
           mapLayer(depth, s.start(), s.length(), next);
         } else {
