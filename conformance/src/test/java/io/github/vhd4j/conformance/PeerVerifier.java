@@ -218,20 +218,31 @@ final class PeerVerifier {
   }
 
   /**
+   * A Python function for the pyvhdi scripts of every test: {@code open_chain(paths)} opens the
+   * files nearest first, wires each to its parent with {@code set_parent} and returns them all (the
+   * list keeps the parents open while the top is read).
+   */
+  static final String PYVHDI_OPEN_CHAIN = String.join("\n",
+      "def open_chain(paths):",
+      "    files = []",
+      "    for p in paths:",
+      "        f = pyvhdi.file()",
+      "        f.open(p)",
+      "        if files:",
+      "            files[-1].set_parent(f)",
+      "        files.append(f)",
+      "    return files");
+
+  /**
    * The Python side of the libvhdi peer: opens the chain (parents wired with set_parent), prints
    * the media size, then writes the content, read as {@code mode} says: "chunks" (64 KiB reads),
    * "whole" (one read of the whole disk) or "sectors" (512-byte reads).
    */
   static final String PYVHDI_READ = String.join("\n",
       "import pyvhdi, sys",
+      PYVHDI_OPEN_CHAIN,
       "mode, paths = sys.argv[1], sys.argv[2:]",
-      "files = []",
-      "for p in paths:",
-      "    f = pyvhdi.file()",
-      "    f.open(p)",
-      "    if files:",
-      "        files[-1].set_parent(f)",
-      "    files.append(f)",
+      "files = open_chain(paths)",
       "top = files[0]",
       "size = top.media_size",
       "out = sys.stdout.buffer",
