@@ -7,6 +7,7 @@ import io.github.vhd4j.internal.Probe;
 import io.github.vhd4j.internal.SequentialCopy;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
 import io.github.vhd4j.internal.storage.OpenFiles;
+import io.github.vhd4j.internal.storage.SourceStorage;
 import io.github.vhd4j.internal.storage.Storage;
 import io.github.vhd4j.internal.vhd.StreamConverter;
 import java.io.IOException;
@@ -90,6 +91,20 @@ public final class DiskImages {
   }
 
   /**
+   * Tells which format a caller's source is in, as {@link #probe(Path)} does for a file.
+   *
+   * @param source the image bytes (left open)
+   * @return the format, the source's name and its size
+   * @throws IOException if the source cannot be read
+   */
+  public static ProbeResult probe(ImageSource source) throws IOException {
+    Objects.requireNonNull(source, "source");
+    try (Storage storage = new SourceStorage(source, false)) {
+      return new ProbeResult(source.name(), Probe.detect(storage), storage.size());
+    }
+  }
+
+  /**
    * Opens an image file with the default (strict) options.
    *
    * @param path the image
@@ -141,6 +156,24 @@ public final class DiskImages {
   }
 
   /**
+   * Opens an image from a caller's source, which need not be a local file: an object in a store,
+   * a file on a distributed file system. The image is read only through
+   * {@link ImageSource#read}, from as many threads as read the image. A differencing disk's
+   * parents are opened through {@link OpenOptions#sourceResolver()}; without one they are searched
+   * as for {@link #open(SeekableByteChannel, String, OpenOptions)}. No file is locked.
+   *
+   * @param source the image bytes; closing the image leaves it open
+   * @param options how to treat the image; it must not be {@linkplain OpenOptions#writable()
+   *     writable}, and {@link OpenOptions#storage()} and {@link OpenOptions#locking()} do not apply
+   * @return the open image; closing it closes the parents the resolver opened
+   * @throws IllegalArgumentException if {@code options} ask for a writable image
+   * @throws IOException as for {@link #open(Path, OpenOptions)}
+   */
+  public static DiskImage open(ImageSource source, OpenOptions options) throws IOException {
+    return AnyFormat.open(source, options);
+  }
+
+  /**
    * Checks an image file and its parent chain with the default options.
    *
    * @param path the image
@@ -182,6 +215,23 @@ public final class DiskImages {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(progress, "progress");
     return AnyFormat.check(path, options, progress);
+  }
+
+  /**
+   * Checks an image held by a caller's source, and its parent chain (parents opened as
+   * {@link #open(ImageSource, OpenOptions)} opens them), as {@link #check(Path, CheckOptions,
+   * ProgressListener)} checks a file.
+   *
+   * @param source the image bytes (left open)
+   * @param options what to check
+   * @param progress told about the bytes a deep check has scanned
+   * @return every problem found
+   * @throws UnsupportedFormatException if the source holds another format
+   * @throws IOException if the source cannot be read
+   */
+  public static ValidationReport check(ImageSource source, CheckOptions options, ProgressListener progress)
+      throws IOException {
+    return AnyFormat.check(source, options, progress);
   }
 
   /**

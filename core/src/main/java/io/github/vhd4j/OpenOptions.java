@@ -24,6 +24,12 @@ import org.jspecify.annotations.Nullable;
  *     opened, in addition to the child's own directory
  * @param parentResolver a caller-supplied resolver that replaces the built-in one; its paths are
  *     trusted and not confined to the allowed directories
+ * @param sourceResolver opens parents as {@link ImageSource}s instead of local files, for images
+ *     that are not local files (or whose parents are not): when set, it alone supplies every
+ *     parent, whatever the top image was opened from, and {@code parentDirectories} and
+ *     {@code parentResolver} are not used; the resolver is the confinement. Without it, an image
+ *     opened from an {@link ImageSource} has its parents searched as an image opened from a
+ *     channel does (only absolute Mac locators name a local file)
  * @param verifyParentUuid require the parent's footer UUID to equal the child's parent UUID; when
  *     false (for old Virtual PC chains), the parent's current size must equal the child's instead
  * @param storage how files are accessed: positional file-channel reads or memory mapping
@@ -52,6 +58,7 @@ public record OpenOptions(
     int maxChainDepth,
     List<Path> parentDirectories,
     @Nullable ParentResolver parentResolver,
+    @Nullable SourceResolver sourceResolver,
     boolean verifyParentUuid,
     StorageMode storage,
     long mapChunkSize,
@@ -82,7 +89,7 @@ public record OpenOptions(
   public static final String MAP_CHUNK_SIZE_PROPERTY = "vhd4j.mapChunkSize";
 
   private static final OpenOptions DEFAULTS = new OpenOptions(false, SizePolicy.AUTO, true,
-      DEFAULT_MAX_CHAIN_DEPTH, List.of(), null, true, defaultStorage(), defaultChunkSize(), false,
+      DEFAULT_MAX_CHAIN_DEPTH, List.of(), null, null, true, defaultStorage(), defaultChunkSize(), false,
       Durability.SYNC_ALLOCATIONS, true);
 
   /** Reads {@value #STORAGE_PROPERTY}; a missing or unknown value means file-channel reads. */
@@ -113,6 +120,7 @@ public record OpenOptions(
    * @param maxChainDepth 1 to 4096
    * @param parentDirectories extra directories parents may be opened from
    * @param parentResolver caller-supplied resolver, or null for the built-in one
+   * @param sourceResolver opens parents as sources, or null to search local files
    * @param verifyParentUuid require matching parent UUIDs
    * @param storage file-channel reads or memory mapping
    * @param mapChunkSize mapped chunk size, a power of two from 512 to 2^30
@@ -164,7 +172,7 @@ public record OpenOptions(
    */
   public OpenOptions withWritable(boolean value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize, value, durability, locking);
+        parentResolver, sourceResolver, verifyParentUuid, storage, mapChunkSize, value, durability, locking);
   }
 
   /**
@@ -175,7 +183,7 @@ public record OpenOptions(
    */
   public OpenOptions withDurability(Durability value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, value, locking);
+        parentResolver, sourceResolver, verifyParentUuid, storage, mapChunkSize, writable, value, locking);
   }
 
   /**
@@ -186,7 +194,7 @@ public record OpenOptions(
    */
   public OpenOptions withLenient(boolean value) {
     return new OpenOptions(value, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
+        parentResolver, sourceResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
   }
 
   /**
@@ -197,7 +205,7 @@ public record OpenOptions(
    */
   public OpenOptions withSizePolicy(SizePolicy value) {
     return new OpenOptions(lenient, value, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
+        parentResolver, sourceResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
   }
 
   /**
@@ -208,7 +216,7 @@ public record OpenOptions(
    */
   public OpenOptions withFooterRecovery(boolean value) {
     return new OpenOptions(lenient, sizePolicy, value, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
+        parentResolver, sourceResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
   }
 
   /**
@@ -219,7 +227,7 @@ public record OpenOptions(
    */
   public OpenOptions withMaxChainDepth(int value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, value, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
+        parentResolver, sourceResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
   }
 
   /**
@@ -230,7 +238,7 @@ public record OpenOptions(
    */
   public OpenOptions withParentDirectories(List<Path> value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, value,
-        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
+        parentResolver, sourceResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
   }
 
   /**
@@ -241,7 +249,7 @@ public record OpenOptions(
    */
   public OpenOptions withVerifyParentUuid(boolean value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, value, storage, mapChunkSize, writable, durability, locking);
+        parentResolver, sourceResolver, value, storage, mapChunkSize, writable, durability, locking);
   }
 
   /**
@@ -252,7 +260,7 @@ public record OpenOptions(
    */
   public OpenOptions withStorage(StorageMode value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, value, mapChunkSize, writable, durability, locking);
+        parentResolver, sourceResolver, verifyParentUuid, value, mapChunkSize, writable, durability, locking);
   }
 
   /**
@@ -263,7 +271,7 @@ public record OpenOptions(
    */
   public OpenOptions withMapChunkSize(long value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, value, writable, durability, locking);
+        parentResolver, sourceResolver, verifyParentUuid, storage, value, writable, durability, locking);
   }
 
   /**
@@ -275,7 +283,18 @@ public record OpenOptions(
    */
   public OpenOptions withParentResolver(@Nullable ParentResolver value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        value, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
+        value, sourceResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
+  }
+
+  /**
+   * Returns a copy that opens parents through a resolver of {@link ImageSource}s.
+   *
+   * @param value the resolver, or null to search local files
+   * @return the new options
+   */
+  public OpenOptions withSourceResolver(@Nullable SourceResolver value) {
+    return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
+        parentResolver, value, verifyParentUuid, storage, mapChunkSize, writable, durability, locking);
   }
 
   /**
@@ -287,6 +306,6 @@ public record OpenOptions(
    */
   public OpenOptions withLocking(boolean value) {
     return new OpenOptions(lenient, sizePolicy, footerRecovery, maxChainDepth, parentDirectories,
-        parentResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, value);
+        parentResolver, sourceResolver, verifyParentUuid, storage, mapChunkSize, writable, durability, value);
   }
 }

@@ -141,7 +141,7 @@ final class InfoCommand extends ImageCommand {
       g.writeStringField("name", h.parentName());
       g.writeStringField("uuid", h.parentUuid().toString());
       if (r != null) {
-        g.writeStringField("path", r.path().toString());
+        g.writeStringField("path", r.location());
         g.writeStringField("locator", r.source());
       }
       g.writeEndObject();
@@ -209,7 +209,7 @@ final class InfoCommand extends ImageCommand {
       o.println("parent name: " + Errors.oneLine(h.parentName()));
       o.println("parent uuid: " + h.parentUuid());
       if (r != null) {
-        o.println("backing file: " + Errors.oneLine(r.path().toString()) + " (found by " + r.source() + ")");
+        o.println("backing file: " + Errors.oneLine(r.location()) + " (found by " + r.source() + ")");
       }
       o.println("backing chain:");
       List<VhdImage> chain = img.getChain();

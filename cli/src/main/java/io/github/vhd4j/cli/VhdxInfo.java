@@ -80,7 +80,7 @@ final class VhdxInfo {
       g.writeEndObject();
       ParentResolution r = img.getParentResolution();
       if (r != null) {
-        g.writeStringField("path", r.path().toString());
+        g.writeStringField("path", r.location());
         // The same key and meaning as a VHD's: what found the parent (here a locator key).
         g.writeStringField("locator", r.source());
       }
@@ -130,7 +130,7 @@ final class VhdxInfo {
       }
       ParentResolution r = img.getParentResolution();
       if (r != null) {
-        o.println("backing file: " + Errors.oneLine(r.path().toString()) + " (found by " + r.source() + ")");
+        o.println("backing file: " + Errors.oneLine(r.location()) + " (found by " + r.source() + ")");
       }
       o.println("backing chain:");
       List<VhdxImage> chain = img.getChain();

@@ -3,11 +3,13 @@ package io.github.vhd4j.internal;
 import io.github.vhd4j.CheckOptions;
 import io.github.vhd4j.DiskFormat;
 import io.github.vhd4j.DiskImage;
+import io.github.vhd4j.ImageSource;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.UnsupportedFormatException;
 import io.github.vhd4j.ValidationReport;
+import io.github.vhd4j.internal.storage.SourceStorage;
 import io.github.vhd4j.internal.storage.Storage;
 import io.github.vhd4j.internal.storage.Storages;
 import io.github.vhd4j.internal.vhd.Chains;
@@ -59,6 +61,24 @@ public final class AnyFormat {
     return open(ImageFiles.storage(channel, options), resource, null, false, options, List.of());
   }
 
+  /**
+   * Opens an image a caller's source holds; closing the image leaves the source open, and closes
+   * the parents the options' {@link io.github.vhd4j.SourceResolver} opened.
+   *
+   * @param source the image
+   * @param options how to open it
+   * @return the image
+   * @throws IOException as for {@link #open(Path, OpenOptions)}
+   */
+  public static DiskImage open(ImageSource source, OpenOptions options) throws IOException {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(options, "options");
+    if (options.writable()) {
+      throw new IllegalArgumentException(source.name() + ": an image source is read-only; open it without withWritable");
+    }
+    return open(new SourceStorage(source, false), source.name(), null, false, options, List.of());
+  }
+
   private static DiskImage open(Storage storage, String resource, @Nullable Path path, boolean owns,
       OpenOptions options, List<Problem> warnings) throws IOException {
     DiskFormat f = readable(storage, resource);
@@ -88,6 +108,29 @@ public final class AnyFormat {
         return VhdxChains.check(storage, path.toString(), path, warnings, options);
       }
       return Chains.check(storage, path.toString(), path, warnings, options, progress);
+    }
+  }
+
+  /**
+   * Checks an image a caller's source holds, and its chain; format problems are reported, never
+   * thrown.
+   *
+   * @param source the image (left open)
+   * @param options what to check
+   * @param progress told about the bytes a deep check has scanned
+   * @return the report
+   * @throws IOException if it cannot be read or is of a format vhd4j does not read
+   */
+  public static ValidationReport check(ImageSource source, CheckOptions options, ProgressListener progress)
+      throws IOException {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(progress, "progress");
+    try (Storage storage = new SourceStorage(source, false)) {
+      if (readable(storage, source.name()) == DiskFormat.VHDX) {
+        return VhdxChains.check(storage, source.name(), null, List.of(), options);
+      }
+      return Chains.check(storage, source.name(), null, List.of(), options, progress);
     }
   }
 

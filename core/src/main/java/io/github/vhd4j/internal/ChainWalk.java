@@ -146,7 +146,7 @@ public final class ChainWalk {
 
     @Override
     public void accepted(L child, L parent, ParentFinder.Found found, List<Problem> links) {
-      resolutions.add(new ParentResolution(found.path(), found.source(), found.tried()));
+      resolutions.add(new ParentResolution(found.location(), found.path(), found.source(), found.tried()));
       warnings.get(warnings.size() - 1).addAll(links);
       layers.add(parent);
       warnings.add(new ArrayList<>(found.layerProblems()));

@@ -1,6 +1,7 @@
 package io.github.vhd4j.internal;
 
 import io.github.vhd4j.DynamicHeader;
+import io.github.vhd4j.ParentHint;
 import io.github.vhd4j.ParentLocator;
 import io.github.vhd4j.ParentLocator.Platform;
 import java.io.ByteArrayOutputStream;
@@ -23,7 +24,7 @@ public final class Locators {
 
   private Locators() {}
 
-  /** A path the built-in resolver suggests, with where it came from. */
+  /** A local path the built-in resolver tries, with the record it came from. */
   public record Suggestion(Path path, String source) {}
 
   /**
@@ -160,23 +161,19 @@ public final class Locators {
   }
 
   /**
-   * Lists the parent candidates the built-in resolver tries, in its documented order: W2ru
-   * (relative to the child's directory), W2ku (its file name beside the child), MacX (the URL's
-   * path), the header's parent name beside the child, Wi2r (relative), Wi2k (file name).
+   * Lists the places a VHD's records name for its parent, in the built-in resolver's documented
+   * order: W2ru (relative to the child's directory), W2ku (its file name beside the child), MacX
+   * (the URL's path), the header's parent name beside the child, Wi2r (relative), Wi2k (file name).
    *
-   * @param childDir the child's directory, or null when unknown (only MacX paths are then produced)
    * @param header the child's dynamic header
-   * @return the suggestions, in order, without duplicates
+   * @return the hints, in order, without duplicates
    */
-  public static List<Suggestion> suggestions(@Nullable Path childDir, DynamicHeader header) {
-    List<Suggestion> out = new ArrayList<>();
+  public static List<ParentHint> hints(DynamicHeader header) {
+    List<ParentHint> out = new ArrayList<>();
     Platform[] order = {Platform.W2RU, Platform.W2KU, Platform.MACX, null, Platform.WI2R, Platform.WI2K};
     for (Platform want : order) {
       if (want == null) {
-        String name = baseName(header.parentName());
-        if (childDir != null && !name.isEmpty()) {
-          add(out, childDir, name, "parent name");
-        }
+        addName(out, header.parentName(), "parent name");
         continue;
       }
       for (ParentLocator loc : header.parentLocators()) {
@@ -188,42 +185,76 @@ public final class Locators {
         switch (want) {
           case W2RU:
           case WI2R:
-            if (childDir != null) {
-              add(out, childDir, relativeToPosix(text), source);
-            }
+            add(out, new ParentHint(relativeToPosix(text), true, source));
             break;
           case MACX:
-            try {
-              out.add(new Suggestion(Path.of(text).normalize(), source));
-            } catch (InvalidPathException e) {
-              // Not representable on this platform: not a candidate.
-            }
+            add(out, new ParentHint(text, false, source));
             break;
           default:
-            String name = baseName(text);
-            if (childDir != null && !name.isEmpty()) {
-              add(out, childDir, name, source);
-            }
+            addName(out, text, source);
             break;
         }
       }
     }
-    return dedupe(out);
+    return out;
   }
 
-  private static void add(List<Suggestion> out, Path dir, String relative, String source) {
-    try {
-      out.add(new Suggestion(dir.resolve(relative).normalize(), source));
-    } catch (InvalidPathException e) {
-      // A name with characters this platform cannot represent is not a candidate.
+  /**
+   * Adds the file name of a path, to be looked for beside the child, unless it is empty.
+   *
+   * @param out the hints
+   * @param path a Windows or POSIX path
+   * @param source the record it comes from
+   */
+  public static void addName(List<ParentHint> out, String path, String source) {
+    String name = baseName(path);
+    if (!name.isEmpty()) {
+      add(out, new ParentHint(name, true, source));
     }
   }
 
-  private static List<Suggestion> dedupe(List<Suggestion> in) {
+  /**
+   * Adds a hint unless one with the same path was added before (the first one's source is kept).
+   *
+   * @param out the hints
+   * @param hint the hint
+   */
+  public static void add(List<ParentHint> out, ParentHint hint) {
+    for (ParentHint h : out) {
+      if (h.relative() == hint.relative() && h.path().equals(hint.path())) {
+        return;
+      }
+    }
+    out.add(hint);
+  }
+
+  /**
+   * Turns hints into local paths: relative ones against the child's directory, absolute ones as
+   * they are; a path this platform cannot represent is left out, and so is a path met before.
+   *
+   * @param childDir the child's directory, or null when unknown (relative hints are then left out)
+   * @param hints the hints
+   * @return the paths, with the sources of their hints
+   */
+  public static List<Suggestion> paths(@Nullable Path childDir, List<ParentHint> hints) {
     List<Suggestion> out = new ArrayList<>();
-    for (Suggestion s : in) {
-      if (out.stream().noneMatch(o -> o.path().equals(s.path()))) {
-        out.add(s);
+    for (ParentHint h : hints) {
+      Path p;
+      try {
+        if (h.relative()) {
+          if (childDir == null) {
+            continue;
+          }
+          p = childDir.resolve(h.path()).normalize();
+        } else {
+          p = Path.of(h.path()).normalize();
+        }
+      } catch (InvalidPathException e) {
+        // A name with characters this platform cannot represent is not a candidate.
+        continue;
+      }
+      if (out.stream().noneMatch(o -> o.path().equals(p))) {
+        out.add(new Suggestion(p, h.source()));
       }
     }
     return out;

@@ -1,21 +1,28 @@
 package io.github.vhd4j.internal;
 
+import io.github.vhd4j.ImageSource;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ParentCandidate;
 import io.github.vhd4j.ParentCandidate.Outcome;
 import io.github.vhd4j.ParentCycleException;
+import io.github.vhd4j.ParentHint;
 import io.github.vhd4j.ParentMismatchException;
 import io.github.vhd4j.ParentNotFoundException;
 import io.github.vhd4j.ParentReference;
+import io.github.vhd4j.ParentResolver;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
+import io.github.vhd4j.SourceResolver;
 import io.github.vhd4j.VhdException;
 import io.github.vhd4j.internal.storage.ProcLocks;
+import io.github.vhd4j.internal.storage.SourceStorage;
 import io.github.vhd4j.internal.storage.Storage;
 import io.github.vhd4j.internal.storage.Storages;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,7 +33,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Finds, opens and verifies the parent of a differencing layer.
  *
- * <p>Candidates come from the built-in order ({@link Locators#suggestions}) or from a
+ * <p>Candidates come from the built-in order ({@link ParentSearch#hints}) or from a
  * caller-supplied resolver. Built-in candidates must lie directly in the child's directory or
  * inside one of the allowed directories, judged on their real path so that symbolic links cannot
  * escape. Every candidate is opened and validated; the first whose footer UUID equals the child's
@@ -42,11 +49,11 @@ public final class ParentFinder {
      *
      * @param storage the candidate file
      * @param resource its name
-     * @param path its path
+     * @param path its path, or null when it is not a local file
      * @return the parsed layer or why it failed
      * @throws IOException if the file cannot be read
      */
-    Parsed parse(Storage storage, String resource, Path path) throws IOException;
+    Parsed parse(Storage storage, String resource, @Nullable Path path) throws IOException;
   }
 
   /** The result of parsing one candidate. */
@@ -58,6 +65,7 @@ public final class ParentFinder {
       List<Problem> layerProblems,
       List<ParentCandidate> tried,
       @Nullable Path path,
+      String location,
       String source,
       @Nullable Throwable firstCause) {
 
@@ -76,6 +84,8 @@ public final class ParentFinder {
   public static final class ChainMemory {
     final Set<Path> realPaths = new HashSet<>();
     final Set<Object> ids = new HashSet<>();
+    /** The names of the layers that are not local files. */
+    final Set<String> names = new HashSet<>();
     /** The kernel's lock table, read once for all the parents (reading it costs more than an open). */
     final ProcLocks locks = ProcLocks.lazy();
 
@@ -87,7 +97,9 @@ public final class ParentFinder {
      */
     public void remember(ImageLayer l, Object identity) {
       ids.add(identity);
-      if (l.path != null) {
+      if (l.path == null) {
+        names.add(l.resource);
+      } else {
         try {
           realPaths.add(l.path.toRealPath());
         } catch (IOException e) {
@@ -99,117 +111,224 @@ public final class ParentFinder {
 
   private ParentFinder() {}
 
+  /**
+   * Finds the parent of the search's child: through the options' {@link SourceResolver} when
+   * there is one, else among local files (a caller's {@link io.github.vhd4j.ParentResolver}'s
+   * paths, or the built-in ones confined to the child's and the allowed directories).
+   *
+   * @param search the format's search
+   * @param options the open options
+   * @param memory the chain so far
+   * @param parser parses each candidate
+   * @return the parent found, or every candidate tried
+   * @throws IOException if a resolver fails
+   */
   public static Found find(ParentSearch search, OpenOptions options, ChainMemory memory, Parser parser)
       throws IOException {
-    ImageLayer child = search.child();
-    @Nullable Path childDir = child.path == null ? null : child.path.toAbsolutePath().normalize().getParent();
-    List<Locators.Suggestion> suggestions = search.suggestions(childDir);
-    List<Locators.Suggestion> candidates;
-    boolean trusted;
-    if (options.parentResolver() != null) {
-      List<Path> suggested = suggestions.stream().map(Locators.Suggestion::path).toList();
-      ParentReference ref = search.reference(suggested);
-      List<Path> paths = options.parentResolver().candidates(ref);
-      candidates = new ArrayList<>();
-      if (paths != null) {
-        for (Path p : paths) {
-          if (p != null) {
-            candidates.add(new Locators.Suggestion(p, "resolver"));
+    Attempts attempts = new Attempts(search, options, memory, parser);
+    SourceResolver resolver = options.sourceResolver();
+    return resolver != null ? attempts.bySource(resolver) : attempts.byFile();
+  }
+
+  /** The candidates tried for one parent, and the checks every candidate goes through. */
+  private static final class Attempts {
+    private final ParentSearch search;
+    private final OpenOptions options;
+    private final ChainMemory memory;
+    private final Parser parser;
+    private final List<ParentCandidate> tried = new ArrayList<>();
+    private @Nullable Throwable firstCause;
+
+    Attempts(ParentSearch search, OpenOptions options, ChainMemory memory, Parser parser) {
+      this.search = search;
+      this.options = options;
+      this.memory = memory;
+      this.parser = parser;
+    }
+
+    private void fail(String location, @Nullable Path path, String source, Outcome outcome, String detail,
+        @Nullable Throwable cause) {
+      tried.add(new ParentCandidate(location, path, source, outcome, detail));
+      if (firstCause == null) {
+        firstCause = cause;
+      }
+    }
+
+    private Found none() {
+      return new Found(null, List.of(), tried, null, "", "", firstCause);
+    }
+
+    /** Local files: the caller's resolver's paths (trusted), or the built-in ones (confined). */
+    Found byFile() throws IOException {
+      ImageLayer child = search.child();
+      @Nullable Path childDir = child.path == null ? null : child.path.toAbsolutePath().normalize().getParent();
+      List<ParentHint> hints = search.hints();
+      List<Locators.Suggestion> candidates = Locators.paths(childDir, hints);
+      boolean trusted = false;
+      ParentResolver resolver = options.parentResolver();
+      if (resolver != null) {
+        ParentReference ref = search.reference(candidates.stream().map(Locators.Suggestion::path).toList());
+        List<Path> paths = resolver.candidates(ref);
+        candidates = new ArrayList<>();
+        if (paths != null) {
+          for (Path p : paths) {
+            if (p != null) {
+              candidates.add(new Locators.Suggestion(p, "resolver"));
+            }
           }
         }
+        trusted = true;
       }
-      trusted = true;
-    } else {
-      candidates = suggestions;
-      trusted = false;
+      List<Path> allowed = allowedDirectories(options);
+      Path childDirReal = childDir == null ? null : realOrNull(childDir);
+      Set<Path> seen = new HashSet<>();
+      for (Locators.Suggestion s : candidates) {
+        Path path;
+        try {
+          path = s.path().toAbsolutePath().normalize();
+        } catch (InvalidPathException | java.io.IOError e) {
+          continue;
+        }
+        String where = path.toString();
+        if (!seen.add(path)) {
+          fail(where, path, s.source(), Outcome.DUPLICATE, "already tried", null);
+          continue;
+        }
+        if (!Files.exists(path)) {
+          fail(where, path, s.source(), Outcome.MISSING, "", null);
+          continue;
+        }
+        Path real;
+        try {
+          real = path.toRealPath();
+        } catch (IOException e) {
+          fail(where, path, s.source(), Outcome.UNREADABLE, String.valueOf(e.getMessage()), e);
+          continue;
+        }
+        if (!trusted && !isAllowed(real, childDirReal, allowed)) {
+          fail(where, path, s.source(), Outcome.NOT_ALLOWED,
+              "outside the child's directory" + (allowed.isEmpty() ? "" : " and the allowed directories")
+                  + " (real path " + real + ")", null);
+          continue;
+        }
+        if (!Files.isRegularFile(real)) {
+          fail(where, path, s.source(), Outcome.NOT_A_FILE, "", null);
+          continue;
+        }
+        if (memory.realPaths.contains(real)) {
+          fail(where, path, s.source(), Outcome.CYCLE, "already in the chain", null);
+          continue;
+        }
+        Storages.Opened opened;
+        try {
+          // Parents are only read, whatever the top image is opened for: a writer's lock on them
+          // would keep every other reader of a shared base image out.
+          opened = Storages.open(real, options.withWritable(false), memory.locks);
+        } catch (IOException e) {
+          fail(where, path, s.source(), Outcome.UNREADABLE, String.valueOf(e.getMessage()), e);
+          continue;
+        }
+        Found f = tryParse(opened.storage(), where, path, s.source(), opened.warnings(where));
+        if (f != null) {
+          return f;
+        }
+      }
+      return none();
     }
-    List<Path> allowed = allowedDirectories(options);
-    Path childDirReal = childDir == null ? null : realOrNull(childDir);
 
-    List<ParentCandidate> tried = new ArrayList<>();
-    Set<Path> seen = new HashSet<>();
-    Throwable firstCause = null;
-    for (Locators.Suggestion s : candidates) {
-      Path path;
-      try {
-        path = s.path().toAbsolutePath().normalize();
-      } catch (InvalidPathException | java.io.IOError e) {
-        continue;
+    /**
+     * The caller's sources: each hint the child's records give, in order, handed to the resolver,
+     * which decides what may be opened.
+     */
+    Found bySource(SourceResolver resolver) throws IOException {
+      ParentReference ref = search.reference(List.of());
+      Set<String> seen = new HashSet<>();
+      for (ParentHint h : ref.hints()) {
+        ImageSource source;
+        try {
+          source = resolver.open(ref, h);
+        } catch (NoSuchFileException e) {
+          fail(h.path(), null, h.source(), Outcome.MISSING, "", null);
+          continue;
+        } catch (AccessDeniedException e) {
+          fail(h.path(), null, h.source(), Outcome.NOT_ALLOWED, "the resolver refused it: " + e.getMessage(), null);
+          continue;
+        } catch (IOException e) {
+          fail(h.path(), null, h.source(), Outcome.UNREADABLE, String.valueOf(e.getMessage()), e);
+          continue;
+        }
+        if (source == null) {
+          fail(h.path(), null, h.source(), Outcome.MISSING, "", null);
+          continue;
+        }
+        String where = source.name();
+        boolean again = !seen.add(where);
+        if (again || memory.names.contains(where)) {
+          closeQuietly(source);
+          fail(where, null, h.source(), again ? Outcome.DUPLICATE : Outcome.CYCLE,
+              again ? "already tried" : "already in the chain", null);
+          continue;
+        }
+        Storage storage;
+        try {
+          storage = new SourceStorage(source, true);
+        } catch (IOException e) {
+          closeQuietly(source);
+          fail(where, null, h.source(), Outcome.UNREADABLE, String.valueOf(e.getMessage()), e);
+          continue;
+        }
+        Found f = tryParse(storage, where, null, h.source(), List.of());
+        if (f != null) {
+          return f;
+        }
       }
-      if (!seen.add(path)) {
-        tried.add(new ParentCandidate(path, s.source(), Outcome.DUPLICATE, "already tried"));
-        continue;
-      }
-      if (!Files.exists(path)) {
-        tried.add(new ParentCandidate(path, s.source(), Outcome.MISSING, ""));
-        continue;
-      }
-      Path real;
-      try {
-        real = path.toRealPath();
-      } catch (IOException e) {
-        tried.add(new ParentCandidate(path, s.source(), Outcome.UNREADABLE, String.valueOf(e.getMessage())));
-        firstCause = firstCause == null ? e : firstCause;
-        continue;
-      }
-      if (!trusted && !isAllowed(real, childDirReal, allowed)) {
-        tried.add(new ParentCandidate(path, s.source(), Outcome.NOT_ALLOWED,
-            "outside the child's directory" + (allowed.isEmpty() ? "" : " and the allowed directories")
-                + " (real path " + real + ")"));
-        continue;
-      }
-      if (!Files.isRegularFile(real)) {
-        tried.add(new ParentCandidate(path, s.source(), Outcome.NOT_A_FILE, ""));
-        continue;
-      }
-      if (memory.realPaths.contains(real)) {
-        tried.add(new ParentCandidate(path, s.source(), Outcome.CYCLE, "already in the chain"));
-        continue;
-      }
-      Storage storage;
-      Storages.Opened opened;
-      try {
-        // Parents are only read, whatever the top image is opened for: a writer's lock on them
-        // would keep every other reader of a shared base image out.
-        opened = Storages.open(real, options.withWritable(false), memory.locks);
-        storage = opened.storage();
-      } catch (IOException e) {
-        tried.add(new ParentCandidate(path, s.source(), Outcome.UNREADABLE, String.valueOf(e.getMessage())));
-        firstCause = firstCause == null ? e : firstCause;
-        continue;
-      }
+      return none();
+    }
+
+    /**
+     * Parses an opened candidate and checks it against the child; keeps its storage open only
+     * when it is the parent.
+     */
+    private @Nullable Found tryParse(Storage storage, String where, @Nullable Path path, String source,
+        List<Problem> storageWarnings) throws IOException {
       boolean keep = false;
       try {
-        Parsed parsed = parser.parse(storage, path.toString(), path);
+        Parsed parsed = parser.parse(storage, where, path);
         ImageLayer parent = parsed.layer();
         if (parent == null) {
           VhdException f = parsed.failure();
-          tried.add(new ParentCandidate(path, s.source(), Outcome.INVALID,
-              f == null ? "not a valid image of the child's format" : String.valueOf(f.getMessage())));
-          firstCause = firstCause == null ? f : firstCause;
-          continue;
+          fail(where, path, source, Outcome.INVALID,
+              f == null ? "not a valid image of the child's format" : String.valueOf(f.getMessage()), f);
+          return null;
         }
         ParentSearch.Rejection no = search.check(parent, options);
         if (no != null) {
-          tried.add(new ParentCandidate(path, s.source(), no.outcome(), no.reason()));
-          continue;
+          fail(where, path, source, no.outcome(), no.reason(), null);
+          return null;
         }
         if (memory.ids.contains(search.identity(parent))) {
-          tried.add(new ParentCandidate(path, s.source(), Outcome.CYCLE, search.inChain(parent)));
-          continue;
+          fail(where, path, source, Outcome.CYCLE, search.inChain(parent), null);
+          return null;
         }
-        tried.add(new ParentCandidate(path, s.source(), Outcome.ACCEPTED, ""));
+        tried.add(new ParentCandidate(where, path, source, Outcome.ACCEPTED, ""));
         keep = true;
         List<Problem> problems = new ArrayList<>(parsed.problems());
-        problems.addAll(opened.warnings(path.toString()));
-        return new Found(parent, problems, tried, path, s.source(), null);
+        problems.addAll(storageWarnings);
+        return new Found(parent, problems, tried, path, where, source, null);
       } finally {
         if (!keep) {
           storage.close();
         }
       }
     }
-    return new Found(null, List.of(), tried, null, "", firstCause);
+  }
+
+  private static void closeQuietly(ImageSource source) {
+    try {
+      source.close();
+    } catch (IOException e) {
+      // The candidate is rejected already; failing to release it changes nothing for the search.
+    }
   }
 
   private static List<Path> allowedDirectories(OpenOptions options) {

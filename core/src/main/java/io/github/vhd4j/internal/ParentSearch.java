@@ -2,6 +2,7 @@ package io.github.vhd4j.internal;
 
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ParentCandidate.Outcome;
+import io.github.vhd4j.ParentHint;
 import io.github.vhd4j.ParentReference;
 import io.github.vhd4j.Problem;
 import java.nio.file.Path;
@@ -31,18 +32,18 @@ public interface ParentSearch {
   ImageLayer child();
 
   /**
-   * Lists the built-in candidates in the format's documented order.
+   * Lists the places the child's records name for its parent, in the format's documented order.
    *
-   * @param childDir the child's directory, or null when unknown
-   * @return the suggestions
+   * @return the hints
    */
-  List<Locators.Suggestion> suggestions(@Nullable Path childDir);
+  List<ParentHint> hints();
 
   /**
    * Describes the child's reference to its parent for a caller's resolver.
    *
-   * @param suggested the built-in candidates
-   * @return the reference
+   * @param suggested the built-in candidates as local paths (empty when the child is not a local
+   *     file)
+   * @return the reference, with {@link #hints()}
    */
   ParentReference reference(List<Path> suggested);
 

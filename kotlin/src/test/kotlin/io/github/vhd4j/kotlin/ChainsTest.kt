@@ -71,7 +71,7 @@ internal class ChainsTest {
       assertEquals(c.base.uuid, image.dynamicHeader?.parentUuid)
 
       val resolution = image.parentResolution ?: error("a differencing disk has a resolution")
-      assertEquals(c.parents.resolve("base.vhd").toRealPath(), resolution.path.toRealPath())
+      assertEquals(c.parents.resolve("base.vhd").toRealPath(), java.nio.file.Path.of(resolution.location).toRealPath())
       assertEquals("resolver", resolution.source)
       assertEquals(
         listOf(ParentCandidate.Outcome.MISSING, ParentCandidate.Outcome.ACCEPTED),

@@ -8,6 +8,7 @@ import io.github.vhd4j.OpenOptions
 import io.github.vhd4j.ParentResolver
 import io.github.vhd4j.SizeMode
 import io.github.vhd4j.SizePolicy
+import io.github.vhd4j.SourceResolver
 import io.github.vhd4j.StorageMode
 import io.github.vhd4j.Vhd
 import java.nio.file.Path
@@ -38,6 +39,7 @@ internal class OptionsTest {
     assertEquals(OpenOptions.DEFAULT_MAX_CHAIN_DEPTH, defaults.maxChainDepth)
     assertTrue(defaults.parentDirectories.isEmpty())
     assertNull(defaults.parentResolver)
+    assertNull(defaults.sourceResolver)
     assertTrue(defaults.verifyParentUuid)
     assertEquals(StorageMode.FILE_CHANNEL, defaults.storage)
     assertEquals(OpenOptions.DEFAULT_MAP_CHUNK_SIZE, defaults.mapChunkSize)
@@ -46,6 +48,8 @@ internal class OptionsTest {
     assertTrue(defaults.locking)
 
     val resolver = ParentResolver { listOf(it.suggestedPaths.first()) }
+    // A source resolver in Kotlin: a lambda whose null result means "no such file".
+    val sources = SourceResolver { _, _ -> null }
     val changed = defaults
       .withLenient(true)
       .withSizePolicy(SizePolicy.CURRENT_SIZE)
@@ -59,11 +63,14 @@ internal class OptionsTest {
       .withWritable(true)
       .withDurability(Durability.ON_FLUSH)
       .withLocking(false)
+      .withSourceResolver(sources)
     val expected =
-      OpenOptions(true, SizePolicy.CURRENT_SIZE, false, 3, listOf(dir), resolver, false, StorageMode.MAPPED, 4096,
-        true, Durability.ON_FLUSH, false)
+      OpenOptions(true, SizePolicy.CURRENT_SIZE, false, 3, listOf(dir), resolver, sources, false, StorageMode.MAPPED,
+        4096, true, Durability.ON_FLUSH, false)
     assertEquals(expected, changed)
     assertSame(resolver, changed.parentResolver)
+    assertSame(sources, changed.sourceResolver)
+    assertNull(changed.withSourceResolver(null).sourceResolver)
     assertEquals(listOf(dir), changed.parentDirectories)
     assertEquals(OpenOptions.defaults(), defaults, "withers copy; the defaults stay as they were")
     assertEquals(defaults.withWritable(true), OpenOptions.forWriting())

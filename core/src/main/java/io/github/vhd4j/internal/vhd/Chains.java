@@ -77,7 +77,7 @@ public final class Chains {
     }
 
     @Override
-    public ParentFinder.Parsed parse(Storage s, String resource, Path path) throws IOException {
+    public ParentFinder.Parsed parse(Storage s, String resource, @Nullable Path path) throws IOException {
       try {
         Gate.Admitted parsed = Gate.admit(s, resource, path, options, Gate.Use.READ);
         return new ParentFinder.Parsed(parsed.layer(), parsed.problems().list(), null);
@@ -149,7 +149,7 @@ public final class Chains {
     }
 
     @Override
-    public ParentFinder.Parsed parse(Storage s, String resource, Path path) throws IOException {
+    public ParentFinder.Parsed parse(Storage s, String resource, @Nullable Path path) throws IOException {
       Gate.Admitted parsed = Gate.admit(s, resource, path, options.openOptions(), Gate.Use.CHECK);
       Problem error = parsed.problems().firstError();
       return new ParentFinder.Parsed(parsed.layer(), parsed.problems().list(), parsed.layer() != null ? null

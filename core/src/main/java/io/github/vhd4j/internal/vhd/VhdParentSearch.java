@@ -3,6 +3,7 @@ package io.github.vhd4j.internal.vhd;
 import io.github.vhd4j.DynamicHeader;
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ParentCandidate.Outcome;
+import io.github.vhd4j.ParentHint;
 import io.github.vhd4j.ParentReference;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
@@ -36,15 +37,15 @@ final class VhdParentSearch implements ParentSearch {
   }
 
   @Override
-  public List<Locators.Suggestion> suggestions(@Nullable Path childDir) {
-    return Locators.suggestions(childDir, child.header);
+  public List<ParentHint> hints() {
+    return Locators.hints(child.header);
   }
 
   @Override
   public ParentReference reference(List<Path> suggested) {
     DynamicHeader h = child.header;
     return new ParentReference(child.resource, child.path, h.parentUuid(), h.parentTimestamp(), h.parentName(),
-        h.parentLocators().stream().filter(l -> l.platformCode() != 0).toList(), suggested);
+        h.parentLocators().stream().filter(l -> l.platformCode() != 0).toList(), suggested, hints());
   }
 
   @Override

@@ -55,13 +55,13 @@ public final class VhdxChains {
       ChainWalk.Opening<VhdxLayer> chain = new ChainWalk.Opening<>(first.layer(), first.problems().list(),
           storageWarnings) {
         @Override
-        public ParentFinder.Parsed parse(Storage s, String name, Path p) throws IOException {
+        public ParentFinder.Parsed parse(Storage s, String name, @Nullable Path p) throws IOException {
           try {
             VhdxGate.Admitted a = VhdxGate.admit(s, name, p, options, ParseMode.OPEN);
             return new ParentFinder.Parsed(a.layer(), a.problems().list(), null);
           } catch (VhdException e) {
             Problem why = e instanceof VhdFormatException f ? f.getProblem() : null;
-            return new ParentFinder.Parsed(null, List.of(), formats.failure(s, name, p, why, e));
+            return new ParentFinder.Parsed(null, List.of(), formats.failure(s, name, why, e));
           }
         }
       };
@@ -108,14 +108,14 @@ public final class VhdxChains {
         Formats formats = new Formats();
         ChainWalk.walk(layer, VhdxLayer.class, o, opened, new ChainWalk.Policy<VhdxLayer>() {
           @Override
-          public ParentFinder.Parsed parse(Storage s, String name, Path p) throws IOException {
+          public ParentFinder.Parsed parse(Storage s, String name, @Nullable Path p) throws IOException {
             VhdxGate.Admitted a = VhdxGate.admit(s, name, p, o, ParseMode.CHECK);
             if (a.layer() != null) {
               return new ParentFinder.Parsed(a.layer(), a.problems().list(), null);
             }
             Problem error = a.problems().firstError();
             VhdException e = new VhdException(error == null ? "not a valid VHDX file" : error.describe(), name, null);
-            return new ParentFinder.Parsed(null, a.problems().list(), formats.failure(s, name, p, error, e));
+            return new ParentFinder.Parsed(null, a.problems().list(), formats.failure(s, name, error, e));
           }
 
           @Override
@@ -166,20 +166,19 @@ public final class VhdxChains {
    * parser refuses at the file identifier and which are then named by their format.
    */
   private static final class Formats {
-    /** Candidates of another format, by the path the finder tried. */
-    private final Set<Path> other = new HashSet<>();
+    /** Candidates of another format, by the location the finder tried. */
+    private final Set<String> other = new HashSet<>();
 
     /**
      * Explains why a candidate is not a VHDX parent.
      *
      * @param s the candidate
      * @param name its name
-     * @param p its path
      * @param error the problem that stopped the VHDX parse, or null
      * @param vhdx the failure as the VHDX parser reported it
      * @return the failure, naming the candidate's format when it is another one
      */
-    VhdException failure(Storage s, String name, Path p, @Nullable Problem error, VhdException vhdx)
+    VhdException failure(Storage s, String name, @Nullable Problem error, VhdException vhdx)
         throws IOException {
       // MS-VHDX 2.2.1: a file without the identifier's signature (or too short for one) may be
       // another format; a file that has it is a damaged VHDX.
@@ -187,7 +186,7 @@ public final class VhdxChains {
           || error.code() == ProblemCode.VHDX_FILE_TOO_SMALL)) {
         DiskFormat f = Probe.detect(s);
         if (f != DiskFormat.VHDX) {
-          other.add(p);
+          other.add(name);
           return new VhdException("not a VHDX file: it is " + f.description(), name, vhdx);
         }
       }
@@ -208,7 +207,7 @@ public final class VhdxChains {
         // The only size VhdxParentSearch compares is the logical sector size (MS-VHDX 2.6.2.4).
         case PARENT_SIZE_MISMATCH -> ProblemCode.VHDX_PARENT_SECTOR_SIZE;
         case PARENT_NOT_FOUND -> found.tried().stream()
-            .anyMatch(c -> c.outcome() == Outcome.INVALID && other.contains(c.path()))
+            .anyMatch(c -> c.outcome() == Outcome.INVALID && other.contains(c.location()))
             ? ProblemCode.VHDX_PARENT_FORMAT : shared;
         default -> shared;
       };

@@ -2,6 +2,7 @@ package io.github.vhd4j.internal.vhdx;
 
 import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ParentCandidate.Outcome;
+import io.github.vhd4j.ParentHint;
 import io.github.vhd4j.ParentReference;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
@@ -16,7 +17,6 @@ import io.github.vhd4j.internal.Problems;
 import io.github.vhd4j.internal.Site;
 import io.github.vhd4j.internal.vhdx.layout.Guids;
 import io.github.vhd4j.internal.vhdx.layout.ParentLocatorLayout;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,37 +78,20 @@ final class VhdxParentSearch implements ParentSearch {
   }
 
   @Override
-  public List<Locators.Suggestion> suggestions(@Nullable Path childDir) {
-    List<Locators.Suggestion> out = new ArrayList<>();
-    if (childDir == null) {
-      return out;
-    }
+  public List<ParentHint> hints() {
+    List<ParentHint> out = new ArrayList<>();
     String rel = locator.relativePath();
     if (rel != null) {
       // Windows writes ".\parent.vhdx"; backslashes are separators, a drive letter is dropped.
-      add(out, childDir, Locators.relativeToPosix(rel), "relative_path");
+      Locators.add(out, new ParentHint(Locators.relativeToPosix(rel), true, "relative_path"));
     }
     for (String key : new String[] {"volume_path", "absolute_win32_path"}) {
       String abs = locator.entries().get(key);
       if (abs != null) {
-        String name = Locators.baseName(abs);
-        if (!name.isEmpty()) {
-          add(out, childDir, name, key);
-        }
+        Locators.addName(out, abs, key);
       }
     }
     return out;
-  }
-
-  private static void add(List<Locators.Suggestion> out, Path dir, String relative, String source) {
-    try {
-      Path p = dir.resolve(relative).normalize();
-      if (out.stream().noneMatch(s -> s.path().equals(p))) {
-        out.add(new Locators.Suggestion(p, source));
-      }
-    } catch (InvalidPathException e) {
-      // A name this platform cannot represent is not a candidate.
-    }
   }
 
   @Override
@@ -116,7 +99,7 @@ final class VhdxParentSearch implements ParentSearch {
     String name = locator.relativePath() != null ? locator.relativePath()
         : locator.absoluteWin32Path() != null ? locator.absoluteWin32Path()
         : locator.volumePath() != null ? locator.volumePath() : "";
-    return new ParentReference(child.resource, child.path, linkage, 0, name, List.of(), suggested);
+    return new ParentReference(child.resource, child.path, linkage, 0, name, List.of(), suggested, hints());
   }
 
   @Override
