@@ -85,7 +85,7 @@ public final class DiskImages {
   public static ProbeResult probe(SeekableByteChannel channel, String resource) throws IOException {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(resource, "resource");
-    try (Storage storage = ImageFiles.storage(channel, OpenOptions.defaults())) {
+    try (Storage storage = ImageFiles.storage(channel, resource, OpenOptions.defaults())) {
       return new ProbeResult(resource, Probe.detect(storage), storage.size());
     }
   }

@@ -58,7 +58,7 @@ public final class AnyFormat {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(options, "options");
-    return open(ImageFiles.storage(channel, options), resource, null, false, options, List.of());
+    return open(ImageFiles.storage(channel, resource, options), resource, null, false, options, List.of());
   }
 
   /**

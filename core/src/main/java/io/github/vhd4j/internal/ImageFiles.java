@@ -9,7 +9,8 @@ import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.VhdImage;
 import io.github.vhd4j.internal.storage.FileChannelStorage;
 import io.github.vhd4j.internal.storage.OpenFiles;
-import io.github.vhd4j.internal.storage.SeekableChannelStorage;
+import io.github.vhd4j.internal.storage.SourceStorage;
+import io.github.vhd4j.internal.storage.Sources;
 import io.github.vhd4j.internal.storage.Storage;
 import io.github.vhd4j.internal.storage.Storages;
 import io.github.vhd4j.internal.vhd.Chains;
@@ -122,7 +123,7 @@ public final class ImageFiles {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(options, "options");
-    Storage storage = storage(channel, options);
+    Storage storage = storage(channel, resource, options);
     return Chains.open(storage, resource, null, false, options, List.of());
   }
 
@@ -154,7 +155,7 @@ public final class ImageFiles {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(options, "options");
-    return Chains.check(storage(channel, options.openOptions().withWritable(false)), resource, null, List.of(),
+    return Chains.check(storage(channel, resource, options.openOptions().withWritable(false)), resource, null, List.of(),
         options, ProgressListener.none());
   }
 
@@ -193,16 +194,18 @@ public final class ImageFiles {
    * the options are writable), or one call at a time for other channels.
    *
    * @param channel the image bytes
+   * @param resource the image's name, for messages
    * @param options how the image is opened
    * @return storage that leaves the channel open when closed
    * @throws IOException if the channel's size cannot be read
    */
-  public static Storage storage(SeekableByteChannel channel, OpenOptions options) throws IOException {
+  public static Storage storage(SeekableByteChannel channel, String resource, OpenOptions options)
+      throws IOException {
     if (channel instanceof FileChannel) {
       return options.writable() ? FileChannelStorage.borrowWritable((FileChannel) channel)
           : FileChannelStorage.borrow((FileChannel) channel);
     }
-    return new SeekableChannelStorage(channel);
+    return new SourceStorage(Sources.of(channel, resource.isEmpty() ? "channel" : resource), false);
   }
 
   /**

@@ -48,7 +48,7 @@ public final class VhdxFiles {
    */
   public static VhdxImage open(SeekableByteChannel channel, String resource, OpenOptions options)
       throws IOException {
-    return VhdxChains.open(ImageFiles.storage(channel, options), resource, null, false, options, List.of());
+    return VhdxChains.open(ImageFiles.storage(channel, resource, options), resource, null, false, options, List.of());
   }
 
   /**
