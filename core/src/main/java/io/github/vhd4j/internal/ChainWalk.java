@@ -184,4 +184,20 @@ public final class ChainWalk {
     p.error(code, false, search.parentSite(), null, null, search.headline(found) + "; tried: " + tried);
     return p.list();
   }
+
+  /**
+   * Closes the parents a walk opened, when the open failed or a check is done with them; a
+   * failure to close one does not keep the others open or hide the error being reported.
+   *
+   * @param opened the storages {@link #walk} added
+   */
+  public static void closeQuietly(List<Storage> opened) {
+    for (Storage s : opened) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // The open's own failure, or the check's report, matters more.
+      }
+    }
+  }
 }

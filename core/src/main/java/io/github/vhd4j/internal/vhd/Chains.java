@@ -60,9 +60,7 @@ public final class Chains {
       return image;
     } finally {
       if (!ok) {
-        for (Storage s : opened) {
-          closeQuietly(s);
-        }
+        ChainWalk.closeQuietly(opened);
       }
     }
   }
@@ -122,9 +120,7 @@ public final class Chains {
       DeepChecker.scanAll(chain.scans, chain.all, progress);
       return new ValidationReport(resource, chain.all, options.deep());
     } finally {
-      for (Storage s : opened) {
-        closeQuietly(s);
-      }
+      ChainWalk.closeQuietly(opened);
     }
   }
 
@@ -171,14 +167,6 @@ public final class Chains {
       all.addAll(links);
       all.addAll(found.layerProblems());
       scan(parent);
-    }
-  }
-
-  static void closeQuietly(Storage s) {
-    try {
-      s.close();
-    } catch (IOException e) {
-      // Already failing; the original exception matters more.
     }
   }
 }

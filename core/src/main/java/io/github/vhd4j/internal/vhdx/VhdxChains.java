@@ -76,9 +76,7 @@ public final class VhdxChains {
       return image;
     } finally {
       if (!ok) {
-        for (Storage s : opened) {
-          closeQuietly(s);
-        }
+        ChainWalk.closeQuietly(opened);
       }
     }
   }
@@ -140,9 +138,7 @@ public final class VhdxChains {
       }
       return new ValidationReport(resource, all, options.deep());
     } finally {
-      for (Storage s : opened) {
-        closeQuietly(s);
-      }
+      ChainWalk.closeQuietly(opened);
     }
   }
 
@@ -211,14 +207,6 @@ public final class VhdxChains {
             ? ProblemCode.VHDX_PARENT_FORMAT : shared;
         default -> shared;
       };
-    }
-  }
-
-  static void closeQuietly(Storage s) {
-    try {
-      s.close();
-    } catch (IOException e) {
-      // Already failing; the original exception matters more.
     }
   }
 }
