@@ -21,7 +21,7 @@ import java.util.Objects;
 public record ChecksumOptions(ChecksumAlgorithm algorithm, long blockSize) {
 
   /** The unit of a manifest's block size: a sector, the unit every disk is addressed in. */
-  public static final int SECTOR = 512;
+  public static final int SECTOR = Vhd.SECTOR_SIZE;
 
   /**
    * The most blocks {@link DiskImages#checksum(DiskImage, ChecksumOptions, ProgressListener)}

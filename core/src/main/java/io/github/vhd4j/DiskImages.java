@@ -363,9 +363,9 @@ public final class DiskImages {
    * {@link #checksum(DiskImage, ChecksumOptions, ProgressListener, Consumer)}.
    *
    * <pre>{@code
-   * try (DiskImage image = DiskImages.open(Path.of("disk.vhdx"))) {
+   * try (DiskImage image = DiskImages.open(disk)) {   // disk: the image's Path
    *   ContentChecksum sum = DiskImages.checksum(image, ChecksumOptions.defaults(), ProgressListener.none());
-   *   System.out.println(sum.digest() + "  disk.raw");   // what sha256sum prints for the raw copy
+   *   System.out.println(sum.digest());   // what sha256sum prints for qemu-img convert -O raw's output
    * }
    * }</pre>
    *
