@@ -27,8 +27,8 @@ public record ChecksumOptions(ChecksumAlgorithm algorithm, long blockSize) {
    * The most blocks {@link DiskImages#checksum(DiskImage, ChecksumOptions, ProgressListener)}
    * collects into a list (about 150 bytes of heap each): 2^20, a 512 GiB disk in 512 KiB blocks.
    * Larger manifests are streamed to a consumer by
-   * {@link DiskImages#checksum(DiskImage, ChecksumOptions, ProgressListener,
-   * java.util.function.Consumer)}, which holds none of them.
+   * {@link DiskImages#checksumBlocks(DiskImage, ChecksumOptions, java.util.function.Consumer)},
+   * which holds none of them.
    */
   public static final int MAX_LISTED_BLOCKS = 1 << 20;
 

@@ -360,7 +360,7 @@ public final class DiskImages {
    * manifest this method collects: with {@link ChecksumOptions#blockSize()} set, the digest of
    * every block is listed in {@link ContentChecksum#blocks()}, up to
    * {@link ChecksumOptions#MAX_LISTED_BLOCKS} blocks; stream larger manifests with
-   * {@link #checksum(DiskImage, ChecksumOptions, ProgressListener, Consumer)}.
+   * {@link #checksumBlocks(DiskImage, ChecksumOptions, Consumer)}.
    *
    * <pre>{@code
    * try (DiskImage image = DiskImages.open(disk)) {   // disk: the image's Path
@@ -391,31 +391,30 @@ public final class DiskImages {
    * {@link #checksum(DiskImage, ChecksumOptions, ProgressListener)} does, handing each block of
    * the manifest to {@code blocks} as soon as it is hashed instead of collecting them: memory then
    * stays the same for a manifest of any length (a 2 TiB disk in 512 KiB blocks has four million).
-   * {@code blocks} is called on the calling thread, in order of offset; an exception it throws
-   * stops the checksum and is thrown from here.
+   * {@code blocks} is called on the calling thread, in order of offset, so each block's
+   * {@link BlockChecksum#end()} is also the progress; an exception it throws stops the checksum
+   * and is thrown from here.
    *
    * <pre>{@code
    * ChecksumOptions everyHalfMebibyte = ChecksumOptions.defaults().withBlockSize(512 * 1024);
-   * ContentChecksum sum = DiskImages.checksum(image, everyHalfMebibyte, ProgressListener.none(),
+   * ContentChecksum sum = DiskImages.checksumBlocks(image, everyHalfMebibyte,
    *     block -> manifest.add(block.offset() + " " + block.digest()));
    * }</pre>
    *
    * @param image the image; only read, and not closed
    * @param options the algorithm and the manifest's block size; with a block size of 0, {@code
    *     blocks} is never called
-   * @param progress told the bytes hashed so far and the virtual size, on the calling thread
    * @param blocks receives each block's digest
    * @return the digest and its size, with an empty {@link ContentChecksum#blocks()}
    * @throws IllegalArgumentException if the algorithm is not available in this JVM
    * @throws java.io.InterruptedIOException if the calling thread is interrupted
    * @throws IOException if the image cannot be read
    */
-  public static ContentChecksum checksum(DiskImage image, ChecksumOptions options, ProgressListener progress,
+  public static ContentChecksum checksumBlocks(DiskImage image, ChecksumOptions options,
       Consumer<BlockChecksum> blocks) throws IOException {
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(options, "options");
-    Objects.requireNonNull(progress, "progress");
     Objects.requireNonNull(blocks, "blocks");
-    return ContentDigester.digest(image, options, progress, blocks, true);
+    return ContentDigester.digest(image, options, ProgressListener.none(), blocks, true);
   }
 }

@@ -214,7 +214,7 @@ class ChecksumTest {
     List<Thread> threads = new ArrayList<>();
     try (VhdImage img = Vhd.open(ByteBuffer.wrap(t.toBytes()))) {
       ChecksumOptions o = ChecksumOptions.defaults().withBlockSize(512 * 1024);
-      ContentChecksum sum = DiskImages.checksum(img, o, ProgressListener.none(), b -> {
+      ContentChecksum sum = DiskImages.checksumBlocks(img, o, b -> {
         streamed.add(b);
         threads.add(Thread.currentThread());
       });
@@ -248,8 +248,8 @@ class ChecksumTest {
     IllegalStateException thrown = new IllegalStateException("enough");
     try (VhdImage img = Vhd.open(ByteBuffer.wrap(t.toBytes()))) {
       List<BlockChecksum> seen = new ArrayList<>();
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> DiskImages.checksum(img,
-          ChecksumOptions.defaults().withBlockSize(MIB), ProgressListener.none(), b -> {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> DiskImages.checksumBlocks(img,
+          ChecksumOptions.defaults().withBlockSize(MIB), b -> {
             seen.add(b);
             if (seen.size() == 3) {
               throw thrown;
@@ -355,7 +355,7 @@ class ChecksumTest {
       assertTrue(e.getMessage().contains("2097152 blocks"), e.getMessage());
       assertEquals(List.of(), reports, "nothing was hashed");
       long[] count = new long[1];
-      ContentChecksum sum = DiskImages.checksum(img, o.withBlockSize(MIB), ProgressListener.none(), b -> count[0]++);
+      ContentChecksum sum = DiskImages.checksumBlocks(img, o.withBlockSize(MIB), b -> count[0]++);
       assertEquals(1024, count[0]);
       assertEquals(hex("SHA-256", new byte[1 << 30]), sum.digest());
     }

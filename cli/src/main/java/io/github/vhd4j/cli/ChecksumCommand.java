@@ -106,7 +106,7 @@ final class ChecksumCommand extends BaseCommand {
 
   /** Streams the manifest's lines as the blocks are hashed, then the image's line, which needs the whole digest. */
   private void hashText(DiskImage img, String label, ChecksumOptions options, Progress.Bar bar) throws IOException {
-    ContentChecksum sum = bar.around(() -> DiskImages.checksum(img, options, bar,
+    ContentChecksum sum = bar.around(() -> checksum(img, options, bar,
         b -> io.out.println(b.offset() + " " + b.length() + " " + b.digest())));
     io.out.println(line(sum.digest(), label));
   }
@@ -141,7 +141,7 @@ final class ChecksumCommand extends BaseCommand {
       };
       ContentChecksum sum;
       try {
-        sum = bar.around(() -> DiskImages.checksum(img, options, bar, writer));
+        sum = bar.around(() -> checksum(img, options, bar, writer));
       } catch (IOException | RuntimeException e) {
         if (options.hasManifest()) {
           g.writeEndArray();
@@ -160,6 +160,22 @@ final class ChecksumCommand extends BaseCommand {
       g.writeEndObject();
     }
     io.out.println();
+  }
+
+  /**
+   * Hashes the image, streaming the manifest's blocks when there is one: then each block's end is
+   * the progress, since the blocks arrive in order on this thread.
+   */
+  private static ContentChecksum checksum(DiskImage img, ChecksumOptions options, Progress.Bar bar,
+      Consumer<BlockChecksum> blocks) throws IOException {
+    if (!options.hasManifest()) {
+      return DiskImages.checksum(img, options, bar);
+    }
+    long size = img.getSize();
+    return DiskImages.checksumBlocks(img, options, b -> {
+      blocks.accept(b);
+      bar.progress(b.end(), size);
+    });
   }
 
   /**

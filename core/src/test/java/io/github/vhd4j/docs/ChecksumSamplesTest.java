@@ -46,7 +46,7 @@ class ChecksumSamplesTest {
     assertTrue(m.find(), "docs/library.md has a Content digests section with a Java sample");
     assertTrue(tested.contains(DocSamples.squeeze(m.group(1))), "library.md's sample is not copied here");
     List<String> javadoc = DocSamples.codeBlocks(DocSamples.projectFile("core/src/main/java/io/github/vhd4j/DiskImages.java"))
-        .stream().filter(b -> b.contains("checksum(")).toList();
+        .stream().filter(b -> b.contains("DiskImages.checksum")).toList();
     assertEquals(2, javadoc.size());
     for (String block : javadoc) {
       assertTrue(tested.contains(DocSamples.squeeze(block)), "not copied here:\n" + block);
@@ -78,7 +78,7 @@ class ChecksumSamplesTest {
       try (DiskImage image = DiskImages.open(path)) {
         ContentChecksum sum = DiskImages.checksum(image, ChecksumOptions.defaults(), ProgressListener.none());
         System.out.println(sum.digest() + "  " + path);     // as sha256sum prints it for the raw copy
-        DiskImages.checksum(image, ChecksumOptions.defaults().withBlockSize(512 * 1024), ProgressListener.none(),
+        DiskImages.checksumBlocks(image, ChecksumOptions.defaults().withBlockSize(512 * 1024),
             block -> System.out.println(block.offset() + " " + block.length() + " " + block.digest()));
       }
     } finally {
@@ -111,7 +111,7 @@ class ChecksumSamplesTest {
     List<String> manifest = new ArrayList<>();
     try (DiskImage image = DiskImages.open(disk)) {
       ChecksumOptions everyHalfMebibyte = ChecksumOptions.defaults().withBlockSize(512 * 1024);
-      ContentChecksum sum = DiskImages.checksum(image, everyHalfMebibyte, ProgressListener.none(),
+      ContentChecksum sum = DiskImages.checksumBlocks(image, everyHalfMebibyte,
           block -> manifest.add(block.offset() + " " + block.digest()));
       assertEquals(List.of(), sum.blocks());
     }
