@@ -1,5 +1,6 @@
 package io.github.vhd4j;
 
+import io.github.vhd4j.internal.ContentDigester;
 import io.github.vhd4j.internal.Converter;
 import io.github.vhd4j.internal.AnyFormat;
 import io.github.vhd4j.internal.ImageFiles;
@@ -17,6 +18,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Entry points that work on a disk image of any format: tell what a file is ({@link #probe}),
@@ -396,5 +398,73 @@ public final class DiskImages {
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(progress, "progress");
     return SequentialCopy.copy(source, offset, length, out, progress);
+  }
+
+  /**
+   * Computes the digest of an image's content, the guest bytes of the virtual disk in order (a
+   * differencing chain reads flattened): equal to the digest of the raw file {@code qemu-img
+   * convert -O raw} writes from it, so {@code sha256sum} of that file prints the same hexadecimal
+   * digest. Ranges the allocation map marks as unstored are hashed as zeros without reading them;
+   * stored ranges are read in 4 MiB pieces, on a second thread while this one hashes when there
+   * is more than one processor. Memory does not grow with the disk's size, except for the
+   * manifest this method collects: with {@link ChecksumOptions#blockSize()} set, the digest of
+   * every block is listed in {@link ContentChecksum#blocks()}, up to
+   * {@link ChecksumOptions#MAX_LISTED_BLOCKS} blocks; stream larger manifests with
+   * {@link #checksumBlocks(DiskImage, ChecksumOptions, Consumer)}.
+   *
+   * <pre>{@code
+   * try (DiskImage image = DiskImages.open(disk)) {   // disk: the image's Path
+   *   ContentChecksum sum = DiskImages.checksum(image, ChecksumOptions.defaults(), ProgressListener.none());
+   *   System.out.println(sum.digest());   // what sha256sum prints for qemu-img convert -O raw's output
+   * }
+   * }</pre>
+   *
+   * @param image the image; only read, and not closed
+   * @param options the algorithm and the manifest's block size (0 for none)
+   * @param progress told the bytes hashed so far and the virtual size, on the calling thread
+   * @return the digest, its size and the manifest
+   * @throws IllegalArgumentException if the algorithm is not available in this JVM, or the
+   *     manifest would list more than {@link ChecksumOptions#MAX_LISTED_BLOCKS} blocks
+   * @throws java.io.InterruptedIOException if the calling thread is interrupted
+   * @throws IOException if the image cannot be read
+   */
+  public static ContentChecksum checksum(DiskImage image, ChecksumOptions options, ProgressListener progress)
+      throws IOException {
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(progress, "progress");
+    return ContentDigester.digest(image, options, progress, null, true);
+  }
+
+  /**
+   * Computes the digest of an image's content as
+   * {@link #checksum(DiskImage, ChecksumOptions, ProgressListener)} does, handing each block of
+   * the manifest to {@code blocks} as soon as it is hashed instead of collecting them: memory then
+   * stays the same for a manifest of any length (a 2 TiB disk in 512 KiB blocks has four million).
+   * {@code blocks} is called on the calling thread, in order of offset, so each block's
+   * {@link BlockChecksum#end()} is also the progress; an exception it throws stops the checksum
+   * and is thrown from here.
+   *
+   * <pre>{@code
+   * ChecksumOptions everyHalfMebibyte = ChecksumOptions.defaults().withBlockSize(512 * 1024);
+   * ContentChecksum sum = DiskImages.checksumBlocks(image, everyHalfMebibyte,
+   *     block -> manifest.add(block.offset() + " " + block.digest()));
+   * }</pre>
+   *
+   * @param image the image; only read, and not closed
+   * @param options the algorithm and the manifest's block size; with a block size of 0, {@code
+   *     blocks} is never called
+   * @param blocks receives each block's digest
+   * @return the digest and its size, with an empty {@link ContentChecksum#blocks()}
+   * @throws IllegalArgumentException if the algorithm is not available in this JVM
+   * @throws java.io.InterruptedIOException if the calling thread is interrupted
+   * @throws IOException if the image cannot be read
+   */
+  public static ContentChecksum checksumBlocks(DiskImage image, ChecksumOptions options,
+      Consumer<BlockChecksum> blocks) throws IOException {
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(blocks, "blocks");
+    return ContentDigester.digest(image, options, ProgressListener.none(), blocks, true);
   }
 }

@@ -49,6 +49,9 @@ final class CliModel {
     if (command instanceof CatCommand c) {
       return spec(c);
     }
+    if (command instanceof ChecksumCommand c) {
+      return spec(c);
+    }
     if (command instanceof ConvertCommand c) {
       return spec(c);
     }
@@ -314,6 +317,60 @@ final class CliModel {
     return s;
   }
 
+  /** Builds the model of {@link ChecksumCommand}. */
+  static CommandSpec spec(ChecksumCommand o) {
+    CommandSpec s = CommandSpec.wrapWithoutInspection(o);
+    s.name("checksum");
+    s.versionProvider(new VersionProvider());
+    s.usageMessage().description(new String[] {"Print the digest of the guest content of VHD or VHDX images: the bytes of the virtual disk in order, as sha256sum (sha512sum, md5sum) prints it for the raw file qemu-img convert -O raw writes. Ranges an image does not store are hashed as zeros without reading them.", "Each image gets one line, <digest>  <IMAGE>, as sha256sum prints; with --block-size, a line <offset> <length> <digest> per block comes before it. An image that cannot be read gets an error line on standard error, and the others are still hashed."});
+    s.usageMessage().exitCodeList(map("0", "Every image was hashed.", "2", "Failure: an image (or standard output) could not be read or written, or a usage error; the other images were still hashed. One line on standard error per failure says why."));
+    s.usageMessage().exitCodeListHeading("%nExit codes:%n");
+    s.usageMessage().footer(new String[] {"  vhd checksum disk.vhd", "  vhd checksum -a md5 *.vhdx", "  vhd checksum --json --block-size 512K disk.vhd > manifest.json"});
+    s.usageMessage().footerHeading("%nExamples:%n");
+    s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
+    s.addOption(bind(OptionSpec.builder("-a", "--algorithm"), o, 17)
+        .type(io.github.vhd4j.ChecksumAlgorithm.class).auxiliaryTypes(io.github.vhd4j.ChecksumAlgorithm.class).initialValue(o.algorithm)
+        .description(new String[] {"The digest. Default: sha256."})
+        .descriptionKey("")
+        .paramLabel("sha256|sha512|md5")
+        .converters(new ITypeConverter<?>[] {new ChecksumCommand.Algorithm()})
+        .completionCandidates(new ChecksumCommand.Algorithm())
+        .prompt("")
+        .withToString("field io.github.vhd4j.ChecksumAlgorithm io.github.vhd4j.cli.ChecksumCommand.algorithm").build());
+    s.addOption(bind(OptionSpec.builder("--block-size"), o, 18)
+        .type(long.class).auxiliaryTypes(long.class).initialValue(o.blockSize)
+        .description(new String[] {"Also hash every block of N bytes on its own (a multiple of 512, with K M G T; the last block may be shorter), for example 512K as the EBS direct APIs use: a manifest another tool can check any part of the disk against."})
+        .descriptionKey("")
+        .paramLabel("N")
+        .converters(new ITypeConverter<?>[] {new ChecksumCommand.BlockSize()})
+        .prompt("")
+        .withToString("field long io.github.vhd4j.cli.ChecksumCommand.blockSize").build());
+    s.addOption(bind(OptionSpec.builder("--json"), o, 19)
+        .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.json)
+        .description(new String[] {"Print one JSON object per image, one per line (docs/cli-json.md)."})
+        .descriptionKey("")
+        .paramLabel("<json>")
+        .prompt("")
+        .withToString("field boolean io.github.vhd4j.cli.ChecksumCommand.json").build());
+    s.addOption(bind(OptionSpec.builder("-p"), o, 20)
+        .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
+        .description(new String[] {"Show a progress bar on standard error."})
+        .descriptionKey("")
+        .paramLabel("<progress>")
+        .prompt("")
+        .withToString("field boolean io.github.vhd4j.cli.ChecksumCommand.progress").build());
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 21)
+        .type(java.nio.file.Path[].class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.images)
+        .description(new String[] {"The images (VHD or VHDX)."})
+        .descriptionKey("")
+        .arity(Range.valueOf("1..*"))
+        .paramLabel("IMAGE")
+        .required(true)
+        .prompt("")
+        .withToString("field java.nio.file.Path[] io.github.vhd4j.cli.ChecksumCommand.images").build());
+    return s;
+  }
+
   /** Builds the model of {@link ConvertCommand}. */
   static CommandSpec spec(ConvertCommand o) {
     CommandSpec s = CommandSpec.wrapWithoutInspection(o);
@@ -325,7 +382,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd convert -p -O raw disk.vhd disk.raw", "  vhd convert -O dynamic disk.raw disk.vhd", "  vhd convert -O dynamic child.vhd flat.vhd", "  xz -dc disk.raw.xz | vhd convert -f raw -O dynamic - disk.vhd", "  vhd convert -p -O raw disk.vhd /dev/sdX", "  vhd convert --azure disk.vhdx upload.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("-f"), o, 17)
+    s.addOption(bind(OptionSpec.builder("-f"), o, 22)
         .type(ImageFormat.class).auxiliaryTypes(ImageFormat.class).initialValue(o.inputFormat)
         .description(new String[] {"Input format. Default: detected: VHD when a footer cookie is found, VHDX by its signature, raw when no other format's signature is (an ISO is raw; QCOW2, VMDK and VDI images are refused); a pipe or standard input needs -f raw."})
         .descriptionKey("")
@@ -334,7 +391,7 @@ final class CliModel {
         .completionCandidates(new Converters.Format())
         .prompt("")
         .withToString("field io.github.vhd4j.cli.ImageFormat io.github.vhd4j.cli.ConvertCommand.inputFormat").build());
-    s.addOption(bind(OptionSpec.builder("-O"), o, 18)
+    s.addOption(bind(OptionSpec.builder("-O"), o, 23)
         .type(ConvertCommand.Output.class).auxiliaryTypes(ConvertCommand.Output.class).initialValue(o.outputFormat)
         .description(new String[] {"Output format: raw, or a fixed or dynamic VHD (vhd and vpc mean dynamic). Default: raw."})
         .descriptionKey("")
@@ -343,7 +400,7 @@ final class CliModel {
         .completionCandidates(new Converters.OutputFormat())
         .prompt("")
         .withToString("field io.github.vhd4j.cli.ConvertCommand$Output io.github.vhd4j.cli.ConvertCommand.outputFormat").build());
-    s.addOption(bind(OptionSpec.builder("--block-size"), o, 19)
+    s.addOption(bind(OptionSpec.builder("--block-size"), o, 24)
         .type(Long.class).auxiliaryTypes(Long.class).initialValue(o.blockSize)
         .description(new String[] {"Block size of a dynamic VHD: a power of two from 512 to 256M. Default: 2M."})
         .descriptionKey("")
@@ -351,7 +408,7 @@ final class CliModel {
         .converters(new ITypeConverter<?>[] {new Converters.Size()})
         .prompt("")
         .withToString("field Long io.github.vhd4j.cli.ConvertCommand.blockSize").build());
-    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 20)
+    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 25)
         .type(io.github.vhd4j.SizeMode.class).auxiliaryTypes(io.github.vhd4j.SizeMode.class).initialValue(o.sizeMode)
         .description(new String[] {"VHD output: exact keeps the input's size (rounded up to a whole sector); chs rounds it up to a CHS geometry, as qemu-img convert -O vpc does. Default: exact."})
         .descriptionKey("")
@@ -360,28 +417,28 @@ final class CliModel {
         .completionCandidates(new Converters.Mode())
         .prompt("")
         .withToString("field io.github.vhd4j.SizeMode io.github.vhd4j.cli.ConvertCommand.sizeMode").build());
-    s.addOption(bind(OptionSpec.builder("--azure"), o, 21)
+    s.addOption(bind(OptionSpec.builder("--azure"), o, 26)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.azure)
         .description(new String[] {"A fixed VHD Azure accepts for upload: the input's size rounded up to a whole MiB (at least 20 MiB), the added bytes zeros. Implies -O fixed."})
         .descriptionKey("")
         .paramLabel("<azure>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.ConvertCommand.azure").build());
-    s.addOption(bind(OptionSpec.builder("--aligned"), o, 22)
+    s.addOption(bind(OptionSpec.builder("--aligned"), o, 27)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.aligned)
         .description(new String[] {"Dynamic VHD output in Hyper-V's layout, block data on 4 KiB boundaries."})
         .descriptionKey("")
         .paramLabel("<aligned>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.ConvertCommand.aligned").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 23)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 28)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
         .paramLabel("<progress>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.ConvertCommand.progress").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 24)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 29)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.in)
         .description(new String[] {"The input image; - for standard input (with -f raw)."})
         .descriptionKey("")
@@ -389,7 +446,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ConvertCommand.in").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 25)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 30)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.out)
         .description(new String[] {"The output: a file (replaced if it exists), or a device or pipe (raw output only)."})
         .descriptionKey("")
@@ -412,7 +469,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd compare disk.vhd disk.raw", "  vhd compare -p --strict old.vhd new.vhd", "  vhd compare --json child.vhd flat.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("-f"), o, 26)
+    s.addOption(bind(OptionSpec.builder("-f"), o, 31)
         .type(ImageFormat.class).auxiliaryTypes(ImageFormat.class).initialValue(o.formatA)
         .description(new String[] {"Format of A. Default: detected."})
         .descriptionKey("")
@@ -421,7 +478,7 @@ final class CliModel {
         .completionCandidates(new Converters.Format())
         .prompt("")
         .withToString("field io.github.vhd4j.cli.ImageFormat io.github.vhd4j.cli.CompareCommand.formatA").build());
-    s.addOption(bind(OptionSpec.builder("-F"), o, 27)
+    s.addOption(bind(OptionSpec.builder("-F"), o, 32)
         .type(ImageFormat.class).auxiliaryTypes(ImageFormat.class).initialValue(o.formatB)
         .description(new String[] {"Format of B. Default: detected."})
         .descriptionKey("")
@@ -430,28 +487,28 @@ final class CliModel {
         .completionCandidates(new Converters.Format())
         .prompt("")
         .withToString("field io.github.vhd4j.cli.ImageFormat io.github.vhd4j.cli.CompareCommand.formatB").build());
-    s.addOption(bind(OptionSpec.builder("-s", "--strict"), o, 28)
+    s.addOption(bind(OptionSpec.builder("-s", "--strict"), o, 33)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.strict)
         .description(new String[] {"Images of different sizes differ."})
         .descriptionKey("")
         .paramLabel("<strict>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CompareCommand.strict").build());
-    s.addOption(bind(OptionSpec.builder("--json"), o, 29)
+    s.addOption(bind(OptionSpec.builder("--json"), o, 34)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.json)
         .description(new String[] {"Print JSON: the verdict, the first differing offset, both sizes and formats (docs/cli-json.md)."})
         .descriptionKey("")
         .paramLabel("<json>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CompareCommand.json").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 30)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 35)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
         .paramLabel("<progress>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CompareCommand.progress").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 31)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 36)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.a)
         .description(new String[] {"The first image."})
         .descriptionKey("")
@@ -459,7 +516,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.CompareCommand.a").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 32)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 37)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.b)
         .description(new String[] {"The second image."})
         .descriptionKey("")
@@ -482,7 +539,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd create --size 8G disk.vhd", "  vhd create -t differencing --parent base.vhd child.vhd", "  vhd create --azure --size 30G upload.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("-t"), o, 33)
+    s.addOption(bind(OptionSpec.builder("-t"), o, 38)
         .type(io.github.vhd4j.DiskType.class).auxiliaryTypes(io.github.vhd4j.DiskType.class).initialValue(o.type)
         .description(new String[] {"Disk type. Default: dynamic (fixed with --azure)."})
         .descriptionKey("")
@@ -491,7 +548,7 @@ final class CliModel {
         .completionCandidates(new Converters.Type())
         .prompt("")
         .withToString("field io.github.vhd4j.DiskType io.github.vhd4j.cli.CreateCommand.type").build());
-    s.addOption(bind(OptionSpec.builder("--size"), o, 34)
+    s.addOption(bind(OptionSpec.builder("--size"), o, 39)
         .type(Long.class).auxiliaryTypes(Long.class).initialValue(o.size)
         .description(new String[] {"Virtual size (bytes, or with K M G T). Required for fixed and dynamic disks; a differencing disk defaults to its parent's size."})
         .descriptionKey("")
@@ -499,14 +556,14 @@ final class CliModel {
         .converters(new ITypeConverter<?>[] {new Converters.Size()})
         .prompt("")
         .withToString("field Long io.github.vhd4j.cli.CreateCommand.size").build());
-    s.addOption(bind(OptionSpec.builder("--parent"), o, 35)
+    s.addOption(bind(OptionSpec.builder("--parent"), o, 40)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.parent)
         .description(new String[] {"The parent image of a differencing disk: required with -t differencing, refused otherwise."})
         .descriptionKey("")
         .paramLabel("P")
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.CreateCommand.parent").build());
-    s.addOption(bind(OptionSpec.builder("--block-size"), o, 36)
+    s.addOption(bind(OptionSpec.builder("--block-size"), o, 41)
         .type(Long.class).auxiliaryTypes(Long.class).initialValue(o.blockSize)
         .description(new String[] {"Bytes per block of a dynamic or differencing disk: a power of two from 512 to 256M. Default: 2M."})
         .descriptionKey("")
@@ -514,7 +571,7 @@ final class CliModel {
         .converters(new ITypeConverter<?>[] {new Converters.Size()})
         .prompt("")
         .withToString("field Long io.github.vhd4j.cli.CreateCommand.blockSize").build());
-    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 37)
+    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 42)
         .type(io.github.vhd4j.SizeMode.class).auxiliaryTypes(io.github.vhd4j.SizeMode.class).initialValue(o.sizeMode)
         .description(new String[] {"chs: round the size up to what a CHS geometry addresses, as qemu-img does, so that every reader sees the same size; exact: exactly N bytes (a whole number of 512-byte sectors), as Hyper-V and Azure make them. Default: chs; exact with --azure and for differencing disks, which accept only exact."})
         .descriptionKey("")
@@ -523,21 +580,21 @@ final class CliModel {
         .completionCandidates(new Converters.Mode())
         .prompt("")
         .withToString("field io.github.vhd4j.SizeMode io.github.vhd4j.cli.CreateCommand.sizeMode").build());
-    s.addOption(bind(OptionSpec.builder("--azure"), o, 38)
+    s.addOption(bind(OptionSpec.builder("--azure"), o, 43)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.azure)
         .description(new String[] {"Make a disk Azure accepts for upload: fixed, of exactly N bytes, a whole number of MiB from 20 MiB to 32 TiB."})
         .descriptionKey("")
         .paramLabel("<azure>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CreateCommand.azure").build());
-    s.addOption(bind(OptionSpec.builder("--aligned"), o, 39)
+    s.addOption(bind(OptionSpec.builder("--aligned"), o, 44)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.aligned)
         .description(new String[] {"Hyper-V's layout for dynamic and differencing disks: the block table padded to 4 KiB and every block's data on a 4 KiB boundary of the file. Default: QEMU's compact layout."})
         .descriptionKey("")
         .paramLabel("<aligned>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CreateCommand.aligned").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 40)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 45)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.out)
         .description(new String[] {"The new image file; it must not exist."})
         .descriptionKey("")
@@ -559,14 +616,14 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd commit -p child.vhd", "  vhd commit child.vhd && rm child.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("-p"), o, 41)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 46)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
         .paramLabel("<progress>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CommitCommand.progress").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 42)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 47)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.child)
         .description(new String[] {"The differencing disk to commit."})
         .descriptionKey("")
@@ -588,7 +645,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd resize disk.vhd 16G", "  vhd resize --size-mode chs disk.vhd 64M"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 43)
+    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 48)
         .type(io.github.vhd4j.SizeMode.class).auxiliaryTypes(io.github.vhd4j.SizeMode.class).initialValue(o.sizeMode)
         .description(new String[] {"exact: exactly SIZE bytes, which must be a whole number of 512-byte sectors; chs: SIZE rounded up to what a CHS geometry addresses, as create does by default. Default: exact."})
         .descriptionKey("")
@@ -597,7 +654,7 @@ final class CliModel {
         .completionCandidates(new Converters.Mode())
         .prompt("")
         .withToString("field io.github.vhd4j.SizeMode io.github.vhd4j.cli.ResizeCommand.sizeMode").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 44)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 49)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
         .description(new String[] {"The VHD image to change."})
         .descriptionKey("")
@@ -605,7 +662,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ResizeCommand.image").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 45)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 50)
         .type(long.class).auxiliaryTypes(long.class).initialValue(o.size)
         .description(new String[] {"The new virtual size (bytes, or with K M G T)."})
         .descriptionKey("")
@@ -637,7 +694,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ImageCommand.image").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 46)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 51)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
@@ -666,14 +723,14 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ImageCommand.image").build());
-    s.addOption(bind(OptionSpec.builder("--dry-run"), o, 47)
+    s.addOption(bind(OptionSpec.builder("--dry-run"), o, 52)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.dryRun)
         .description(new String[] {"Change nothing; list what would be repaired (exit 1 when anything would be)."})
         .descriptionKey("")
         .paramLabel("<dryRun>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.RepairCommand.dryRun").build());
-    s.addOption(bind(OptionSpec.builder("--json"), o, 48)
+    s.addOption(bind(OptionSpec.builder("--json"), o, 53)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.json)
         .description(new String[] {"Print JSON (docs/cli-json.md): an array of {structure, offset, description}, one per change made, or pending with --dry-run."})
         .descriptionKey("")
@@ -763,38 +820,43 @@ final class CliModel {
       case 14: return ((CatCommand) o).offset;
       case 15: return ((CatCommand) o).length;
       case 16: return ((CatCommand) o).progress;
-      case 17: return ((ConvertCommand) o).inputFormat;
-      case 18: return ((ConvertCommand) o).outputFormat;
-      case 19: return ((ConvertCommand) o).blockSize;
-      case 20: return ((ConvertCommand) o).sizeMode;
-      case 21: return ((ConvertCommand) o).azure;
-      case 22: return ((ConvertCommand) o).aligned;
-      case 23: return ((ConvertCommand) o).progress;
-      case 24: return ((ConvertCommand) o).in;
-      case 25: return ((ConvertCommand) o).out;
-      case 26: return ((CompareCommand) o).formatA;
-      case 27: return ((CompareCommand) o).formatB;
-      case 28: return ((CompareCommand) o).strict;
-      case 29: return ((CompareCommand) o).json;
-      case 30: return ((CompareCommand) o).progress;
-      case 31: return ((CompareCommand) o).a;
-      case 32: return ((CompareCommand) o).b;
-      case 33: return ((CreateCommand) o).type;
-      case 34: return ((CreateCommand) o).size;
-      case 35: return ((CreateCommand) o).parent;
-      case 36: return ((CreateCommand) o).blockSize;
-      case 37: return ((CreateCommand) o).sizeMode;
-      case 38: return ((CreateCommand) o).azure;
-      case 39: return ((CreateCommand) o).aligned;
-      case 40: return ((CreateCommand) o).out;
-      case 41: return ((CommitCommand) o).progress;
-      case 42: return ((CommitCommand) o).child;
-      case 43: return ((ResizeCommand) o).sizeMode;
-      case 44: return ((ResizeCommand) o).image;
-      case 45: return ((ResizeCommand) o).size;
-      case 46: return ((CompactCommand) o).progress;
-      case 47: return ((RepairCommand) o).dryRun;
-      case 48: return ((RepairCommand) o).json;
+      case 17: return ((ChecksumCommand) o).algorithm;
+      case 18: return ((ChecksumCommand) o).blockSize;
+      case 19: return ((ChecksumCommand) o).json;
+      case 20: return ((ChecksumCommand) o).progress;
+      case 21: return ((ChecksumCommand) o).images;
+      case 22: return ((ConvertCommand) o).inputFormat;
+      case 23: return ((ConvertCommand) o).outputFormat;
+      case 24: return ((ConvertCommand) o).blockSize;
+      case 25: return ((ConvertCommand) o).sizeMode;
+      case 26: return ((ConvertCommand) o).azure;
+      case 27: return ((ConvertCommand) o).aligned;
+      case 28: return ((ConvertCommand) o).progress;
+      case 29: return ((ConvertCommand) o).in;
+      case 30: return ((ConvertCommand) o).out;
+      case 31: return ((CompareCommand) o).formatA;
+      case 32: return ((CompareCommand) o).formatB;
+      case 33: return ((CompareCommand) o).strict;
+      case 34: return ((CompareCommand) o).json;
+      case 35: return ((CompareCommand) o).progress;
+      case 36: return ((CompareCommand) o).a;
+      case 37: return ((CompareCommand) o).b;
+      case 38: return ((CreateCommand) o).type;
+      case 39: return ((CreateCommand) o).size;
+      case 40: return ((CreateCommand) o).parent;
+      case 41: return ((CreateCommand) o).blockSize;
+      case 42: return ((CreateCommand) o).sizeMode;
+      case 43: return ((CreateCommand) o).azure;
+      case 44: return ((CreateCommand) o).aligned;
+      case 45: return ((CreateCommand) o).out;
+      case 46: return ((CommitCommand) o).progress;
+      case 47: return ((CommitCommand) o).child;
+      case 48: return ((ResizeCommand) o).sizeMode;
+      case 49: return ((ResizeCommand) o).image;
+      case 50: return ((ResizeCommand) o).size;
+      case 51: return ((CompactCommand) o).progress;
+      case 52: return ((RepairCommand) o).dryRun;
+      case 53: return ((RepairCommand) o).json;
       default: throw new IllegalArgumentException("no field " + field);
     }
   }
@@ -818,38 +880,43 @@ final class CliModel {
       case 14: ((CatCommand) o).offset = (Long) value; return;
       case 15: ((CatCommand) o).length = (Long) value; return;
       case 16: ((CatCommand) o).progress = (Boolean) value; return;
-      case 17: ((ConvertCommand) o).inputFormat = (ImageFormat) value; return;
-      case 18: ((ConvertCommand) o).outputFormat = (ConvertCommand.Output) value; return;
-      case 19: ((ConvertCommand) o).blockSize = (Long) value; return;
-      case 20: ((ConvertCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
-      case 21: ((ConvertCommand) o).azure = (Boolean) value; return;
-      case 22: ((ConvertCommand) o).aligned = (Boolean) value; return;
-      case 23: ((ConvertCommand) o).progress = (Boolean) value; return;
-      case 24: ((ConvertCommand) o).in = (java.nio.file.Path) value; return;
-      case 25: ((ConvertCommand) o).out = (java.nio.file.Path) value; return;
-      case 26: ((CompareCommand) o).formatA = (ImageFormat) value; return;
-      case 27: ((CompareCommand) o).formatB = (ImageFormat) value; return;
-      case 28: ((CompareCommand) o).strict = (Boolean) value; return;
-      case 29: ((CompareCommand) o).json = (Boolean) value; return;
-      case 30: ((CompareCommand) o).progress = (Boolean) value; return;
-      case 31: ((CompareCommand) o).a = (java.nio.file.Path) value; return;
-      case 32: ((CompareCommand) o).b = (java.nio.file.Path) value; return;
-      case 33: ((CreateCommand) o).type = (io.github.vhd4j.DiskType) value; return;
-      case 34: ((CreateCommand) o).size = (Long) value; return;
-      case 35: ((CreateCommand) o).parent = (java.nio.file.Path) value; return;
-      case 36: ((CreateCommand) o).blockSize = (Long) value; return;
-      case 37: ((CreateCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
-      case 38: ((CreateCommand) o).azure = (Boolean) value; return;
-      case 39: ((CreateCommand) o).aligned = (Boolean) value; return;
-      case 40: ((CreateCommand) o).out = (java.nio.file.Path) value; return;
-      case 41: ((CommitCommand) o).progress = (Boolean) value; return;
-      case 42: ((CommitCommand) o).child = (java.nio.file.Path) value; return;
-      case 43: ((ResizeCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
-      case 44: ((ResizeCommand) o).image = (java.nio.file.Path) value; return;
-      case 45: ((ResizeCommand) o).size = (Long) value; return;
-      case 46: ((CompactCommand) o).progress = (Boolean) value; return;
-      case 47: ((RepairCommand) o).dryRun = (Boolean) value; return;
-      case 48: ((RepairCommand) o).json = (Boolean) value; return;
+      case 17: ((ChecksumCommand) o).algorithm = (io.github.vhd4j.ChecksumAlgorithm) value; return;
+      case 18: ((ChecksumCommand) o).blockSize = (Long) value; return;
+      case 19: ((ChecksumCommand) o).json = (Boolean) value; return;
+      case 20: ((ChecksumCommand) o).progress = (Boolean) value; return;
+      case 21: ((ChecksumCommand) o).images = (java.nio.file.Path[]) value; return;
+      case 22: ((ConvertCommand) o).inputFormat = (ImageFormat) value; return;
+      case 23: ((ConvertCommand) o).outputFormat = (ConvertCommand.Output) value; return;
+      case 24: ((ConvertCommand) o).blockSize = (Long) value; return;
+      case 25: ((ConvertCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
+      case 26: ((ConvertCommand) o).azure = (Boolean) value; return;
+      case 27: ((ConvertCommand) o).aligned = (Boolean) value; return;
+      case 28: ((ConvertCommand) o).progress = (Boolean) value; return;
+      case 29: ((ConvertCommand) o).in = (java.nio.file.Path) value; return;
+      case 30: ((ConvertCommand) o).out = (java.nio.file.Path) value; return;
+      case 31: ((CompareCommand) o).formatA = (ImageFormat) value; return;
+      case 32: ((CompareCommand) o).formatB = (ImageFormat) value; return;
+      case 33: ((CompareCommand) o).strict = (Boolean) value; return;
+      case 34: ((CompareCommand) o).json = (Boolean) value; return;
+      case 35: ((CompareCommand) o).progress = (Boolean) value; return;
+      case 36: ((CompareCommand) o).a = (java.nio.file.Path) value; return;
+      case 37: ((CompareCommand) o).b = (java.nio.file.Path) value; return;
+      case 38: ((CreateCommand) o).type = (io.github.vhd4j.DiskType) value; return;
+      case 39: ((CreateCommand) o).size = (Long) value; return;
+      case 40: ((CreateCommand) o).parent = (java.nio.file.Path) value; return;
+      case 41: ((CreateCommand) o).blockSize = (Long) value; return;
+      case 42: ((CreateCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
+      case 43: ((CreateCommand) o).azure = (Boolean) value; return;
+      case 44: ((CreateCommand) o).aligned = (Boolean) value; return;
+      case 45: ((CreateCommand) o).out = (java.nio.file.Path) value; return;
+      case 46: ((CommitCommand) o).progress = (Boolean) value; return;
+      case 47: ((CommitCommand) o).child = (java.nio.file.Path) value; return;
+      case 48: ((ResizeCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
+      case 49: ((ResizeCommand) o).image = (java.nio.file.Path) value; return;
+      case 50: ((ResizeCommand) o).size = (Long) value; return;
+      case 51: ((CompactCommand) o).progress = (Boolean) value; return;
+      case 52: ((RepairCommand) o).dryRun = (Boolean) value; return;
+      case 53: ((RepairCommand) o).json = (Boolean) value; return;
       default: throw new IllegalArgumentException("no field " + field);
     }
   }

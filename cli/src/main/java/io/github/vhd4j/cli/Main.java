@@ -129,7 +129,7 @@ public final class Main {
    * The names of the subcommands that {@link #command} builds alone, in the order {@code vhd --help}
    * lists them; generate-completion follows them.
    */
-  private static final List<String> COMMANDS = List.of("info", "check", "map", "cat", "convert", "compare",
+  private static final List<String> COMMANDS = List.of("info", "check", "map", "cat", "checksum", "convert", "compare",
       "create", "commit", "resize", "compact", "repair");
 
   private static @Nullable BaseCommand command(String name, Io io) {
@@ -138,6 +138,7 @@ public final class Main {
       case "check": return new CheckCommand(io);
       case "map": return new MapCommand(io);
       case "cat": return new CatCommand(io);
+      case "checksum": return new ChecksumCommand(io);
       case "convert": return new ConvertCommand(io);
       case "compare": return new CompareCommand(io);
       case "create": return new CreateCommand(io);

@@ -126,6 +126,9 @@ class CliModelTest {
     if (type == Path.class) {
       return Path.of("sample-" + i);
     }
+    if (type == Path[].class) {
+      return new Path[] {Path.of("sample-" + i)};
+    }
     if (type.isEnum()) {
       Object[] constants = type.getEnumConstants();
       return constants[constants.length - 1];

@@ -90,7 +90,8 @@ class JsonDocTest {
 
   @Test
   void shouldDocumentEveryTableTheTestsUse() {
-    assertEquals(Set.of("info", "info-vhdx", "problem", "check", "map", "compare", "repair"), tables.keySet());
+    assertEquals(Set.of("info", "info-vhdx", "problem", "check", "map", "checksum", "compare", "repair"),
+        tables.keySet());
   }
 
   @Test
@@ -160,6 +161,26 @@ class JsonDocTest {
     check("map", json(0, "map", "--json", empty.toString()));
 
     assertAllSeen("map");
+  }
+
+  /** One object per line per image; a read that fails part-way still ends its object, with {@code error}. */
+  @Test
+  void shouldMatchChecksumOutput() throws Exception {
+    Path dynamic = Images.smallDynamic().writeTo(dir.resolve("dynamic.vhd"));
+    Path cut = ChecksumCommandTest.cutPast64MiB(dir.resolve("cut.vhd"));
+
+    Cli.Result r = Cli.run("checksum", "--json", dynamic.toString(), Images.chain(dir).childPath().toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals(2, r.outLines().size());
+    for (String line : r.outLines()) {
+      check("checksum", JsonTree.parse(line));
+    }
+    check("checksum", json(0, "checksum", "--json", "--block-size", "3M", "-a", "md5", dynamic.toString()));
+    Cli.Result failed = Cli.run("checksum", "--json", "--lenient", "--block-size", "1M", cut.toString());
+    assertEquals(2, failed.code(), failed.err());
+    check("checksum", JsonTree.parse(failed.out()));
+
+    assertAllSeen("checksum");
   }
 
   @Test

@@ -131,7 +131,7 @@ class MainTest {
 
   @Test
   void shouldRegisterTheDocumentedCommands() {
-    assertEquals(List.of("info", "check", "map", "cat", "convert", "compare", "create", "commit", "resize",
+    assertEquals(List.of("info", "check", "map", "cat", "checksum", "convert", "compare", "create", "commit", "resize",
         "compact", "repair", "generate-completion"), subcommands());
   }
 

@@ -20,7 +20,8 @@ import picocli.CommandLine;
 /** {@code -p}: every command that can run long draws its bar on standard error, never on standard output. */
 class ProgressTest {
   /** The commands whose work grows with the disk, and so have -p. */
-  private static final List<String> LONG = List.of("cat", "check", "convert", "compare", "commit", "compact");
+  private static final List<String> LONG = List.of("cat", "check", "checksum", "convert", "compare", "commit",
+      "compact");
 
   @TempDir
   Path dir;
@@ -39,13 +40,13 @@ class ProgressTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"cat", "check", "convert", "compare", "commit", "compact"})
+  @ValueSource(strings = {"cat", "check", "checksum", "convert", "compare", "commit", "compact"})
   void shouldDrawOnStandardErrorOnly(String command) throws Exception {
     TestImage t = TestImage.dynamic(8 * Images.MIB, 2 * Images.MIB).random(0, 4096, 1).fill(4 * Images.MIB, 512, 0);
     Path image = t.writeTo(dir.resolve("d.vhd"));
     Images.Chain chain = Images.chain(dir);
     String[] args = switch (command) {
-      case "cat", "compact" -> new String[] {command, "-p", image.toString()};
+      case "cat", "compact", "checksum" -> new String[] {command, "-p", image.toString()};
       case "convert" -> new String[] {command, "-p", image.toString(), dir.resolve("d.raw").toString()};
       case "compare" -> new String[] {command, "-p", image.toString(), chain.basePath().toString()};
       case "commit" -> new String[] {command, "-p", chain.childPath().toString()};
