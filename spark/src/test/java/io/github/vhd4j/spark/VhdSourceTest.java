@@ -156,6 +156,12 @@ class VhdSourceTest {
     assertTrue(metric(df, VhdMetrics.BYTES_READ) >= stored / 2, "bytes read: " + metric(df, VhdMetrics.BYTES_READ));
   }
 
+  static byte[] readAll(DiskImage img) throws IOException {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(Math.toIntExact(img.getSize()));
+    img.readFully(0, b);
+    return b.array();
+  }
+
   /** Each image's virtual disk from its chunks, zeros where no chunk came. */
   static Map<String, byte[]> reassemble(List<Row> rows, Path dir) throws IOException {
     Map<String, byte[]> disks = new HashMap<>();
