@@ -50,10 +50,12 @@ class ContentBench {
             .config("spark.driver.bindAddress", "127.0.0.1")
             .getOrCreate();
         try {
+          long c0 = cpuNanos();
           long t0 = System.nanoTime();
           Row r = spark.read().format("vhd").option("mode", "content").load(dir)
               .agg(sum(col("length")), hash ? count(sha2(col("data"), 256)) : sum(length(col("data")))).first();
           long ms = (System.nanoTime() - t0) / 1_000_000;
+          long cpu = (cpuNanos() - c0) / 1_000_000;
           if (!hash && r.getLong(0) != r.getLong(1)) {
             throw new AssertionError("length column and data disagree: " + r);
           }
@@ -61,7 +63,7 @@ class ContentBench {
             times.get(key).add(ms);
           }
           out.append(round < 0 ? "warm-up " : "run " + round + " ").append(key).append(": ").append(ms)
-              .append(" ms, ").append(r.getLong(0)).append(" bytes\n");
+              .append(" ms, ").append(r.getLong(0)).append(" bytes, process CPU ").append(cpu).append(" ms\n");
         } finally {
           spark.stop();
         }
@@ -71,6 +73,12 @@ class ContentBench {
       out.append("median ").append(e.getKey()).append(": ").append(median(e.getValue())).append(" ms\n");
     }
     Files.writeString(Path.of(System.getProperty("vhd4j.bench.out", "target/content-bench.txt")), out);
+  }
+
+  /** CPU time of the whole process (every thread: tasks, GC, the JIT): what two cores can give. */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   static long median(List<Long> v) {
