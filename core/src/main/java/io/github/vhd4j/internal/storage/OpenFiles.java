@@ -110,6 +110,18 @@ public final class OpenFiles {
       created = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
           StandardOpenOption.WRITE);
     }
+    Lease lease = lease(path, access, locking, created);
+    if (lease.lookForWriter) {
+      // Outside LOCK: the kernel writes out the whole table for every read, the slowest step of
+      // an open, and other threads' opens need not wait for it.
+      lease.lookForWriter(table);
+    }
+    return lease;
+  }
+
+  /** The part of {@link #open} done under {@link #LOCK}: finds or makes the entry and locks. */
+  private static Lease lease(Path path, Access access, boolean locking, @Nullable FileChannel created)
+      throws IOException {
     boolean write = access != Access.READ;
     synchronized (LOCK) {
       FileIdentity id;
@@ -145,7 +157,7 @@ public final class OpenFiles {
           if (write) {
             e.lockForWriter(lease.resource);
           } else {
-            lease.inUse = e.lockForReader(lease.resource, table);
+            lease.inUse = e.lockForReader(lease);
           }
         }
         ok = true;
@@ -200,6 +212,11 @@ public final class OpenFiles {
     /** A second channel opened for a writer, closed with the entry. */
     @Nullable FileChannel extra;
     int users;
+    /**
+     * Whether the kernel's lock table, read since 201 and 203 were taken, showed no writer
+     * elsewhere (or was not to be read): later readers need not read it again.
+     */
+    boolean verified;
     /** Leases that lock: readers, and whether a writer is among them. */
     int readers;
     boolean writer;
@@ -266,16 +283,25 @@ public final class OpenFiles {
 
     /**
      * Takes the reader's locks unless this process writes the file, and tells whether another
-     * process has it open for writing: a QEMU writer (seen in the kernel's lock table, unless this
-     * process holds more than {@link #DETECTION_LIMIT} files) or a vhd4j writer (whose exclusive
-     * locks refuse ours). With a writer present only byte 100 is held, so that nothing of ours
-     * stands in the way once it is gone.
+     * vhd4j writer has it (its exclusive locks refuse ours; then only byte 100 is held, so that
+     * nothing of ours stands in the way once it is gone). Whether a QEMU writer has it is left to
+     * {@link Lease#lookForWriter}, which reads the kernel's lock table after this, outside
+     * {@link #LOCK}: QEMU holds only shared locks, which ours cannot see, but once 201 and 203 are
+     * held no QEMU writer can start, so a table read after them misses none (reading it first
+     * would miss one that started in between). Not looked for while this process holds more than
+     * {@link #DETECTION_LIMIT} files.
      *
+     * @param lease the new lease, told whether it must look in the table
      * @return why the content may change while it is read, or null
      */
-    @Nullable String lockForReader(String resource, @Nullable ProcLocks table) throws IOException {
+    @Nullable String lockForReader(Lease lease) throws IOException {
       readers++;
-      if (writer || readShared201 != null) {
+      if (writer) {
+        return null;
+      }
+      if (readShared201 != null) {
+        // Another lease holds the reader's locks; until its look in the table is done, look too.
+        lease.lookForWriter = !verified;
         return null;
       }
       try {
@@ -283,19 +309,33 @@ public final class OpenFiles {
         if (perm == null) {
           perm = ch.tryLock(PERM, 1, true);
         }
-        boolean other = ENTRIES.size() <= DETECTION_LIMIT
-            && (table != null ? table : ProcLocks.lazy()).writerOn(id.dev(), id.inode());
-        if (!other) {
-          other = !takeReaderShared();
+        if (!takeReaderShared()) {
+          return lease.inUseMessage();
         }
-        return other ? "another process has " + resource + " open for writing; its content may change while it is"
-            + " read" : null;
+        verified = ENTRIES.size() > DETECTION_LIMIT;
+        lease.lookForWriter = !verified;
+        return null;
       } catch (OverlappingFileLockException x) {
         readers--;
-        throw outsideLock(resource, x);
+        throw outsideLock(lease.resource, x);
       } catch (IOException x) {
         readers--;
-        throw unsupported(resource, x);
+        throw unsupported(lease.resource, x);
+      }
+    }
+
+    /**
+     * Records what a look in the kernel's table found, after {@link #lockForReader}: a writer
+     * elsewhere makes the readers give up 201 and 203, so that nothing of ours stands in its way.
+     *
+     * @param writerElsewhere whether the table shows another process writing the file
+     */
+    void lookedForWriter(boolean writerElsewhere) {
+      if (writerElsewhere) {
+        release201And203();
+        verified = false;
+      } else if (readShared201 != null) {
+        verified = true;
       }
     }
 
@@ -389,6 +429,8 @@ public final class OpenFiles {
     private final boolean locking;
     private final String resource;
     private @Nullable String inUse;
+    /** Set under LOCK by {@link Entry#lockForReader}: the kernel's table is still to be read. */
+    private boolean lookForWriter;
     private boolean closed;
 
     private Lease(Entry entry, boolean write, boolean locking, String resource) {
@@ -396,6 +438,26 @@ public final class OpenFiles {
       this.write = write;
       this.locking = locking;
       this.resource = resource;
+    }
+
+    /**
+     * Reads the kernel's lock table (or looks in {@code table}) for a QEMU writer of the file,
+     * outside {@link #LOCK}, and records the answer.
+     *
+     * @param table the table read for a series of opens, or null to read it now
+     */
+    private void lookForWriter(@Nullable ProcLocks table) {
+      boolean other = (table != null ? table : ProcLocks.lazy()).writerOn(entry.id.dev(), entry.id.inode());
+      synchronized (LOCK) {
+        if (other) {
+          inUse = inUseMessage();
+        }
+        entry.lookedForWriter(other);
+      }
+    }
+
+    private String inUseMessage() {
+      return "another process has " + resource + " open for writing; its content may change while it is read";
     }
 
     /**

@@ -67,12 +67,11 @@ public final class ProcLocks {
   }
 
   private static @Nullable Set<List<Long>> readTable() {
-    if (!Files.isReadable(TABLE)) {
-      return null;
-    }
-    String self = selfPid();
+    String self = SelfPid.VALUE;
     Set<List<Long>> out = new HashSet<>();
     try {
+      // No access(2) check first: a batch reads the table once per image, and a missing or
+      // unreadable table fails the open below just as well.
       String table = read();
       // Split by hand: a reader and a regular expression cost a command's start-up more than the
       // table itself.
@@ -85,8 +84,8 @@ public final class ProcLocks {
         }
         at = end + 1;
       }
-    } catch (IOException e) {
-      // An unreadable table detects nothing; the locks still keep writers out.
+    } catch (IOException | SecurityException e) {
+      // An unreadable table (not Linux) detects nothing; the locks still keep writers out.
       return null;
     }
     return out;
@@ -122,6 +121,11 @@ public final class ProcLocks {
       }
     }
     return out.toArray(new String[0]);
+  }
+
+  /** This process's pid, found at the first read of the table and kept: it never changes. */
+  private static final class SelfPid {
+    static final String VALUE = selfPid();
   }
 
   /**
