@@ -118,8 +118,10 @@ final class CliModelGenerator {
           .append('\n');
       sb.append(indent).append("  type = ").append(describeValue(a.type())).append(", ")
           .append(describeValue(a.auxiliaryTypes())).append('\n');
-      sb.append(indent).append("  initial = ").append(a.hasInitialValue()).append(' ').append(a.initialValue())
-          .append('\n');
+      // An array (a multi-value positional) by its elements: two commands' arrays are never one.
+      Object initial = a.initialValue();
+      sb.append(indent).append("  initial = ").append(a.hasInitialValue()).append(' ')
+          .append(initial instanceof Object[] values ? Arrays.toString(values) : String.valueOf(initial)).append('\n');
       for (Map.Entry<String, Object> e : argProperties(a).entrySet()) {
         sb.append(indent).append("  ").append(e.getKey()).append(" = ").append(describeValue(e.getValue()))
             .append('\n');

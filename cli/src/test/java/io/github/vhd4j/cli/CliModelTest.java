@@ -126,6 +126,13 @@ class CliModelTest {
     if (type == Path.class) {
       return Path.of("sample-" + i);
     }
+    if (type == Path[].class) {
+      // Compared by identity, which is what the field must then hold.
+      return new Path[] {Path.of("sample-" + i)};
+    }
+    if (type == Integer.class || type == int.class) {
+      return 1000 + i;
+    }
     if (type.isEnum()) {
       Object[] constants = type.getEnumConstants();
       return constants[constants.length - 1];
