@@ -19,11 +19,14 @@ import picocli.CommandLine.Option;
     description = {"Validate a VHD or VHDX image and its parent chain and list every problem found: errors, warnings"
         + " and notes (info), each with the structure, field and file offset it is about."},
     exitCodeListHeading = Help.EXIT_CODES,
-    exitCodeList = {"0:No errors were found (warnings and notes may be listed).", "1:Errors were found.",
-        Help.FAILED},
+    exitCodeList = {"0:No errors were found (warnings and notes may be listed); with several images, in any of"
+        + " them.",
+        "1:Errors were found. With several images: in some of them.",
+        "2:Failure: a file (or standard output) could not be read or written, or a usage error; with several"
+            + " images, the lines with an error object say which."},
     footerHeading = Help.EXAMPLES,
     footer = {"  vhd check disk.vhd", "  vhd check --deep --json disk.vhd", "  vhd check -p --deep big.vhd",
-        "  vhd check --azure upload.vhd"})
+        "  vhd check --azure upload.vhd", "  vhd check --json -r -p /srv/images > report.jsonl"})
 final class CheckCommand extends BatchCommand {
   @Option(names = "--json", description = "Print JSON: the counts and every problem (docs/cli-json.md); for"
       + " several images, one line per image.")

@@ -104,7 +104,7 @@ final class CliModel {
     s.name("vhd");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Inspect, check, read, convert and create Microsoft VHD disk images; resize, compact and repair them, and commit differencing disks into their parents."});
-    s.usageMessage().exitCodeList(map("0", "Success; check found no errors, compare found the images identical, repair found nothing left to repair.", "1", "A negative answer: check found errors, compare found a difference, repair has changes pending (--dry-run) or left errors it cannot fix.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why.", "141", "cat only: the program reading its output closed the pipe (as for a process killed by SIGPIPE).", "128+N", "Stopped by signal N: 130 for SIGINT (Ctrl-C), 143 for SIGTERM, 129 for SIGHUP. convert and create remove what they had not finished."));
+    s.usageMessage().exitCodeList(map("0", "Success; check found no errors, compare found the images identical, repair found nothing left to repair.", "1", "A negative answer: check found errors, compare found a difference, repair has changes pending (--dry-run) or left errors it cannot fix; info of several images found a damaged one.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why.", "141", "cat only: the program reading its output closed the pipe (as for a process killed by SIGPIPE).", "128+N", "Stopped by signal N: 130 for SIGINT (Ctrl-C), 143 for SIGTERM, 129 for SIGHUP. convert and create remove what they had not finished."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd info disk.vhd", "  vhd check --json disk.vhd", "  vhd convert -p -O raw disk.vhd disk.raw", "  vhd create --size 8G disk.vhd", "  vhd repair --dry-run disk.vhd", "", "Run 'vhd COMMAND --help' for a command's options, examples and exit codes. Shell completion for bash and zsh: source <(vhd generate-completion)"});
     s.usageMessage().footerHeading("%nExamples:%n");
@@ -167,9 +167,9 @@ final class CliModel {
     s.name("info");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Show the metadata of a VHD or VHDX image: type, sizes, geometry or sector sizes, creator, log, parent chain and every warning found while opening it.", "The disk size / actual-size is the file length (a block device's size): Java cannot see which blocks of a sparse file are allocated, so it can be larger than what qemu-img reports."});
-    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
+    s.usageMessage().exitCodeList(map("0", "Success; with several images, every image was read.", "1", "Several images only: some are damaged (refused for a malformed structure, or opened by --lenient despite errors).", "2", "Failure: a file (or standard output) could not be read or written, or a usage error; with several images, the lines with an error object say which."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
-    s.usageMessage().footer(new String[] {"  vhd info disk.vhd", "  vhd info --json child.vhd | jq '.\"backing-chain\"'", "  vhd info --lenient --size-policy current damaged.vhd"});
+    s.usageMessage().footer(new String[] {"  vhd info disk.vhd", "  vhd info --json child.vhd | jq '.\"backing-chain\"'", "  vhd info --lenient --size-policy current damaged.vhd", "  vhd info --json -r /srv/images | jq -r 'select(.error) | .filename'"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
     s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
@@ -218,9 +218,9 @@ final class CliModel {
     s.name("check");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Validate a VHD or VHDX image and its parent chain and list every problem found: errors, warnings and notes (info), each with the structure, field and file offset it is about."});
-    s.usageMessage().exitCodeList(map("0", "No errors were found (warnings and notes may be listed).", "1", "Errors were found.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
+    s.usageMessage().exitCodeList(map("0", "No errors were found (warnings and notes may be listed); with several images, in any of them.", "1", "Errors were found. With several images: in some of them.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error; with several images, the lines with an error object say which."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
-    s.usageMessage().footer(new String[] {"  vhd check disk.vhd", "  vhd check --deep --json disk.vhd", "  vhd check -p --deep big.vhd", "  vhd check --azure upload.vhd"});
+    s.usageMessage().footer(new String[] {"  vhd check disk.vhd", "  vhd check --deep --json disk.vhd", "  vhd check -p --deep big.vhd", "  vhd check --azure upload.vhd", "  vhd check --json -r -p /srv/images > report.jsonl"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
     s.addPositional(bind(PositionalParamSpec.builder(), o, 7)

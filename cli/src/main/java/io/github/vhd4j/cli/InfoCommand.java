@@ -31,10 +31,15 @@ import picocli.CommandLine.Option;
         "The disk size / actual-size is the file length (a block device's size): Java cannot see which blocks of a sparse file"
         + " are allocated, so it can be larger than what qemu-img reports."},
     exitCodeListHeading = Help.EXIT_CODES,
-    exitCodeList = {Help.OK, Help.FAILED},
+    exitCodeList = {"0:Success; with several images, every image was read.",
+        "1:Several images only: some are damaged (refused for a malformed structure, or opened by --lenient"
+            + " despite errors).",
+        "2:Failure: a file (or standard output) could not be read or written, or a usage error; with several"
+            + " images, the lines with an error object say which."},
     footerHeading = Help.EXAMPLES,
     footer = {"  vhd info disk.vhd", "  vhd info --json child.vhd | jq '.\"backing-chain\"'",
-        "  vhd info --lenient --size-policy current damaged.vhd"})
+        "  vhd info --lenient --size-policy current damaged.vhd",
+        "  vhd info --json -r /srv/images | jq -r 'select(.error) | .filename'"})
 final class InfoCommand extends BatchCommand {
   @Option(names = "--json", description = "Print JSON (qemu-img's key names where they overlap;"
       + " docs/cli-json.md); for several images, one line per image.")
