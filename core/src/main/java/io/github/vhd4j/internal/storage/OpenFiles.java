@@ -48,13 +48,6 @@ public final class OpenFiles {
   private static final boolean WINDOWS =
       System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
-  /**
-   * Files this process may hold before readers stop looking for QEMU writers in the kernel's lock
-   * table: the table lists this process's own locks too, and reading it costs more than the open
-   * once it holds thousands of them. vhd4j writers are still seen (their locks refuse ours).
-   */
-  static final int DETECTION_LIMIT = 512;
-
   private static final Object LOCK = new Object();
   private static final Map<Object, Entry> ENTRIES = new HashMap<>();
 
@@ -110,19 +103,8 @@ public final class OpenFiles {
       created = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
           StandardOpenOption.WRITE);
     }
-    Lease lease = lease(path, access, locking, created);
-    if (lease.lookForWriter) {
-      // Outside LOCK: the kernel writes out the whole table for every read, the slowest step of
-      // an open, and other threads' opens need not wait for it.
-      lease.lookForWriter(table);
-    }
-    return lease;
-  }
-
-  /** The part of {@link #open} done under {@link #LOCK}: finds or makes the entry and locks. */
-  private static Lease lease(Path path, Access access, boolean locking, @Nullable FileChannel created)
-      throws IOException {
     boolean write = access != Access.READ;
+    Lease lease;
     synchronized (LOCK) {
       FileIdentity id;
       try {
@@ -152,7 +134,7 @@ public final class OpenFiles {
           e.writeChannel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
           e.extra = e.writeChannel;
         }
-        Lease lease = new Lease(e, write, locking && !WINDOWS, path.toString());
+        lease = new Lease(e, write, locking && !WINDOWS, path.toString());
         if (lease.locking) {
           if (write) {
             e.lockForWriter(lease.resource);
@@ -161,7 +143,6 @@ public final class OpenFiles {
           }
         }
         ok = true;
-        return lease;
       } finally {
         if (!ok) {
           e.users--;
@@ -174,6 +155,14 @@ public final class OpenFiles {
         }
       }
     }
+    if (lease.lookInTable) {
+      // Outside LOCK, as the slowest step of an open, after the reader's locks (lockForReader).
+      boolean other = (table != null ? table : ProcLocks.lazy()).writerOn(lease.entry.id.dev(), lease.entry.id.inode());
+      synchronized (LOCK) {
+        lease.entry.lookedInTable(lease, other);
+      }
+    }
+    return lease;
   }
 
   private static void deleteQuietly(Path path) {
@@ -212,10 +201,7 @@ public final class OpenFiles {
     /** A second channel opened for a writer, closed with the entry. */
     @Nullable FileChannel extra;
     int users;
-    /**
-     * Whether the kernel's lock table, read since 201 and 203 were taken, showed no writer
-     * elsewhere (or was not to be read): later readers need not read it again.
-     */
+    /** Whether the lock table, read since 201 and 203 were taken, showed no writer elsewhere. */
     boolean verified;
     /** Leases that lock: readers, and whether a writer is among them. */
     int readers;
@@ -282,26 +268,19 @@ public final class OpenFiles {
     }
 
     /**
-     * Takes the reader's locks unless this process writes the file, and tells whether another
-     * vhd4j writer has it (its exclusive locks refuse ours; then only byte 100 is held, so that
-     * nothing of ours stands in the way once it is gone). Whether a QEMU writer has it is left to
-     * {@link Lease#lookForWriter}, which reads the kernel's lock table after this, outside
-     * {@link #LOCK}: QEMU holds only shared locks, which ours cannot see, but once 201 and 203 are
-     * held no QEMU writer can start, so a table read after them misses none (reading it first
-     * would miss one that started in between). Not looked for while this process holds more than
-     * {@link #DETECTION_LIMIT} files.
+     * Takes the reader's locks unless this process writes the file; a vhd4j writer elsewhere
+     * refuses them (then only byte 100 is held, so nothing of ours stands in its way). A QEMU
+     * writer, holding shared locks only, is looked for in the kernel's table after this: once
+     * 201 and 203 are held no QEMU writer can start, so that later read misses none.
      *
-     * @param lease the new lease, told whether it must look in the table
+     * @param lease the new lease, told whether to look in the table
      * @return why the content may change while it is read, or null
      */
     @Nullable String lockForReader(Lease lease) throws IOException {
       readers++;
-      if (writer) {
-        return null;
-      }
-      if (readShared201 != null) {
-        // Another lease holds the reader's locks; until its look in the table is done, look too.
-        lease.lookForWriter = !verified;
+      if (writer || readShared201 != null) {
+        // Joining: look in the table too until the lease that took 201 and 203 has.
+        lease.lookInTable = !writer && !verified;
         return null;
       }
       try {
@@ -310,10 +289,10 @@ public final class OpenFiles {
           perm = ch.tryLock(PERM, 1, true);
         }
         if (!takeReaderShared()) {
-          return lease.inUseMessage();
+          return ProcLocks.inUse(lease.resource);
         }
-        verified = ENTRIES.size() > DETECTION_LIMIT;
-        lease.lookForWriter = !verified;
+        verified = ENTRIES.size() > ProcLocks.DETECTION_LIMIT;
+        lease.lookInTable = !verified;
         return null;
       } catch (OverlappingFileLockException x) {
         readers--;
@@ -324,19 +303,13 @@ public final class OpenFiles {
       }
     }
 
-    /**
-     * Records what a look in the kernel's table found, after {@link #lockForReader}: a writer
-     * elsewhere makes the readers give up 201 and 203, so that nothing of ours stands in its way.
-     *
-     * @param writerElsewhere whether the table shows another process writing the file
-     */
-    void lookedForWriter(boolean writerElsewhere) {
+    /** Records what the table showed a new reader: a writer elsewhere gets 201 and 203 back. */
+    void lookedInTable(Lease lease, boolean writerElsewhere) {
       if (writerElsewhere) {
+        lease.inUse = ProcLocks.inUse(lease.resource);
         release201And203();
-        verified = false;
-      } else if (readShared201 != null) {
-        verified = true;
       }
+      verified = !writerElsewhere && readShared201 != null;
     }
 
     /** Takes 201 and 203 shared; false (holding neither) when a writer elsewhere holds them. */
@@ -429,8 +402,8 @@ public final class OpenFiles {
     private final boolean locking;
     private final String resource;
     private @Nullable String inUse;
-    /** Set under LOCK by {@link Entry#lockForReader}: the kernel's table is still to be read. */
-    private boolean lookForWriter;
+    /** Set by {@link Entry#lockForReader}: the kernel's table is still to be read. */
+    private boolean lookInTable;
     private boolean closed;
 
     private Lease(Entry entry, boolean write, boolean locking, String resource) {
@@ -438,26 +411,6 @@ public final class OpenFiles {
       this.write = write;
       this.locking = locking;
       this.resource = resource;
-    }
-
-    /**
-     * Reads the kernel's lock table (or looks in {@code table}) for a QEMU writer of the file,
-     * outside {@link #LOCK}, and records the answer.
-     *
-     * @param table the table read for a series of opens, or null to read it now
-     */
-    private void lookForWriter(@Nullable ProcLocks table) {
-      boolean other = (table != null ? table : ProcLocks.lazy()).writerOn(entry.id.dev(), entry.id.inode());
-      synchronized (LOCK) {
-        if (other) {
-          inUse = inUseMessage();
-        }
-        entry.lookedForWriter(other);
-      }
-    }
-
-    private String inUseMessage() {
-      return "another process has " + resource + " open for writing; its content may change while it is read";
     }
 
     /**

@@ -29,6 +29,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ProcLocks {
   private static final Path TABLE = Path.of("/proc/locks");
+
+  /**
+   * Files this process may hold before readers stop looking for QEMU writers in the table: it
+   * lists this process's own locks too, and reading it costs more than the open once it holds
+   * thousands of them. vhd4j writers are still seen (their locks refuse ours).
+   */
+  static final int DETECTION_LIMIT = 512;
   /** The bytes of the write and resize permissions: held by a writer. */
   private static final long[] WRITER_BYTES = {101, 103};
 
@@ -46,6 +53,16 @@ public final class ProcLocks {
    */
   public static ProcLocks lazy() {
     return new ProcLocks();
+  }
+
+  /**
+   * Says that another process writes a file, as a reader's warning.
+   *
+   * @param resource the file's name in messages
+   * @return the warning text
+   */
+  static String inUse(String resource) {
+    return "another process has " + resource + " open for writing; its content may change while it is read";
   }
 
   /**
