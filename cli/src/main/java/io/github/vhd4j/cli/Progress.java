@@ -106,8 +106,9 @@ final class Progress {
    */
   synchronized void clear() {
     if (enabled && drawn) {
-      err.print("\r" + " ".repeat(WIDTH + 8 + (unit == null ? 0 : 2 * Long.toString(total).length() + unit.length() + 3))
-          + "\r");
+      // The widest line draw() makes: bar, percentage and, when counting, "N/N unit".
+      int width = WIDTH + 8 + (unit == null ? 0 : 2 * Long.toString(total).length() + unit.length() + 3);
+      err.print("\r" + " ".repeat(width) + "\r");
       err.flush();
       drawn = false;
       lastPercent = -1;
