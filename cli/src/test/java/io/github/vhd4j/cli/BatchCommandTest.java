@@ -295,6 +295,46 @@ class BatchCommandTest {
     assertEquals("NOT_FOUND", errorCode(line));
   }
 
+  /**
+   * A QEMU writer (qemu-io holding the image) is seen by every line about the image, however many
+   * threads open it at once: only the kernel's lock table shows it, read outside the registry's
+   * lock by whichever open took the reader's locks, and by each open that joined before it had.
+   */
+  @Test
+  void shouldWarnOnEveryLineAboutAnImageQemuWrites() throws Exception {
+    QemuTool.require();
+    Path held = vhd("held.vhd");
+    Path free = vhd("free.vhd");
+    Process qemu = new ProcessBuilder("qemu-io", "-f", "vpc", "-c", "sleep 60000", held.toString())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      String inode = ":" + Files.getAttribute(held, "unix:ino") + " ";
+      for (int i = 0; i < 200 && !Files.readString(Path.of("/proc/locks")).contains(inode); i++) {
+        assertTrue(qemu.isAlive(), "qemu-io ended before it locked the image");
+        Thread.sleep(50);
+      }
+      List<String> args = new ArrayList<>(List.of("info", "--json", "-j", "4"));
+      for (int i = 0; i < 24; i++) {
+        args.add((i % 3 == 2 ? free : held).toString());
+      }
+
+      Cli.Result r = Cli.run(args.toArray(new String[0]));
+
+      assertTrue(qemu.isAlive(), "qemu-io ended early");
+      assertEquals(0, r.code(), r.err());
+      List<Map<String, Object>> lines = lines(r);
+      for (int i = 0; i < lines.size(); i++) {
+        boolean warned = JsonTree.array(lines.get(i).get("warnings")).stream()
+            .anyMatch(w -> "IMAGE_IN_USE".equals(JsonTree.object(w).get("code")));
+        assertEquals(i % 3 != 2, warned, "line " + i + ": " + lines.get(i));
+      }
+      assertEquals(16, r.errLines().size(), r.err());
+    } finally {
+      qemu.destroy();
+      qemu.waitFor();
+    }
+  }
+
   @Test
   void shouldPrintNothingForAnEmptyDirectory() throws Exception {
     Files.createDirectories(dir.resolve("empty"));
