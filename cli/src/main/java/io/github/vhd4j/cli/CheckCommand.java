@@ -4,8 +4,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.github.vhd4j.CheckOptions;
 import io.github.vhd4j.DiskImages;
 import io.github.vhd4j.Problem;
+import io.github.vhd4j.ProgressListener;
 import io.github.vhd4j.Severity;
 import io.github.vhd4j.ValidationReport;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,13 +19,17 @@ import picocli.CommandLine.Option;
     description = {"Validate a VHD or VHDX image and its parent chain and list every problem found: errors, warnings"
         + " and notes (info), each with the structure, field and file offset it is about."},
     exitCodeListHeading = Help.EXIT_CODES,
-    exitCodeList = {"0:No errors were found (warnings and notes may be listed).", "1:Errors were found.",
-        Help.FAILED},
+    exitCodeList = {"0:No errors were found (warnings and notes may be listed); with several images, in any of"
+        + " them.",
+        "1:Errors were found. With several images: in some of them.",
+        "2:Failure: a file (or standard output) could not be read or written, or a usage error; with several"
+            + " images, the lines with an error object say which."},
     footerHeading = Help.EXAMPLES,
     footer = {"  vhd check disk.vhd", "  vhd check --deep --json disk.vhd", "  vhd check -p --deep big.vhd",
-        "  vhd check --azure upload.vhd"})
-final class CheckCommand extends ImageCommand {
-  @Option(names = "--json", description = "Print JSON: the counts and every problem (docs/cli-json.md).")
+        "  vhd check --azure upload.vhd", "  vhd check --json -r -p /srv/images > report.jsonl"})
+final class CheckCommand extends BatchCommand {
+  @Option(names = "--json", description = "Print JSON: the counts and every problem (docs/cli-json.md); for"
+      + " several images, one line per image.")
   boolean json;
 
   @Option(names = "--deep",
@@ -33,7 +41,8 @@ final class CheckCommand extends ImageCommand {
           + " to 32 TiB, current size equal to the file's length minus the footer.")
   boolean azure;
 
-  @Option(names = "-p", description = "Show a progress bar on standard error (the scan of --deep).")
+  @Option(names = "-p", description = "Show a progress bar on standard error: the scan of --deep, or the images"
+      + " done when there are several.")
   boolean progress;
 
   CheckCommand(Io io) {
@@ -41,9 +50,38 @@ final class CheckCommand extends ImageCommand {
   }
 
   @Override
-  int execute() throws Exception {
-    CheckOptions options = CheckOptions.defaults().withDeep(deep).withAzure(azure)
-        .withOpenOptions(common.openOptions());
+  String name() {
+    return "check";
+  }
+
+  @Override
+  boolean json() {
+    return json;
+  }
+
+  @Override
+  boolean progress() {
+    return progress;
+  }
+
+  private CheckOptions options() {
+    return CheckOptions.defaults().withDeep(deep).withAzure(azure).withOpenOptions(common.openOptions());
+  }
+
+  @Override
+  Batch.Outcome examine(Path image) throws Exception {
+    ValidationReport report = DiskImages.check(image, options(), ProgressListener.none());
+    StringWriter w = new StringWriter();
+    try (JsonGenerator g = Json.compact(w)) {
+      json(g, image.toString(), report);
+    }
+    return new Batch.Outcome(w.toString(), Warnings.lines(report.problems(), false),
+        report.problems(Severity.ERROR).isEmpty() ? Batch.Status.CLEAN : Batch.Status.PROBLEMS);
+  }
+
+  @Override
+  int executeOne() throws Exception {
+    CheckOptions options = options();
     Progress.Bar bar = new Progress.Bar(io.err, progress);
     ValidationReport report = bar.around(() -> DiskImages.check(image, options, bar));
     // The errors are this command's answer, listed below; only the warning that another process
@@ -53,17 +91,7 @@ final class CheckCommand extends ImageCommand {
     int warnings = report.problems(Severity.WARNING).size();
     if (json) {
       try (JsonGenerator g = Json.pretty(io.out)) {
-        g.writeStartObject();
-        g.writeStringField("filename", image.toString());
-        g.writeBooleanField("deep", report.deep());
-        g.writeNumberField("errors", errors);
-        g.writeNumberField("warnings", warnings);
-        g.writeArrayFieldStart("problems");
-        for (Problem p : report.problems()) {
-          Json.problem(g, p);
-        }
-        g.writeEndArray();
-        g.writeEndObject();
+        json(g, image.toString(), report);
       }
       io.out.println();
     } else {
@@ -77,6 +105,29 @@ final class CheckCommand extends ImageCommand {
       }
     }
     return errors == 0 ? 0 : 1;
+  }
+
+  /**
+   * Writes the object of {@code check --json}: the counts and every problem. The same for one
+   * image (pretty) and for each image of a batch (compact).
+   *
+   * @param g the generator
+   * @param filename the image as the user named it or as a batch found it
+   * @param report what the check found
+   * @throws IOException if writing fails
+   */
+  static void json(JsonGenerator g, String filename, ValidationReport report) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("filename", filename);
+    g.writeBooleanField("deep", report.deep());
+    g.writeNumberField("errors", report.problems(Severity.ERROR).size());
+    g.writeNumberField("warnings", report.problems(Severity.WARNING).size());
+    g.writeArrayFieldStart("problems");
+    for (Problem p : report.problems()) {
+      Json.problem(g, p);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
   }
 
   private static String count(int n, String what) {

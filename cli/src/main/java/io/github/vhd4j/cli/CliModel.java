@@ -107,7 +107,7 @@ final class CliModel {
     s.name("vhd");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Inspect, check, read, convert and create Microsoft VHD disk images; resize, compact and repair them, and commit differencing disks into their parents."});
-    s.usageMessage().exitCodeList(map("0", "Success; check found no errors, compare found the images identical, repair found nothing left to repair.", "1", "A negative answer: check found errors, compare found a difference, repair has changes pending (--dry-run) or left errors it cannot fix.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why.", "141", "cat only: the program reading its output closed the pipe (as for a process killed by SIGPIPE).", "128+N", "Stopped by signal N: 130 for SIGINT (Ctrl-C), 143 for SIGTERM, 129 for SIGHUP. convert and create remove what they had not finished."));
+    s.usageMessage().exitCodeList(map("0", "Success; check found no errors, compare found the images identical, repair found nothing left to repair.", "1", "A negative answer: check found errors, compare found a difference, repair has changes pending (--dry-run) or left errors it cannot fix; info of several images found a damaged one.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why.", "141", "cat only: the program reading its output closed the pipe (as for a process killed by SIGPIPE).", "128+N", "Stopped by signal N: 130 for SIGINT (Ctrl-C), 143 for SIGTERM, 129 for SIGHUP. convert and create remove what they had not finished."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
     s.usageMessage().footer(new String[] {"  vhd info disk.vhd", "  vhd check --json disk.vhd", "  vhd convert -p -O raw disk.vhd disk.raw", "  vhd create --size 8G disk.vhd", "  vhd repair --dry-run disk.vhd", "", "Run 'vhd COMMAND --help' for a command's options, examples and exit codes. Shell completion for bash and zsh: source <(vhd generate-completion)"});
     s.usageMessage().footerHeading("%nExamples:%n");
@@ -170,26 +170,48 @@ final class CliModel {
     s.name("info");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Show the metadata of a VHD or VHDX image: type, sizes, geometry or sector sizes, creator, log, parent chain and every warning found while opening it.", "The disk size / actual-size is the file length (a block device's size): Java cannot see which blocks of a sparse file are allocated, so it can be larger than what qemu-img reports."});
-    s.usageMessage().exitCodeList(map("0", "Success.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
+    s.usageMessage().exitCodeList(map("0", "Success; with several images, every image was read.", "1", "Several images only: some are damaged (refused for a malformed structure, or opened by --lenient despite errors).", "2", "Failure: a file (or standard output) could not be read or written, or a usage error; with several images, the lines with an error object say which."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
-    s.usageMessage().footer(new String[] {"  vhd info disk.vhd", "  vhd info --json child.vhd | jq '.\"backing-chain\"'", "  vhd info --lenient --size-policy current damaged.vhd"});
+    s.usageMessage().footer(new String[] {"  vhd info disk.vhd", "  vhd info --json child.vhd | jq '.\"backing-chain\"'", "  vhd info --lenient --size-policy current damaged.vhd", "  vhd info --json -r /srv/images | jq -r 'select(.error) | .filename'"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
     s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
-        .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
-        .description(new String[] {"The image (VHD or VHDX)."})
+        .type(java.nio.file.Path[].class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.images)
+        .description(new String[] {"The image (VHD or VHDX). Several images, or directories of images, need --json: one JSON line per image."})
         .descriptionKey("")
-        .paramLabel("IMAGE")
+        .arity(Range.valueOf("1..*"))
+        .paramLabel("IMAGE|DIR")
         .required(true)
         .prompt("")
-        .withToString("field java.nio.file.Path io.github.vhd4j.cli.ImageCommand.image").build());
-    s.addOption(bind(OptionSpec.builder("--json"), o, 8)
+        .withToString("field java.nio.file.Path[] io.github.vhd4j.cli.BatchCommand.images").build());
+    s.addOption(bind(OptionSpec.builder("-r"), o, 8)
+        .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.recursive)
+        .description(new String[] {"Also examine the images in the subdirectories of each DIR (not hidden ones, nor directories reached through symbolic links)."})
+        .descriptionKey("")
+        .paramLabel("<recursive>")
+        .prompt("")
+        .withToString("field boolean io.github.vhd4j.cli.BatchCommand.recursive").build());
+    s.addOption(bind(OptionSpec.builder("-j"), o, 9)
+        .type(Integer.class).auxiliaryTypes(Integer.class).initialValue(o.threads)
+        .description(new String[] {"Examine N images at a time, on N threads (with several images or a directory). Default: one per processor."})
+        .descriptionKey("")
+        .paramLabel("N")
+        .prompt("")
+        .withToString("field Integer io.github.vhd4j.cli.BatchCommand.threads").build());
+    s.addOption(bind(OptionSpec.builder("--json"), o, 10)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.json)
-        .description(new String[] {"Print JSON (qemu-img's key names where they overlap; docs/cli-json.md)."})
+        .description(new String[] {"Print JSON (qemu-img's key names where they overlap; docs/cli-json.md); for several images, one line per image."})
         .descriptionKey("")
         .paramLabel("<json>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.InfoCommand.json").build());
+    s.addOption(bind(OptionSpec.builder("-p"), o, 11)
+        .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
+        .description(new String[] {"Show a progress bar of the images done on standard error (several images or a directory)."})
+        .descriptionKey("")
+        .paramLabel("<progress>")
+        .prompt("")
+        .withToString("field boolean io.github.vhd4j.cli.InfoCommand.progress").build());
     return s;
   }
 
@@ -199,43 +221,58 @@ final class CliModel {
     s.name("check");
     s.versionProvider(new VersionProvider());
     s.usageMessage().description(new String[] {"Validate a VHD or VHDX image and its parent chain and list every problem found: errors, warnings and notes (info), each with the structure, field and file offset it is about."});
-    s.usageMessage().exitCodeList(map("0", "No errors were found (warnings and notes may be listed).", "1", "Errors were found.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error. One line on standard error says why."));
+    s.usageMessage().exitCodeList(map("0", "No errors were found (warnings and notes may be listed); with several images, in any of them.", "1", "Errors were found. With several images: in some of them.", "2", "Failure: a file (or standard output) could not be read or written, or a usage error; with several images, the lines with an error object say which."));
     s.usageMessage().exitCodeListHeading("%nExit codes:%n");
-    s.usageMessage().footer(new String[] {"  vhd check disk.vhd", "  vhd check --deep --json disk.vhd", "  vhd check -p --deep big.vhd", "  vhd check --azure upload.vhd"});
+    s.usageMessage().footer(new String[] {"  vhd check disk.vhd", "  vhd check --deep --json disk.vhd", "  vhd check -p --deep big.vhd", "  vhd check --azure upload.vhd", "  vhd check --json -r -p /srv/images > report.jsonl"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
     s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
-        .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
-        .description(new String[] {"The image (VHD or VHDX)."})
+        .type(java.nio.file.Path[].class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.images)
+        .description(new String[] {"The image (VHD or VHDX). Several images, or directories of images, need --json: one JSON line per image."})
         .descriptionKey("")
-        .paramLabel("IMAGE")
+        .arity(Range.valueOf("1..*"))
+        .paramLabel("IMAGE|DIR")
         .required(true)
         .prompt("")
-        .withToString("field java.nio.file.Path io.github.vhd4j.cli.ImageCommand.image").build());
-    s.addOption(bind(OptionSpec.builder("--json"), o, 9)
+        .withToString("field java.nio.file.Path[] io.github.vhd4j.cli.BatchCommand.images").build());
+    s.addOption(bind(OptionSpec.builder("-r"), o, 8)
+        .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.recursive)
+        .description(new String[] {"Also examine the images in the subdirectories of each DIR (not hidden ones, nor directories reached through symbolic links)."})
+        .descriptionKey("")
+        .paramLabel("<recursive>")
+        .prompt("")
+        .withToString("field boolean io.github.vhd4j.cli.BatchCommand.recursive").build());
+    s.addOption(bind(OptionSpec.builder("-j"), o, 9)
+        .type(Integer.class).auxiliaryTypes(Integer.class).initialValue(o.threads)
+        .description(new String[] {"Examine N images at a time, on N threads (with several images or a directory). Default: one per processor."})
+        .descriptionKey("")
+        .paramLabel("N")
+        .prompt("")
+        .withToString("field Integer io.github.vhd4j.cli.BatchCommand.threads").build());
+    s.addOption(bind(OptionSpec.builder("--json"), o, 12)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.json)
-        .description(new String[] {"Print JSON: the counts and every problem (docs/cli-json.md)."})
+        .description(new String[] {"Print JSON: the counts and every problem (docs/cli-json.md); for several images, one line per image."})
         .descriptionKey("")
         .paramLabel("<json>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CheckCommand.json").build());
-    s.addOption(bind(OptionSpec.builder("--deep"), o, 10)
+    s.addOption(bind(OptionSpec.builder("--deep"), o, 13)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.deep)
         .description(new String[] {"Also read every block's bitmap and verify that sectors whose bit is clear hold zeros."})
         .descriptionKey("")
         .paramLabel("<deep>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CheckCommand.deep").build());
-    s.addOption(bind(OptionSpec.builder("--azure"), o, 11)
+    s.addOption(bind(OptionSpec.builder("--azure"), o, 14)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.azure)
         .description(new String[] {"Also check Azure's rules for uploaded disks: fixed, a whole number of MiB from 20 MiB to 32 TiB, current size equal to the file's length minus the footer."})
         .descriptionKey("")
         .paramLabel("<azure>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CheckCommand.azure").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 12)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 15)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
-        .description(new String[] {"Show a progress bar on standard error (the scan of --deep)."})
+        .description(new String[] {"Show a progress bar on standard error: the scan of --deep, or the images done when there are several."})
         .descriptionKey("")
         .paramLabel("<progress>")
         .prompt("")
@@ -254,7 +291,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd map disk.vhd", "  vhd map --json child.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 16)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
         .description(new String[] {"The image (VHD or VHDX)."})
         .descriptionKey("")
@@ -262,7 +299,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ImageCommand.image").build());
-    s.addOption(bind(OptionSpec.builder("--json"), o, 13)
+    s.addOption(bind(OptionSpec.builder("--json"), o, 17)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.json)
         .description(new String[] {"Print JSON: an array of {start, length, depth, present, zero, data, offset}, one run per line (docs/cli-json.md)."})
         .descriptionKey("")
@@ -283,7 +320,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd cat --offset 1M --length 512 disk.vhd | xxd", "  vhd cat -p disk.vhd | gzip > disk.img.gz", "  vhd cat child.vhd | sha256sum"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 16)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
         .description(new String[] {"The image (VHD or VHDX)."})
         .descriptionKey("")
@@ -291,7 +328,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ImageCommand.image").build());
-    s.addOption(bind(OptionSpec.builder("--offset"), o, 14)
+    s.addOption(bind(OptionSpec.builder("--offset"), o, 18)
         .type(long.class).auxiliaryTypes(long.class).initialValue(o.offset)
         .description(new String[] {"First byte to write (bytes, or with K M G T). Default: 0."})
         .descriptionKey("")
@@ -299,7 +336,7 @@ final class CliModel {
         .converters(new ITypeConverter<?>[] {new Converters.Size()})
         .prompt("")
         .withToString("field long io.github.vhd4j.cli.CatCommand.offset").build());
-    s.addOption(bind(OptionSpec.builder("--length"), o, 15)
+    s.addOption(bind(OptionSpec.builder("--length"), o, 19)
         .type(Long.class).auxiliaryTypes(Long.class).initialValue(o.length)
         .description(new String[] {"Number of bytes to write (bytes, or with K M G T). Default: to the end."})
         .descriptionKey("")
@@ -307,7 +344,7 @@ final class CliModel {
         .converters(new ITypeConverter<?>[] {new Converters.Size()})
         .prompt("")
         .withToString("field Long io.github.vhd4j.cli.CatCommand.length").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 16)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 20)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
@@ -328,7 +365,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd checksum disk.vhd", "  vhd checksum -a md5 *.vhdx", "  vhd checksum --json --block-size 512K disk.vhd > manifest.json"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("-a", "--algorithm"), o, 17)
+    s.addOption(bind(OptionSpec.builder("-a", "--algorithm"), o, 21)
         .type(io.github.vhd4j.ChecksumAlgorithm.class).auxiliaryTypes(io.github.vhd4j.ChecksumAlgorithm.class).initialValue(o.algorithm)
         .description(new String[] {"The digest. Default: sha256."})
         .descriptionKey("")
@@ -337,7 +374,7 @@ final class CliModel {
         .completionCandidates(new ChecksumCommand.Algorithm())
         .prompt("")
         .withToString("field io.github.vhd4j.ChecksumAlgorithm io.github.vhd4j.cli.ChecksumCommand.algorithm").build());
-    s.addOption(bind(OptionSpec.builder("--block-size"), o, 18)
+    s.addOption(bind(OptionSpec.builder("--block-size"), o, 22)
         .type(long.class).auxiliaryTypes(long.class).initialValue(o.blockSize)
         .description(new String[] {"Also hash every block of N bytes on its own (a multiple of 512, with K M G T; the last block may be shorter), for example 512K as the EBS direct APIs use: a manifest another tool can check any part of the disk against."})
         .descriptionKey("")
@@ -345,21 +382,21 @@ final class CliModel {
         .converters(new ITypeConverter<?>[] {new ChecksumCommand.BlockSize()})
         .prompt("")
         .withToString("field long io.github.vhd4j.cli.ChecksumCommand.blockSize").build());
-    s.addOption(bind(OptionSpec.builder("--json"), o, 19)
+    s.addOption(bind(OptionSpec.builder("--json"), o, 23)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.json)
         .description(new String[] {"Print one JSON object per image, one per line (docs/cli-json.md)."})
         .descriptionKey("")
         .paramLabel("<json>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.ChecksumCommand.json").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 20)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 24)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
         .paramLabel("<progress>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.ChecksumCommand.progress").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 21)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 25)
         .type(java.nio.file.Path[].class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.images)
         .description(new String[] {"The images (VHD or VHDX)."})
         .descriptionKey("")
@@ -382,7 +419,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd convert -p -O raw disk.vhd disk.raw", "  vhd convert -O dynamic disk.raw disk.vhd", "  vhd convert -O dynamic child.vhd flat.vhd", "  xz -dc disk.raw.xz | vhd convert -f raw -O dynamic - disk.vhd", "  vhd convert -p -O raw disk.vhd /dev/sdX", "  vhd convert --azure disk.vhdx upload.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("-f"), o, 22)
+    s.addOption(bind(OptionSpec.builder("-f"), o, 26)
         .type(ImageFormat.class).auxiliaryTypes(ImageFormat.class).initialValue(o.inputFormat)
         .description(new String[] {"Input format. Default: detected: VHD when a footer cookie is found, VHDX by its signature, raw when no other format's signature is (an ISO is raw; QCOW2, VMDK and VDI images are refused); a pipe or standard input needs -f raw."})
         .descriptionKey("")
@@ -391,7 +428,7 @@ final class CliModel {
         .completionCandidates(new Converters.Format())
         .prompt("")
         .withToString("field io.github.vhd4j.cli.ImageFormat io.github.vhd4j.cli.ConvertCommand.inputFormat").build());
-    s.addOption(bind(OptionSpec.builder("-O"), o, 23)
+    s.addOption(bind(OptionSpec.builder("-O"), o, 27)
         .type(ConvertCommand.Output.class).auxiliaryTypes(ConvertCommand.Output.class).initialValue(o.outputFormat)
         .description(new String[] {"Output format: raw, or a fixed or dynamic VHD (vhd and vpc mean dynamic). Default: raw."})
         .descriptionKey("")
@@ -400,7 +437,7 @@ final class CliModel {
         .completionCandidates(new Converters.OutputFormat())
         .prompt("")
         .withToString("field io.github.vhd4j.cli.ConvertCommand$Output io.github.vhd4j.cli.ConvertCommand.outputFormat").build());
-    s.addOption(bind(OptionSpec.builder("--block-size"), o, 24)
+    s.addOption(bind(OptionSpec.builder("--block-size"), o, 28)
         .type(Long.class).auxiliaryTypes(Long.class).initialValue(o.blockSize)
         .description(new String[] {"Block size of a dynamic VHD: a power of two from 512 to 256M. Default: 2M."})
         .descriptionKey("")
@@ -408,7 +445,7 @@ final class CliModel {
         .converters(new ITypeConverter<?>[] {new Converters.Size()})
         .prompt("")
         .withToString("field Long io.github.vhd4j.cli.ConvertCommand.blockSize").build());
-    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 25)
+    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 29)
         .type(io.github.vhd4j.SizeMode.class).auxiliaryTypes(io.github.vhd4j.SizeMode.class).initialValue(o.sizeMode)
         .description(new String[] {"VHD output: exact keeps the input's size (rounded up to a whole sector); chs rounds it up to a CHS geometry, as qemu-img convert -O vpc does. Default: exact."})
         .descriptionKey("")
@@ -417,28 +454,28 @@ final class CliModel {
         .completionCandidates(new Converters.Mode())
         .prompt("")
         .withToString("field io.github.vhd4j.SizeMode io.github.vhd4j.cli.ConvertCommand.sizeMode").build());
-    s.addOption(bind(OptionSpec.builder("--azure"), o, 26)
+    s.addOption(bind(OptionSpec.builder("--azure"), o, 30)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.azure)
         .description(new String[] {"A fixed VHD Azure accepts for upload: the input's size rounded up to a whole MiB (at least 20 MiB), the added bytes zeros. Implies -O fixed."})
         .descriptionKey("")
         .paramLabel("<azure>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.ConvertCommand.azure").build());
-    s.addOption(bind(OptionSpec.builder("--aligned"), o, 27)
+    s.addOption(bind(OptionSpec.builder("--aligned"), o, 31)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.aligned)
         .description(new String[] {"Dynamic VHD output in Hyper-V's layout, block data on 4 KiB boundaries."})
         .descriptionKey("")
         .paramLabel("<aligned>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.ConvertCommand.aligned").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 28)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 32)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
         .paramLabel("<progress>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.ConvertCommand.progress").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 29)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 33)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.in)
         .description(new String[] {"The input image; - for standard input (with -f raw)."})
         .descriptionKey("")
@@ -446,7 +483,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ConvertCommand.in").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 30)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 34)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.out)
         .description(new String[] {"The output: a file (replaced if it exists), or a device or pipe (raw output only)."})
         .descriptionKey("")
@@ -469,7 +506,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd compare disk.vhd disk.raw", "  vhd compare -p --strict old.vhd new.vhd", "  vhd compare --json child.vhd flat.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("-f"), o, 31)
+    s.addOption(bind(OptionSpec.builder("-f"), o, 35)
         .type(ImageFormat.class).auxiliaryTypes(ImageFormat.class).initialValue(o.formatA)
         .description(new String[] {"Format of A. Default: detected."})
         .descriptionKey("")
@@ -478,7 +515,7 @@ final class CliModel {
         .completionCandidates(new Converters.Format())
         .prompt("")
         .withToString("field io.github.vhd4j.cli.ImageFormat io.github.vhd4j.cli.CompareCommand.formatA").build());
-    s.addOption(bind(OptionSpec.builder("-F"), o, 32)
+    s.addOption(bind(OptionSpec.builder("-F"), o, 36)
         .type(ImageFormat.class).auxiliaryTypes(ImageFormat.class).initialValue(o.formatB)
         .description(new String[] {"Format of B. Default: detected."})
         .descriptionKey("")
@@ -487,28 +524,28 @@ final class CliModel {
         .completionCandidates(new Converters.Format())
         .prompt("")
         .withToString("field io.github.vhd4j.cli.ImageFormat io.github.vhd4j.cli.CompareCommand.formatB").build());
-    s.addOption(bind(OptionSpec.builder("-s", "--strict"), o, 33)
+    s.addOption(bind(OptionSpec.builder("-s", "--strict"), o, 37)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.strict)
         .description(new String[] {"Images of different sizes differ."})
         .descriptionKey("")
         .paramLabel("<strict>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CompareCommand.strict").build());
-    s.addOption(bind(OptionSpec.builder("--json"), o, 34)
+    s.addOption(bind(OptionSpec.builder("--json"), o, 38)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.json)
         .description(new String[] {"Print JSON: the verdict, the first differing offset, both sizes and formats (docs/cli-json.md)."})
         .descriptionKey("")
         .paramLabel("<json>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CompareCommand.json").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 35)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 39)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
         .paramLabel("<progress>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CompareCommand.progress").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 36)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 40)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.a)
         .description(new String[] {"The first image."})
         .descriptionKey("")
@@ -516,7 +553,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.CompareCommand.a").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 37)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 41)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.b)
         .description(new String[] {"The second image."})
         .descriptionKey("")
@@ -539,7 +576,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd create --size 8G disk.vhd", "  vhd create -t differencing --parent base.vhd child.vhd", "  vhd create --azure --size 30G upload.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("-t"), o, 38)
+    s.addOption(bind(OptionSpec.builder("-t"), o, 42)
         .type(io.github.vhd4j.DiskType.class).auxiliaryTypes(io.github.vhd4j.DiskType.class).initialValue(o.type)
         .description(new String[] {"Disk type. Default: dynamic (fixed with --azure)."})
         .descriptionKey("")
@@ -548,7 +585,7 @@ final class CliModel {
         .completionCandidates(new Converters.Type())
         .prompt("")
         .withToString("field io.github.vhd4j.DiskType io.github.vhd4j.cli.CreateCommand.type").build());
-    s.addOption(bind(OptionSpec.builder("--size"), o, 39)
+    s.addOption(bind(OptionSpec.builder("--size"), o, 43)
         .type(Long.class).auxiliaryTypes(Long.class).initialValue(o.size)
         .description(new String[] {"Virtual size (bytes, or with K M G T). Required for fixed and dynamic disks; a differencing disk defaults to its parent's size."})
         .descriptionKey("")
@@ -556,14 +593,14 @@ final class CliModel {
         .converters(new ITypeConverter<?>[] {new Converters.Size()})
         .prompt("")
         .withToString("field Long io.github.vhd4j.cli.CreateCommand.size").build());
-    s.addOption(bind(OptionSpec.builder("--parent"), o, 40)
+    s.addOption(bind(OptionSpec.builder("--parent"), o, 44)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.parent)
         .description(new String[] {"The parent image of a differencing disk: required with -t differencing, refused otherwise."})
         .descriptionKey("")
         .paramLabel("P")
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.CreateCommand.parent").build());
-    s.addOption(bind(OptionSpec.builder("--block-size"), o, 41)
+    s.addOption(bind(OptionSpec.builder("--block-size"), o, 45)
         .type(Long.class).auxiliaryTypes(Long.class).initialValue(o.blockSize)
         .description(new String[] {"Bytes per block of a dynamic or differencing disk: a power of two from 512 to 256M. Default: 2M."})
         .descriptionKey("")
@@ -571,7 +608,7 @@ final class CliModel {
         .converters(new ITypeConverter<?>[] {new Converters.Size()})
         .prompt("")
         .withToString("field Long io.github.vhd4j.cli.CreateCommand.blockSize").build());
-    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 42)
+    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 46)
         .type(io.github.vhd4j.SizeMode.class).auxiliaryTypes(io.github.vhd4j.SizeMode.class).initialValue(o.sizeMode)
         .description(new String[] {"chs: round the size up to what a CHS geometry addresses, as qemu-img does, so that every reader sees the same size; exact: exactly N bytes (a whole number of 512-byte sectors), as Hyper-V and Azure make them. Default: chs; exact with --azure and for differencing disks, which accept only exact."})
         .descriptionKey("")
@@ -580,21 +617,21 @@ final class CliModel {
         .completionCandidates(new Converters.Mode())
         .prompt("")
         .withToString("field io.github.vhd4j.SizeMode io.github.vhd4j.cli.CreateCommand.sizeMode").build());
-    s.addOption(bind(OptionSpec.builder("--azure"), o, 43)
+    s.addOption(bind(OptionSpec.builder("--azure"), o, 47)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.azure)
         .description(new String[] {"Make a disk Azure accepts for upload: fixed, of exactly N bytes, a whole number of MiB from 20 MiB to 32 TiB."})
         .descriptionKey("")
         .paramLabel("<azure>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CreateCommand.azure").build());
-    s.addOption(bind(OptionSpec.builder("--aligned"), o, 44)
+    s.addOption(bind(OptionSpec.builder("--aligned"), o, 48)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.aligned)
         .description(new String[] {"Hyper-V's layout for dynamic and differencing disks: the block table padded to 4 KiB and every block's data on a 4 KiB boundary of the file. Default: QEMU's compact layout."})
         .descriptionKey("")
         .paramLabel("<aligned>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CreateCommand.aligned").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 45)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 49)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.out)
         .description(new String[] {"The new image file; it must not exist."})
         .descriptionKey("")
@@ -616,14 +653,14 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd commit -p child.vhd", "  vhd commit child.vhd && rm child.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("-p"), o, 46)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 50)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
         .paramLabel("<progress>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.CommitCommand.progress").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 47)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 51)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.child)
         .description(new String[] {"The differencing disk to commit."})
         .descriptionKey("")
@@ -645,7 +682,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd resize disk.vhd 16G", "  vhd resize --size-mode chs disk.vhd 64M"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 48)
+    s.addOption(bind(OptionSpec.builder("--size-mode"), o, 52)
         .type(io.github.vhd4j.SizeMode.class).auxiliaryTypes(io.github.vhd4j.SizeMode.class).initialValue(o.sizeMode)
         .description(new String[] {"exact: exactly SIZE bytes, which must be a whole number of 512-byte sectors; chs: SIZE rounded up to what a CHS geometry addresses, as create does by default. Default: exact."})
         .descriptionKey("")
@@ -654,7 +691,7 @@ final class CliModel {
         .completionCandidates(new Converters.Mode())
         .prompt("")
         .withToString("field io.github.vhd4j.SizeMode io.github.vhd4j.cli.ResizeCommand.sizeMode").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 49)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 53)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
         .description(new String[] {"The VHD image to change."})
         .descriptionKey("")
@@ -662,7 +699,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ResizeCommand.image").build());
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 50)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 54)
         .type(long.class).auxiliaryTypes(long.class).initialValue(o.size)
         .description(new String[] {"The new virtual size (bytes, or with K M G T)."})
         .descriptionKey("")
@@ -686,7 +723,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd compact -p disk.vhd", "  vhd check disk.vhd && vhd compact disk.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 16)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
         .description(new String[] {"The image (VHD or VHDX)."})
         .descriptionKey("")
@@ -694,7 +731,7 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ImageCommand.image").build());
-    s.addOption(bind(OptionSpec.builder("-p"), o, 51)
+    s.addOption(bind(OptionSpec.builder("-p"), o, 55)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.progress)
         .description(new String[] {"Show a progress bar on standard error."})
         .descriptionKey("")
@@ -715,7 +752,7 @@ final class CliModel {
     s.usageMessage().footer(new String[] {"  vhd repair --dry-run disk.vhd", "  vhd repair disk.vhd", "  vhd repair --json disk.vhd"});
     s.usageMessage().footerHeading("%nExamples:%n");
     s.addMixin("common", spec(o.common).withToString("mixin from member io.github.vhd4j.cli.CommonOptions io.github.vhd4j.cli.BaseCommand.common"));
-    s.addPositional(bind(PositionalParamSpec.builder(), o, 7)
+    s.addPositional(bind(PositionalParamSpec.builder(), o, 16)
         .type(java.nio.file.Path.class).auxiliaryTypes(java.nio.file.Path.class).initialValue(o.image)
         .description(new String[] {"The image (VHD or VHDX)."})
         .descriptionKey("")
@@ -723,14 +760,14 @@ final class CliModel {
         .required(true)
         .prompt("")
         .withToString("field java.nio.file.Path io.github.vhd4j.cli.ImageCommand.image").build());
-    s.addOption(bind(OptionSpec.builder("--dry-run"), o, 52)
+    s.addOption(bind(OptionSpec.builder("--dry-run"), o, 56)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.dryRun)
         .description(new String[] {"Change nothing; list what would be repaired (exit 1 when anything would be)."})
         .descriptionKey("")
         .paramLabel("<dryRun>")
         .prompt("")
         .withToString("field boolean io.github.vhd4j.cli.RepairCommand.dryRun").build());
-    s.addOption(bind(OptionSpec.builder("--json"), o, 53)
+    s.addOption(bind(OptionSpec.builder("--json"), o, 57)
         .type(boolean.class).auxiliaryTypes(boolean.class).initialValue(o.json)
         .description(new String[] {"Print JSON (docs/cli-json.md): an array of {structure, offset, description}, one per change made, or pending with --dry-run."})
         .descriptionKey("")
@@ -810,53 +847,57 @@ final class CliModel {
       case 4: return ((CommonOptions) o).storage;
       case 5: return ((CommonOptions) o).noLock;
       case 6: return ((CommonOptions) o).debug;
-      case 7: return ((ImageCommand) o).image;
-      case 8: return ((InfoCommand) o).json;
-      case 9: return ((CheckCommand) o).json;
-      case 10: return ((CheckCommand) o).deep;
-      case 11: return ((CheckCommand) o).azure;
-      case 12: return ((CheckCommand) o).progress;
-      case 13: return ((MapCommand) o).json;
-      case 14: return ((CatCommand) o).offset;
-      case 15: return ((CatCommand) o).length;
-      case 16: return ((CatCommand) o).progress;
-      case 17: return ((ChecksumCommand) o).algorithm;
-      case 18: return ((ChecksumCommand) o).blockSize;
-      case 19: return ((ChecksumCommand) o).json;
-      case 20: return ((ChecksumCommand) o).progress;
-      case 21: return ((ChecksumCommand) o).images;
-      case 22: return ((ConvertCommand) o).inputFormat;
-      case 23: return ((ConvertCommand) o).outputFormat;
-      case 24: return ((ConvertCommand) o).blockSize;
-      case 25: return ((ConvertCommand) o).sizeMode;
-      case 26: return ((ConvertCommand) o).azure;
-      case 27: return ((ConvertCommand) o).aligned;
-      case 28: return ((ConvertCommand) o).progress;
-      case 29: return ((ConvertCommand) o).in;
-      case 30: return ((ConvertCommand) o).out;
-      case 31: return ((CompareCommand) o).formatA;
-      case 32: return ((CompareCommand) o).formatB;
-      case 33: return ((CompareCommand) o).strict;
-      case 34: return ((CompareCommand) o).json;
-      case 35: return ((CompareCommand) o).progress;
-      case 36: return ((CompareCommand) o).a;
-      case 37: return ((CompareCommand) o).b;
-      case 38: return ((CreateCommand) o).type;
-      case 39: return ((CreateCommand) o).size;
-      case 40: return ((CreateCommand) o).parent;
-      case 41: return ((CreateCommand) o).blockSize;
-      case 42: return ((CreateCommand) o).sizeMode;
-      case 43: return ((CreateCommand) o).azure;
-      case 44: return ((CreateCommand) o).aligned;
-      case 45: return ((CreateCommand) o).out;
-      case 46: return ((CommitCommand) o).progress;
-      case 47: return ((CommitCommand) o).child;
-      case 48: return ((ResizeCommand) o).sizeMode;
-      case 49: return ((ResizeCommand) o).image;
-      case 50: return ((ResizeCommand) o).size;
-      case 51: return ((CompactCommand) o).progress;
-      case 52: return ((RepairCommand) o).dryRun;
-      case 53: return ((RepairCommand) o).json;
+      case 7: return ((BatchCommand) o).images;
+      case 8: return ((BatchCommand) o).recursive;
+      case 9: return ((BatchCommand) o).threads;
+      case 10: return ((InfoCommand) o).json;
+      case 11: return ((InfoCommand) o).progress;
+      case 12: return ((CheckCommand) o).json;
+      case 13: return ((CheckCommand) o).deep;
+      case 14: return ((CheckCommand) o).azure;
+      case 15: return ((CheckCommand) o).progress;
+      case 16: return ((ImageCommand) o).image;
+      case 17: return ((MapCommand) o).json;
+      case 18: return ((CatCommand) o).offset;
+      case 19: return ((CatCommand) o).length;
+      case 20: return ((CatCommand) o).progress;
+      case 21: return ((ChecksumCommand) o).algorithm;
+      case 22: return ((ChecksumCommand) o).blockSize;
+      case 23: return ((ChecksumCommand) o).json;
+      case 24: return ((ChecksumCommand) o).progress;
+      case 25: return ((ChecksumCommand) o).images;
+      case 26: return ((ConvertCommand) o).inputFormat;
+      case 27: return ((ConvertCommand) o).outputFormat;
+      case 28: return ((ConvertCommand) o).blockSize;
+      case 29: return ((ConvertCommand) o).sizeMode;
+      case 30: return ((ConvertCommand) o).azure;
+      case 31: return ((ConvertCommand) o).aligned;
+      case 32: return ((ConvertCommand) o).progress;
+      case 33: return ((ConvertCommand) o).in;
+      case 34: return ((ConvertCommand) o).out;
+      case 35: return ((CompareCommand) o).formatA;
+      case 36: return ((CompareCommand) o).formatB;
+      case 37: return ((CompareCommand) o).strict;
+      case 38: return ((CompareCommand) o).json;
+      case 39: return ((CompareCommand) o).progress;
+      case 40: return ((CompareCommand) o).a;
+      case 41: return ((CompareCommand) o).b;
+      case 42: return ((CreateCommand) o).type;
+      case 43: return ((CreateCommand) o).size;
+      case 44: return ((CreateCommand) o).parent;
+      case 45: return ((CreateCommand) o).blockSize;
+      case 46: return ((CreateCommand) o).sizeMode;
+      case 47: return ((CreateCommand) o).azure;
+      case 48: return ((CreateCommand) o).aligned;
+      case 49: return ((CreateCommand) o).out;
+      case 50: return ((CommitCommand) o).progress;
+      case 51: return ((CommitCommand) o).child;
+      case 52: return ((ResizeCommand) o).sizeMode;
+      case 53: return ((ResizeCommand) o).image;
+      case 54: return ((ResizeCommand) o).size;
+      case 55: return ((CompactCommand) o).progress;
+      case 56: return ((RepairCommand) o).dryRun;
+      case 57: return ((RepairCommand) o).json;
       default: throw new IllegalArgumentException("no field " + field);
     }
   }
@@ -870,53 +911,57 @@ final class CliModel {
       case 4: ((CommonOptions) o).storage = (io.github.vhd4j.StorageMode) value; return;
       case 5: ((CommonOptions) o).noLock = (Boolean) value; return;
       case 6: ((CommonOptions) o).debug = (Boolean) value; return;
-      case 7: ((ImageCommand) o).image = (java.nio.file.Path) value; return;
-      case 8: ((InfoCommand) o).json = (Boolean) value; return;
-      case 9: ((CheckCommand) o).json = (Boolean) value; return;
-      case 10: ((CheckCommand) o).deep = (Boolean) value; return;
-      case 11: ((CheckCommand) o).azure = (Boolean) value; return;
-      case 12: ((CheckCommand) o).progress = (Boolean) value; return;
-      case 13: ((MapCommand) o).json = (Boolean) value; return;
-      case 14: ((CatCommand) o).offset = (Long) value; return;
-      case 15: ((CatCommand) o).length = (Long) value; return;
-      case 16: ((CatCommand) o).progress = (Boolean) value; return;
-      case 17: ((ChecksumCommand) o).algorithm = (io.github.vhd4j.ChecksumAlgorithm) value; return;
-      case 18: ((ChecksumCommand) o).blockSize = (Long) value; return;
-      case 19: ((ChecksumCommand) o).json = (Boolean) value; return;
-      case 20: ((ChecksumCommand) o).progress = (Boolean) value; return;
-      case 21: ((ChecksumCommand) o).images = (java.nio.file.Path[]) value; return;
-      case 22: ((ConvertCommand) o).inputFormat = (ImageFormat) value; return;
-      case 23: ((ConvertCommand) o).outputFormat = (ConvertCommand.Output) value; return;
-      case 24: ((ConvertCommand) o).blockSize = (Long) value; return;
-      case 25: ((ConvertCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
-      case 26: ((ConvertCommand) o).azure = (Boolean) value; return;
-      case 27: ((ConvertCommand) o).aligned = (Boolean) value; return;
-      case 28: ((ConvertCommand) o).progress = (Boolean) value; return;
-      case 29: ((ConvertCommand) o).in = (java.nio.file.Path) value; return;
-      case 30: ((ConvertCommand) o).out = (java.nio.file.Path) value; return;
-      case 31: ((CompareCommand) o).formatA = (ImageFormat) value; return;
-      case 32: ((CompareCommand) o).formatB = (ImageFormat) value; return;
-      case 33: ((CompareCommand) o).strict = (Boolean) value; return;
-      case 34: ((CompareCommand) o).json = (Boolean) value; return;
-      case 35: ((CompareCommand) o).progress = (Boolean) value; return;
-      case 36: ((CompareCommand) o).a = (java.nio.file.Path) value; return;
-      case 37: ((CompareCommand) o).b = (java.nio.file.Path) value; return;
-      case 38: ((CreateCommand) o).type = (io.github.vhd4j.DiskType) value; return;
-      case 39: ((CreateCommand) o).size = (Long) value; return;
-      case 40: ((CreateCommand) o).parent = (java.nio.file.Path) value; return;
-      case 41: ((CreateCommand) o).blockSize = (Long) value; return;
-      case 42: ((CreateCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
-      case 43: ((CreateCommand) o).azure = (Boolean) value; return;
-      case 44: ((CreateCommand) o).aligned = (Boolean) value; return;
-      case 45: ((CreateCommand) o).out = (java.nio.file.Path) value; return;
-      case 46: ((CommitCommand) o).progress = (Boolean) value; return;
-      case 47: ((CommitCommand) o).child = (java.nio.file.Path) value; return;
-      case 48: ((ResizeCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
-      case 49: ((ResizeCommand) o).image = (java.nio.file.Path) value; return;
-      case 50: ((ResizeCommand) o).size = (Long) value; return;
-      case 51: ((CompactCommand) o).progress = (Boolean) value; return;
-      case 52: ((RepairCommand) o).dryRun = (Boolean) value; return;
-      case 53: ((RepairCommand) o).json = (Boolean) value; return;
+      case 7: ((BatchCommand) o).images = (java.nio.file.Path[]) value; return;
+      case 8: ((BatchCommand) o).recursive = (Boolean) value; return;
+      case 9: ((BatchCommand) o).threads = (Integer) value; return;
+      case 10: ((InfoCommand) o).json = (Boolean) value; return;
+      case 11: ((InfoCommand) o).progress = (Boolean) value; return;
+      case 12: ((CheckCommand) o).json = (Boolean) value; return;
+      case 13: ((CheckCommand) o).deep = (Boolean) value; return;
+      case 14: ((CheckCommand) o).azure = (Boolean) value; return;
+      case 15: ((CheckCommand) o).progress = (Boolean) value; return;
+      case 16: ((ImageCommand) o).image = (java.nio.file.Path) value; return;
+      case 17: ((MapCommand) o).json = (Boolean) value; return;
+      case 18: ((CatCommand) o).offset = (Long) value; return;
+      case 19: ((CatCommand) o).length = (Long) value; return;
+      case 20: ((CatCommand) o).progress = (Boolean) value; return;
+      case 21: ((ChecksumCommand) o).algorithm = (io.github.vhd4j.ChecksumAlgorithm) value; return;
+      case 22: ((ChecksumCommand) o).blockSize = (Long) value; return;
+      case 23: ((ChecksumCommand) o).json = (Boolean) value; return;
+      case 24: ((ChecksumCommand) o).progress = (Boolean) value; return;
+      case 25: ((ChecksumCommand) o).images = (java.nio.file.Path[]) value; return;
+      case 26: ((ConvertCommand) o).inputFormat = (ImageFormat) value; return;
+      case 27: ((ConvertCommand) o).outputFormat = (ConvertCommand.Output) value; return;
+      case 28: ((ConvertCommand) o).blockSize = (Long) value; return;
+      case 29: ((ConvertCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
+      case 30: ((ConvertCommand) o).azure = (Boolean) value; return;
+      case 31: ((ConvertCommand) o).aligned = (Boolean) value; return;
+      case 32: ((ConvertCommand) o).progress = (Boolean) value; return;
+      case 33: ((ConvertCommand) o).in = (java.nio.file.Path) value; return;
+      case 34: ((ConvertCommand) o).out = (java.nio.file.Path) value; return;
+      case 35: ((CompareCommand) o).formatA = (ImageFormat) value; return;
+      case 36: ((CompareCommand) o).formatB = (ImageFormat) value; return;
+      case 37: ((CompareCommand) o).strict = (Boolean) value; return;
+      case 38: ((CompareCommand) o).json = (Boolean) value; return;
+      case 39: ((CompareCommand) o).progress = (Boolean) value; return;
+      case 40: ((CompareCommand) o).a = (java.nio.file.Path) value; return;
+      case 41: ((CompareCommand) o).b = (java.nio.file.Path) value; return;
+      case 42: ((CreateCommand) o).type = (io.github.vhd4j.DiskType) value; return;
+      case 43: ((CreateCommand) o).size = (Long) value; return;
+      case 44: ((CreateCommand) o).parent = (java.nio.file.Path) value; return;
+      case 45: ((CreateCommand) o).blockSize = (Long) value; return;
+      case 46: ((CreateCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
+      case 47: ((CreateCommand) o).azure = (Boolean) value; return;
+      case 48: ((CreateCommand) o).aligned = (Boolean) value; return;
+      case 49: ((CreateCommand) o).out = (java.nio.file.Path) value; return;
+      case 50: ((CommitCommand) o).progress = (Boolean) value; return;
+      case 51: ((CommitCommand) o).child = (java.nio.file.Path) value; return;
+      case 52: ((ResizeCommand) o).sizeMode = (io.github.vhd4j.SizeMode) value; return;
+      case 53: ((ResizeCommand) o).image = (java.nio.file.Path) value; return;
+      case 54: ((ResizeCommand) o).size = (Long) value; return;
+      case 55: ((CompactCommand) o).progress = (Boolean) value; return;
+      case 56: ((RepairCommand) o).dryRun = (Boolean) value; return;
+      case 57: ((RepairCommand) o).json = (Boolean) value; return;
       default: throw new IllegalArgumentException("no field " + field);
     }
   }

@@ -10,11 +10,14 @@ import io.github.vhd4j.Footer;
 import io.github.vhd4j.Geometry;
 import io.github.vhd4j.ParentResolution;
 import io.github.vhd4j.Problem;
+import io.github.vhd4j.Severity;
 import io.github.vhd4j.SizeInfo;
 import io.github.vhd4j.SizeSource;
 import io.github.vhd4j.VhdImage;
 import io.github.vhd4j.VhdxImage;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -28,21 +31,60 @@ import picocli.CommandLine.Option;
         "The disk size / actual-size is the file length (a block device's size): Java cannot see which blocks of a sparse file"
         + " are allocated, so it can be larger than what qemu-img reports."},
     exitCodeListHeading = Help.EXIT_CODES,
-    exitCodeList = {Help.OK, Help.FAILED},
+    exitCodeList = {"0:Success; with several images, every image was read.",
+        "1:Several images only: some are damaged (refused for a malformed structure, or opened by --lenient"
+            + " despite errors).",
+        "2:Failure: a file (or standard output) could not be read or written, or a usage error; with several"
+            + " images, the lines with an error object say which."},
     footerHeading = Help.EXAMPLES,
     footer = {"  vhd info disk.vhd", "  vhd info --json child.vhd | jq '.\"backing-chain\"'",
-        "  vhd info --lenient --size-policy current damaged.vhd"})
-final class InfoCommand extends ImageCommand {
+        "  vhd info --lenient --size-policy current damaged.vhd",
+        "  vhd info --json -r /srv/images | jq -r 'select(.error) | .filename'"})
+final class InfoCommand extends BatchCommand {
   @Option(names = "--json", description = "Print JSON (qemu-img's key names where they overlap;"
-      + " docs/cli-json.md).")
+      + " docs/cli-json.md); for several images, one line per image.")
   boolean json;
+
+  @Option(names = "-p", description = "Show a progress bar of the images done on standard error (several images"
+      + " or a directory).")
+  boolean progress;
 
   InfoCommand(Io io) {
     super(io);
   }
 
   @Override
-  int execute() throws Exception {
+  String name() {
+    return "info";
+  }
+
+  @Override
+  boolean json() {
+    return json;
+  }
+
+  @Override
+  boolean progress() {
+    return progress;
+  }
+
+  @Override
+  Batch.Outcome examine(Path image) throws Exception {
+    try (DiskImage img = DiskImages.open(image, common.openOptions())) {
+      StringWriter w = new StringWriter();
+      try (JsonGenerator g = Json.compact(w)) {
+        json(g, image.toString(), img, img.getFileSize());
+      }
+      List<Problem> warnings = img.getWarnings();
+      // Errors --lenient let the image open with: it is damaged, as check would say.
+      boolean damaged = warnings.stream().anyMatch(p -> p.severity() == Severity.ERROR);
+      return new Batch.Outcome(w.toString(), Warnings.lines(warnings, true),
+          damaged ? Batch.Status.PROBLEMS : Batch.Status.CLEAN);
+    }
+  }
+
+  @Override
+  int executeOne() throws Exception {
     try (DiskImage img = DiskImages.open(image, common.openOptions())) {
       // On standard error as every command prints them; the report below lists them too, with
       // the notes and warnings that need no attention.
@@ -81,37 +123,50 @@ final class InfoCommand extends ImageCommand {
     return p == null ? img.getResource() : p.toString();
   }
 
-  /** Writes the fields every format has, and the format's own ones in between. */
   private void writeJson(DiskImage img, long fileLength) throws Exception {
-    VhdImage vhd = img instanceof VhdImage ? (VhdImage) img : null;
-    VhdxImage vhdx = img instanceof VhdxImage ? (VhdxImage) img : null;
     try (JsonGenerator g = Json.pretty(io.out)) {
-      g.writeStartObject();
-      g.writeStringField("filename", image.toString());
-      g.writeStringField("format", format(img.getFormat()));
-      if (vhd != null) {
-        g.writeStringField("disk-type", diskType(vhd.getDiskType()));
-      } else if (vhdx != null) {
-        g.writeStringField("disk-type", diskType(vhdx.getDiskType()));
-      }
-      g.writeNumberField("virtual-size", img.getSize());
-      g.writeNumberField("actual-size", fileLength);
-      if (vhd != null) {
-        writeVhdJson(vhd, g);
-      } else if (vhdx != null) {
-        VhdxInfo.json(vhdx, g);
-      }
-      g.writeArrayFieldStart("warnings");
-      for (Problem p : img.getWarnings()) {
-        Json.problem(g, p);
-      }
-      g.writeEndArray();
-      g.writeEndObject();
+      json(g, image.toString(), img, fileLength);
     }
     io.out.println();
   }
 
-  private static void writeVhdJson(VhdImage img, JsonGenerator g) throws Exception {
+  /**
+   * Writes the object of {@code info --json}: the fields every format has, and the format's own
+   * ones in between. The same for one image (pretty) and for each image of a batch (compact).
+   *
+   * @param g the generator
+   * @param filename the image as the user named it or as a batch found it
+   * @param img the open image
+   * @param fileLength the file's length (the device's size)
+   * @throws IOException if writing fails
+   */
+  static void json(JsonGenerator g, String filename, DiskImage img, long fileLength) throws IOException {
+    VhdImage vhd = img instanceof VhdImage ? (VhdImage) img : null;
+    VhdxImage vhdx = img instanceof VhdxImage ? (VhdxImage) img : null;
+    g.writeStartObject();
+    g.writeStringField("filename", filename);
+    g.writeStringField("format", format(img.getFormat()));
+    if (vhd != null) {
+      g.writeStringField("disk-type", diskType(vhd.getDiskType()));
+    } else if (vhdx != null) {
+      g.writeStringField("disk-type", diskType(vhdx.getDiskType()));
+    }
+    g.writeNumberField("virtual-size", img.getSize());
+    g.writeNumberField("actual-size", fileLength);
+    if (vhd != null) {
+      writeVhdJson(vhd, g);
+    } else if (vhdx != null) {
+      VhdxInfo.json(vhdx, g);
+    }
+    g.writeArrayFieldStart("warnings");
+    for (Problem p : img.getWarnings()) {
+      Json.problem(g, p);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void writeVhdJson(VhdImage img, JsonGenerator g) throws IOException {
     Footer f = img.getFooter();
     SizeInfo s = img.getSizeInfo();
     Geometry geo = f.geometry();

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.util.Separators;
 import io.github.vhd4j.Problem;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Writer;
 import java.util.Locale;
 
 /** JSON output through jackson-core's streaming generator, laid out like qemu-img's. */
@@ -40,6 +41,18 @@ final class Json {
         .withArrayIndenter(indent)
         .withSeparators(separators);
     return FACTORY.createGenerator(out, JsonEncoding.UTF8).setPrettyPrinter(pp);
+  }
+
+  /**
+   * Creates a generator that writes compactly, without any space or line break: one value is one
+   * line of JSON Lines.
+   *
+   * @param out the target; not closed by the generator
+   * @return the generator
+   * @throws IOException if the generator cannot be created
+   */
+  static JsonGenerator compact(Writer out) throws IOException {
+    return FACTORY.createGenerator(out);
   }
 
   /**

@@ -214,7 +214,7 @@ public final class Main {
       exitCodeList = {"0:Success; check found no errors, compare found the images identical, repair found"
           + " nothing left to repair.",
           "1:A negative answer: check found errors, compare found a difference, repair has changes pending"
-              + " (--dry-run) or left errors it cannot fix.",
+              + " (--dry-run) or left errors it cannot fix; info of several images found a damaged one.",
           Help.FAILED,
           "141:cat only: the program reading its output closed the pipe (as for a process killed by"
               + " SIGPIPE).",

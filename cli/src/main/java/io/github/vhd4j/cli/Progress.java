@@ -17,6 +17,8 @@ final class Progress {
   private final PrintStream err;
   private final long total;
   private final boolean enabled;
+  /** What is counted, shown after the percentage with the count ("3/10 images"); null: bytes. */
+  private final @Nullable String unit;
   private long lastDraw = Long.MIN_VALUE;
   private int lastPercent = -1;
   private String lastText = "";
@@ -30,9 +32,23 @@ final class Progress {
    * @param enabled false to draw nothing at all
    */
   Progress(PrintStream err, long total, boolean enabled) {
+    this(err, total, enabled, null);
+  }
+
+  /**
+   * Creates a bar that counts things rather than bytes, showing the count after the percentage:
+   * {@code [#####     ]  50% 5/10 images}.
+   *
+   * @param err where to draw
+   * @param total how many things there are
+   * @param enabled false to draw nothing at all
+   * @param unit what they are, for example {@code "images"}; null for bytes
+   */
+  Progress(PrintStream err, long total, boolean enabled, @Nullable String unit) {
     this.err = err;
     this.total = total;
     this.enabled = enabled;
+    this.unit = unit;
   }
 
   /**
@@ -54,10 +70,10 @@ final class Progress {
       return;
     }
     int percent = total <= 0 ? 100 : (int) Math.min(100, done * 100.0 / total);
-    if (percent == lastPercent) {
+    if (percent == lastPercent && unit == null) {
       return;
     }
-    draw(percent);
+    draw(percent, done);
     lastDraw = now;
   }
 
@@ -78,10 +94,25 @@ final class Progress {
     if (total < 0) {
       drawCount(done);
     } else {
-      draw(100);
+      draw(100, done);
     }
     err.println();
     err.flush();
+  }
+
+  /**
+   * Erases a drawn bar, so that a message can be printed on its line; the next
+   * {@link #update} draws it again at once.
+   */
+  synchronized void clear() {
+    if (enabled && drawn) {
+      // The widest line draw() makes: bar, percentage and, when counting, "N/N unit".
+      int width = WIDTH + 8 + (unit == null ? 0 : 2 * Long.toString(total).length() + unit.length() + 3);
+      err.print("\r" + " ".repeat(width) + "\r");
+      err.flush();
+      drawn = false;
+      lastPercent = -1;
+    }
   }
 
   /** Ends the line after a failure, so the error message starts on its own line. */
@@ -104,13 +135,16 @@ final class Progress {
     drawn = true;
   }
 
-  private void draw(int percent) {
+  private void draw(int percent, long done) {
     int filled = percent * WIDTH / 100;
     StringBuilder sb = new StringBuilder(WIDTH + 8).append("\r[");
     for (int i = 0; i < WIDTH; i++) {
       sb.append(i < filled ? '#' : ' ');
     }
     sb.append("] ").append(String.format("%3d%%", percent));
+    if (unit != null) {
+      sb.append(' ').append(done).append('/').append(total).append(' ').append(unit);
+    }
     err.print(sb);
     err.flush();
     lastPercent = percent;

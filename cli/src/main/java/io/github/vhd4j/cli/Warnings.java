@@ -3,6 +3,7 @@ package io.github.vhd4j.cli;
 import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.Severity;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -47,16 +48,31 @@ final class Warnings {
    *     reported as the command's answer (a check, whose output lists them)
    */
   static void print(Io io, List<Problem> problems, boolean errorsDowngraded) {
-    boolean any = false;
-    for (Problem p : problems) {
-      if (errorsDowngraded && p.severity() == Severity.ERROR || p.code() == ProblemCode.IMAGE_IN_USE) {
-        io.err.println(line(p));
-        any = true;
-      }
+    List<String> lines = lines(problems, errorsDowngraded);
+    for (String line : lines) {
+      io.err.println(line);
     }
-    if (any) {
+    if (!lines.isEmpty()) {
       io.err.flush();
     }
+  }
+
+  /**
+   * Returns the warning lines {@link #print(Io, List, boolean)} prints, for a caller that prints
+   * them later (a batch, in the order of its images).
+   *
+   * @param problems what was found
+   * @param errorsDowngraded as for {@link #print(Io, List, boolean)}
+   * @return the lines, often none
+   */
+  static List<String> lines(List<Problem> problems, boolean errorsDowngraded) {
+    List<String> out = new ArrayList<>(0);
+    for (Problem p : problems) {
+      if (errorsDowngraded && p.severity() == Severity.ERROR || p.code() == ProblemCode.IMAGE_IN_USE) {
+        out.add(line(p));
+      }
+    }
+    return out;
   }
 
   /**

@@ -96,7 +96,8 @@ class CliDocTest {
       assertTrue(inTable(doc, option), option);
     }
     for (OptionSpec o : spec("info").options()) {
-      assertTrue(COMMON.contains(o.longestName()) || o.longestName().equals("--json"), o.longestName());
+      assertTrue(COMMON.contains(o.longestName()) || Set.of("--json", "-r", "-j", "-p").contains(o.longestName()),
+          o.longestName());
     }
   }
 

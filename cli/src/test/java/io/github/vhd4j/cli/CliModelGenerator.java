@@ -118,10 +118,10 @@ final class CliModelGenerator {
           .append('\n');
       sb.append(indent).append("  type = ").append(describeValue(a.type())).append(", ")
           .append(describeValue(a.auxiliaryTypes())).append('\n');
+      // An array (a multi-value positional) by its elements: two commands' arrays are never one.
+      Object initial = a.initialValue();
       sb.append(indent).append("  initial = ").append(a.hasInitialValue()).append(' ')
-          // An array (the IMAGE... of checksum) by its elements: its own toString is its identity.
-          .append(a.initialValue() instanceof Object[] arr ? java.util.Arrays.toString(arr) : a.initialValue())
-          .append('\n');
+          .append(initial instanceof Object[] values ? Arrays.toString(values) : String.valueOf(initial)).append('\n');
       for (Map.Entry<String, Object> e : argProperties(a).entrySet()) {
         sb.append(indent).append("  ").append(e.getKey()).append(" = ").append(describeValue(e.getValue()))
             .append('\n');

@@ -127,7 +127,11 @@ class CliModelTest {
       return Path.of("sample-" + i);
     }
     if (type == Path[].class) {
+      // Compared by identity, which is what the field must then hold.
       return new Path[] {Path.of("sample-" + i)};
+    }
+    if (type == Integer.class || type == int.class) {
+      return 1000 + i;
     }
     if (type.isEnum()) {
       Object[] constants = type.getEnumConstants();

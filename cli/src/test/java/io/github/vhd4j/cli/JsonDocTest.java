@@ -90,7 +90,7 @@ class JsonDocTest {
 
   @Test
   void shouldDocumentEveryTableTheTestsUse() {
-    assertEquals(Set.of("info", "info-vhdx", "problem", "check", "map", "checksum", "compare", "repair"),
+    assertEquals(Set.of("info", "info-vhdx", "problem", "check", "map", "checksum", "compare", "repair", "batch-error"),
         tables.keySet());
   }
 
@@ -148,6 +148,35 @@ class JsonDocTest {
 
     assertAllSeen("check");
     assertAllSeen("problem");
+  }
+
+  /**
+   * Many images: each line is an image's own object (the info or check table) or an error object
+   * (the batch-error table), never anything else.
+   */
+  @Test
+  void shouldMatchBatchOutput() throws Exception {
+    Path dynamic = Images.smallDynamic().writeTo(dir.resolve("dynamic.vhd"));
+    Path missing = dir.resolve("missing.vhd");
+    byte[] qcow = new byte[4096];
+    qcow[0] = 'Q';
+    qcow[1] = 'F';
+    qcow[2] = 'I';
+    qcow[3] = (byte) 0xfb;
+    qcow[7] = 3;
+    Path other = Files.write(dir.resolve("other.qcow2"), qcow);
+
+    for (String command : List.of("info", "check")) {
+      Cli.Result r = Cli.run(command, "--json", dynamic.toString(), missing.toString(), other.toString());
+      assertEquals(2, r.code(), r.err());
+      assertEquals(3, r.outLines().size(), r.out());
+      for (String line : r.outLines()) {
+        Object value = JsonTree.parse(line);
+        check(JsonTree.object(value).containsKey("error") ? "batch-error" : command, value);
+      }
+    }
+
+    assertAllSeen("batch-error");
   }
 
   @Test

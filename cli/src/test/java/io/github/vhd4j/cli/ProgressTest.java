@@ -19,9 +19,9 @@ import picocli.CommandLine;
 
 /** {@code -p}: every command that can run long draws its bar on standard error, never on standard output. */
 class ProgressTest {
-  /** The commands whose work grows with the disk, and so have -p. */
+  /** The commands whose work grows with the disk or with the number of images, and so have -p. */
   private static final List<String> LONG = List.of("cat", "check", "checksum", "convert", "compare", "commit",
-      "compact");
+      "compact", "info");
 
   @TempDir
   Path dir;

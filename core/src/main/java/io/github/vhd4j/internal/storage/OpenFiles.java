@@ -48,13 +48,6 @@ public final class OpenFiles {
   private static final boolean WINDOWS =
       System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
-  /**
-   * Files this process may hold before readers stop looking for QEMU writers in the kernel's lock
-   * table: the table lists this process's own locks too, and reading it costs more than the open
-   * once it holds thousands of them. vhd4j writers are still seen (their locks refuse ours).
-   */
-  static final int DETECTION_LIMIT = 512;
-
   private static final Object LOCK = new Object();
   private static final Map<Object, Entry> ENTRIES = new HashMap<>();
 
@@ -111,6 +104,7 @@ public final class OpenFiles {
           StandardOpenOption.WRITE);
     }
     boolean write = access != Access.READ;
+    Lease lease;
     synchronized (LOCK) {
       FileIdentity id;
       try {
@@ -140,16 +134,15 @@ public final class OpenFiles {
           e.writeChannel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
           e.extra = e.writeChannel;
         }
-        Lease lease = new Lease(e, write, locking && !WINDOWS, path.toString());
+        lease = new Lease(e, write, locking && !WINDOWS, path.toString());
         if (lease.locking) {
           if (write) {
             e.lockForWriter(lease.resource);
           } else {
-            lease.inUse = e.lockForReader(lease.resource, table);
+            lease.inUse = e.lockForReader(lease);
           }
         }
         ok = true;
-        return lease;
       } finally {
         if (!ok) {
           e.users--;
@@ -162,6 +155,14 @@ public final class OpenFiles {
         }
       }
     }
+    if (lease.lookInTable) {
+      // Outside LOCK, as the slowest step of an open, after the reader's locks (lockForReader).
+      boolean other = (table != null ? table : ProcLocks.lazy()).writerOn(lease.entry.id.dev(), lease.entry.id.inode());
+      synchronized (LOCK) {
+        lease.entry.lookedInTable(lease, other);
+      }
+    }
+    return lease;
   }
 
   private static void deleteQuietly(Path path) {
@@ -200,6 +201,8 @@ public final class OpenFiles {
     /** A second channel opened for a writer, closed with the entry. */
     @Nullable FileChannel extra;
     int users;
+    /** Whether the lock table, read since 201 and 203 were taken, showed no writer elsewhere. */
+    boolean verified;
     /** Leases that lock: readers, and whether a writer is among them. */
     int readers;
     boolean writer;
@@ -265,17 +268,19 @@ public final class OpenFiles {
     }
 
     /**
-     * Takes the reader's locks unless this process writes the file, and tells whether another
-     * process has it open for writing: a QEMU writer (seen in the kernel's lock table, unless this
-     * process holds more than {@link #DETECTION_LIMIT} files) or a vhd4j writer (whose exclusive
-     * locks refuse ours). With a writer present only byte 100 is held, so that nothing of ours
-     * stands in the way once it is gone.
+     * Takes the reader's locks unless this process writes the file; a vhd4j writer elsewhere
+     * refuses them (then only byte 100 is held, so nothing of ours stands in its way). A QEMU
+     * writer, holding shared locks only, is looked for in the kernel's table after this: once
+     * 201 and 203 are held no QEMU writer can start, so that later read misses none.
      *
+     * @param lease the new lease, told whether to look in the table
      * @return why the content may change while it is read, or null
      */
-    @Nullable String lockForReader(String resource, @Nullable ProcLocks table) throws IOException {
+    @Nullable String lockForReader(Lease lease) throws IOException {
       readers++;
       if (writer || readShared201 != null) {
+        // Joining: look in the table too until the lease that took 201 and 203 has.
+        lease.lookInTable = !writer && !verified;
         return null;
       }
       try {
@@ -283,20 +288,28 @@ public final class OpenFiles {
         if (perm == null) {
           perm = ch.tryLock(PERM, 1, true);
         }
-        boolean other = ENTRIES.size() <= DETECTION_LIMIT
-            && (table != null ? table : ProcLocks.lazy()).writerOn(id.dev(), id.inode());
-        if (!other) {
-          other = !takeReaderShared();
+        if (!takeReaderShared()) {
+          return ProcLocks.inUse(lease.resource);
         }
-        return other ? "another process has " + resource + " open for writing; its content may change while it is"
-            + " read" : null;
+        verified = ENTRIES.size() > ProcLocks.DETECTION_LIMIT;
+        lease.lookInTable = !verified;
+        return null;
       } catch (OverlappingFileLockException x) {
         readers--;
-        throw outsideLock(resource, x);
+        throw outsideLock(lease.resource, x);
       } catch (IOException x) {
         readers--;
-        throw unsupported(resource, x);
+        throw unsupported(lease.resource, x);
       }
+    }
+
+    /** Records what the table showed a new reader: a writer elsewhere gets 201 and 203 back. */
+    void lookedInTable(Lease lease, boolean writerElsewhere) {
+      if (writerElsewhere) {
+        lease.inUse = ProcLocks.inUse(lease.resource);
+        release201And203();
+      }
+      verified = !writerElsewhere && readShared201 != null;
     }
 
     /** Takes 201 and 203 shared; false (holding neither) when a writer elsewhere holds them. */
@@ -389,6 +402,8 @@ public final class OpenFiles {
     private final boolean locking;
     private final String resource;
     private @Nullable String inUse;
+    /** Set by {@link Entry#lockForReader}: the kernel's table is still to be read. */
+    private boolean lookInTable;
     private boolean closed;
 
     private Lease(Entry entry, boolean write, boolean locking, String resource) {

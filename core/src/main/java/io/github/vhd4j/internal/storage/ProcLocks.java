@@ -29,6 +29,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ProcLocks {
   private static final Path TABLE = Path.of("/proc/locks");
+
+  /**
+   * Files this process may hold before readers stop looking for QEMU writers in the table: it
+   * lists this process's own locks too, and reading it costs more than the open once it holds
+   * thousands of them. vhd4j writers are still seen (their locks refuse ours).
+   */
+  static final int DETECTION_LIMIT = 512;
   /** The bytes of the write and resize permissions: held by a writer. */
   private static final long[] WRITER_BYTES = {101, 103};
 
@@ -46,6 +53,16 @@ public final class ProcLocks {
    */
   public static ProcLocks lazy() {
     return new ProcLocks();
+  }
+
+  /**
+   * Says that another process writes a file, as a reader's warning.
+   *
+   * @param resource the file's name in messages
+   * @return the warning text
+   */
+  static String inUse(String resource) {
+    return "another process has " + resource + " open for writing; its content may change while it is read";
   }
 
   /**
@@ -67,12 +84,11 @@ public final class ProcLocks {
   }
 
   private static @Nullable Set<List<Long>> readTable() {
-    if (!Files.isReadable(TABLE)) {
-      return null;
-    }
-    String self = selfPid();
+    String self = SelfPid.VALUE;
     Set<List<Long>> out = new HashSet<>();
     try {
+      // No access(2) check first: a batch reads the table once per image, and a missing or
+      // unreadable table fails the open below just as well.
       String table = read();
       // Split by hand: a reader and a regular expression cost a command's start-up more than the
       // table itself.
@@ -85,8 +101,8 @@ public final class ProcLocks {
         }
         at = end + 1;
       }
-    } catch (IOException e) {
-      // An unreadable table detects nothing; the locks still keep writers out.
+    } catch (IOException | SecurityException e) {
+      // An unreadable table (not Linux) detects nothing; the locks still keep writers out.
       return null;
     }
     return out;
@@ -122,6 +138,11 @@ public final class ProcLocks {
       }
     }
     return out.toArray(new String[0]);
+  }
+
+  /** This process's pid, found at the first read of the table and kept: it never changes. */
+  private static final class SelfPid {
+    static final String VALUE = selfPid();
   }
 
   /**
