@@ -12,9 +12,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
-import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.jspecify.annotations.Nullable;
 
@@ -29,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * data are emitted. A task holds one chunk's bytes at a time, in a fresh array per row, as Spark
  * requires of binary values.
  */
-final class ContentReader implements PartitionReader<InternalRow> {
+final class ContentReader extends RowReader {
   private static final int DATA = 3;
 
   private final Configuration conf;
@@ -47,7 +45,6 @@ final class ContentReader implements PartitionReader<InternalRow> {
   private long nextChunk;
   /** The first run that may overlap the next chunk. */
   private int runIndex;
-  private @Nullable InternalRow current;
   private long emittedBytes;
   private long chunksSkipped;
   private long zeroBytesSkipped;
@@ -236,14 +233,6 @@ final class ContentReader implements PartitionReader<InternalRow> {
     if (first != null) {
       throw first;
     }
-  }
-
-  @Override
-  public InternalRow get() {
-    if (current == null) {
-      throw new IllegalStateException("next() has not returned true");
-    }
-    return current;
   }
 
   @Override

@@ -10,9 +10,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
-import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.jspecify.annotations.Nullable;
 
@@ -22,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * held whole; runs that continue across a window's edge are merged again, so that the rows are
  * the library's merged runs.
  */
-final class ExtentsReader implements PartitionReader<InternalRow> {
+final class ExtentsReader extends RowReader {
   /** Virtual bytes mapped at a time: 32768 runs at most for 2 MiB blocks. */
   static final long WINDOW = 64L << 30;
 
@@ -37,7 +35,6 @@ final class ExtentsReader implements PartitionReader<InternalRow> {
   private long mapped;
   private final ArrayDeque<Extent> queue = new ArrayDeque<>();
   private @Nullable Extent held;
-  private @Nullable InternalRow current;
   private long bytesRead;
   private long refused;
 
@@ -142,14 +139,6 @@ final class ExtentsReader implements PartitionReader<InternalRow> {
       bytesRead += img.bytesRead();
       img.close();
     }
-  }
-
-  @Override
-  public InternalRow get() {
-    if (current == null) {
-      throw new IllegalStateException("next() has not returned true");
-    }
-    return current;
   }
 
   @Override

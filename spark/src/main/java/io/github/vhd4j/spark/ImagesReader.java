@@ -20,9 +20,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
-import org.apache.spark.sql.connector.read.PartitionReader;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * opened is a row with {@code error} set, never a failed task. Reads metadata only (a check that
  * is not deep never reads data blocks); the check runs only when {@code problems} is selected.
  */
-final class ImagesReader implements PartitionReader<InternalRow> {
+final class ImagesReader extends RowReader {
   static final int PATH = 0;
   static final int FORMAT = 1;
   static final int DISK_TYPE = 2;
@@ -50,7 +48,6 @@ final class ImagesReader implements PartitionReader<InternalRow> {
   private final Rows rows;
   private final ImagesPartition partition;
   private int next;
-  private @Nullable InternalRow current;
   private long bytesRead;
   private long refused;
 
@@ -69,14 +66,6 @@ final class ImagesReader implements PartitionReader<InternalRow> {
     }
     current = rows.emit(row(partition.images().get(next++)));
     return true;
-  }
-
-  @Override
-  public InternalRow get() {
-    if (current == null) {
-      throw new IllegalStateException("next() has not returned true");
-    }
-    return current;
   }
 
   private @Nullable Object[] row(FileRef ref) {
