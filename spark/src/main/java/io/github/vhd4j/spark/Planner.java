@@ -13,23 +13,34 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.BlockLocation;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Cuts the images of a {@code content} read into input partitions, on the driver. Each image is
- * opened once (through the hadoop module, so its tables are read once) and its allocation map
- * walked; a partition is cut when it holds about {@code maxPartitionBytes} of bytes to emit (data,
+ * Cuts the images of a {@code content} read into input partitions, on the driver, several images
+ * at a time. Each image is opened once (through the hadoop module, so its tables are read once)
+ * and its allocation map walked; a partition is cut when it holds about {@code maxPartitionBytes} of bytes to emit (data,
  * plus zeros when they are emitted), at a multiple of the top image's block size and of the chunk
  * size, so that blocks are read whole by one task and chunks never cross a partition.
  */
 final class Planner {
+  /**
+   * Images opened at once while planning: opening is a few small reads each, which on an object
+   * store are round trips, so thousands of images are planned in parallel rather than one by one.
+   */
+  static final int PLANNING_THREADS = 16;
+
   private final Configuration conf;
   private final ReadOptions options;
-  private long refused;
-  private long bytesRead;
+  private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong bytesRead = new AtomicLong();
 
   Planner(Configuration conf, ReadOptions options) {
     this.conf = conf;
@@ -38,30 +49,78 @@ final class Planner {
 
   /** Images left out because they could not be opened (onError=skip). */
   long refused() {
-    return refused;
+    return refused.get();
   }
 
   /** Bytes the driver read to plan (tables and headers). */
   long bytesRead() {
-    return bytesRead;
+    return bytesRead.get();
   }
 
+  /**
+   * Plans every image, on up to {@link #PLANNING_THREADS} threads; the partitions come out in
+   * the order of the images whatever order their plans finish in.
+   */
   List<ContentPartition> plan(List<Listing.Listed> images) throws IOException {
     List<ContentPartition> out = new ArrayList<>();
-    for (Listing.Listed listed : images) {
-      try (HadoopImage opened = HadoopImages.open(listed.fs(), listed.status(), conf, options.openOptions(),
-          Readers.hadoopOptions(options))) {
-        try {
-          planImage(opened, listed, out);
-        } finally {
-          bytesRead += opened.bytesRead();
-        }
-      } catch (IOException | RuntimeException e) {
-        if (!options.skipOnError()) {
-          throw new IOException("vhd: " + listed.path() + ": " + Readers.message(e), e);
-        }
-        refused++;
+    int threads = Math.min(PLANNING_THREADS, images.size());
+    if (threads <= 1) {
+      for (Listing.Listed listed : images) {
+        out.addAll(planOne(listed));
       }
+      return out;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "vhd4j-planner");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<List<ContentPartition>>> plans = new ArrayList<>();
+      for (Listing.Listed listed : images) {
+        plans.add(pool.submit(() -> planOne(listed)));
+      }
+      for (Future<List<ContentPartition>> f : plans) {
+        out.addAll(f.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while planning the images");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    } finally {
+      // On a failure, the images still being opened are abandoned: the query fails anyway.
+      pool.shutdownNow();
+    }
+  }
+
+  /** One image's partitions; an image that cannot be opened is skipped or fails, as onError says. */
+  private List<ContentPartition> planOne(Listing.Listed listed) throws IOException {
+    List<ContentPartition> out = new ArrayList<>();
+    try (HadoopImage opened = HadoopImages.open(listed.fs(), listed.status(), conf, options.openOptions(),
+        Readers.hadoopOptions(options))) {
+      try {
+        planImage(opened, listed, out);
+      } finally {
+        bytesRead.addAndGet(opened.bytesRead());
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!options.skipOnError()) {
+        throw new IOException("vhd: " + listed.path() + ": " + Readers.message(e), e);
+      }
+      refused.incrementAndGet();
+      return List.of();
     }
     return out;
   }
