@@ -227,6 +227,15 @@ class VhdSourceTest {
   }
 
   @Test
+  void contentOfADirectoryShouldFailOnItsFirstDamagedImageWhenPlannedInParallel() {
+    // The directory's images are planned several at a time; the failure still names the first
+    // damaged image in name order, as a one-by-one plan would.
+    Exception e = assertThrows(Exception.class, () -> spark.read().format("vhd").option("mode", "content")
+        .load(uri(dir)).count());
+    assertTrue(String.valueOf(e.getMessage()).contains("bad-header.vhd"), e.getMessage());
+  }
+
+  @Test
   void contentShouldFailNamingTheImageUnlessToldToSkip() {
     Exception e = assertThrows(Exception.class, () -> spark.read().format("vhd").option("mode", "content")
         .load(uri(dir.resolve("bad-header.vhd"))).collectAsList());
