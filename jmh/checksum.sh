@@ -21,18 +21,7 @@ vhd="$top/bin/vhd"
 # shellcheck source=compare-lib.sh
 . "$top/jmh/compare-lib.sh"
 command -v sha256sum >/dev/null || { echo "$me: sha256sum not found" >&2; exit 1; }
-img="$work/random-2g.vhd"
-if [ ! -f "$img" ]; then
-  head -c $((2 << 30)) /dev/urandom > "$work/random-2g.raw"
-  qemu-img convert -f raw -O vpc "$work/random-2g.raw" "$img.part"
-  mv "$img.part" "$img"
-fi
-imgx="$work/random-2g.vhdx"
-if [ ! -f "$imgx" ]; then
-  [ -f "$work/random-2g.raw" ] || qemu-img convert -f vpc -O raw "$img" "$work/random-2g.raw"
-  qemu-img convert -f raw -O vhdx "$work/random-2g.raw" "$imgx.part"
-  mv "$imgx.part" "$imgx"
-fi
+random_images
 "$vhd" --version >/dev/null   # builds the jar and the CDS archive if needed, outside the measurements
 
 # Its own name: compare.sh may run in the same directory and removes its out.raw.

@@ -84,3 +84,28 @@ compare() {  # label prepare vhd-cmd -- qemu-cmd
       "$(runs_of "$work/vb.aside")"
   fi
 }
+
+# The 2 GiB images compare.sh and checksum.sh share, made once in $work and reused: random-2g.raw
+# (random bytes), random-2g.vhd (a fully allocated dynamic VHD `qemu-img convert -O vpc` makes of
+# it) and random-2g.vhdx (the same as VHDX: 16 MiB blocks for 2 GiB, all present, in order). Sets
+# img, raw and imgx. Each is written under a temporary name and renamed, so an interrupted run
+# never leaves half an image to be reused.
+random_images() {
+  img="$work/random-2g.vhd"
+  raw="$work/random-2g.raw"
+  imgx="$work/random-2g.vhdx"
+  if [ ! -f "$img" ]; then
+    head -c $((2 << 30)) /dev/urandom > "$raw.part"
+    mv "$raw.part" "$raw"
+    qemu-img convert -f raw -O vpc "$raw" "$img.part"
+    mv "$img.part" "$img"
+  fi
+  if [ ! -f "$raw" ]; then
+    qemu-img convert -f vpc -O raw "$img" "$raw.part"
+    mv "$raw.part" "$raw"
+  fi
+  if [ ! -f "$imgx" ]; then
+    qemu-img convert -f raw -O vhdx "$raw" "$imgx.part"
+    mv "$imgx.part" "$imgx"
+  fi
+}

@@ -23,19 +23,7 @@ work="${2:-${TMPDIR:-/tmp}/vhd4j-compare}"
 vhd="$top/bin/vhd"
 # shellcheck source=compare-lib.sh
 . "$top/jmh/compare-lib.sh"
-img="$work/random-2g.vhd"
-if [ ! -f "$img" ]; then
-  head -c $((2 << 30)) /dev/urandom > "$work/random-2g.raw"
-  qemu-img convert -f raw -O vpc "$work/random-2g.raw" "$img.part"
-  mv "$img.part" "$img"
-fi
-raw="$work/random-2g.raw"
-[ -f "$raw" ] || qemu-img convert -f vpc -O raw "$img" "$raw"
-imgx="$work/random-2g.vhdx"
-if [ ! -f "$imgx" ]; then
-  qemu-img convert -f raw -O vhdx "$raw" "$imgx.part"
-  mv "$imgx.part" "$imgx"
-fi
+random_images
 "$vhd" --version >/dev/null   # builds the jar if needed, outside the measurements
 
 out="$work/out.raw"
