@@ -190,19 +190,41 @@ public final class Main {
     }
     cl.setOut(new PrintWriter(io.out, true));
     cl.setErr(new PrintWriter(io.err, true));
-    cl.setParameterExceptionHandler(Main::usageError);
-    cl.setExecutionExceptionHandler((e, c, parsed) -> Errors.report(io.err, "vhd", e, false));
+    cl.setParameterExceptionHandler(new UsageError());
+    cl.setExecutionExceptionHandler(new Failure(io));
     return cl;
   }
 
-  private static int usageError(ParameterException ex, String[] args) {
-    CommandLine c = ex.getCommandLine();
-    PrintWriter w = c.getErr();
-    w.println(c.getCommandSpec().qualifiedName() + ": " + Errors.oneLine(String.valueOf(ex.getMessage())));
-    UnmatchedArgumentException.printSuggestions(ex, w);
-    w.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
-    w.flush();
-    return Errors.FAILURE;
+  // The two handlers are classes, not lambdas: picocli's handler interfaces are Java 5 class
+  // files, which the class-data archive cannot hold, so a lambda for them was a proxy class
+  // generated at every start-up (jmh/RESULTS.md, "Start-up").
+
+  /** Prints a usage error as one line and a hint, and fails. */
+  private static final class UsageError implements CommandLine.IParameterExceptionHandler {
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+      CommandLine c = ex.getCommandLine();
+      PrintWriter w = c.getErr();
+      w.println(c.getCommandSpec().qualifiedName() + ": " + Errors.oneLine(String.valueOf(ex.getMessage())));
+      UnmatchedArgumentException.printSuggestions(ex, w);
+      w.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      w.flush();
+      return Errors.FAILURE;
+    }
+  }
+
+  /** Reports a command's exception as one line and fails. */
+  private static final class Failure implements CommandLine.IExecutionExceptionHandler {
+    private final Io io;
+
+    Failure(Io io) {
+      this.io = io;
+    }
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine c, CommandLine.ParseResult parsed) {
+      return Errors.report(io.err, "vhd", e, false);
+    }
   }
 
   /** The top-level command: only dispatches; alone it prints the usage and fails. */

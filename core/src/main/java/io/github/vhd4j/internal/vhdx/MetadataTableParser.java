@@ -15,7 +15,6 @@ import io.github.vhd4j.internal.vhdx.layout.MetadataLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -218,7 +217,9 @@ final class MetadataTableParser {
         sorted.add(e);
       }
     }
-    sorted.sort(Comparator.comparingLong(e -> e.item().offset()));
+    // A lambda of this class rather than Comparator.comparingLong's: the class-data archive holds
+    // this one, and a command start-up then spins no class for it.
+    sorted.sort((a, b) -> Long.compare(a.item().offset(), b.item().offset()));
     Entry reach = null;
     for (Entry e : sorted) {
       if (reach != null && e.item().offset() < end(reach)) {

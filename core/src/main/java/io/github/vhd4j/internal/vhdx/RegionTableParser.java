@@ -17,7 +17,6 @@ import io.github.vhd4j.internal.vhdx.layout.VhdxCrc;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -215,7 +214,8 @@ final class RegionTableParser {
    */
   private void overlaps() {
     List<Range> sorted = new ArrayList<>(ranges);
-    sorted.sort(Comparator.comparingLong(Range::start));
+    // Not Comparator.comparingLong: see MetadataTableParser.overlaps.
+    sorted.sort((a, b) -> Long.compare(a.start(), b.start()));
     Range reach = null;
     for (Range r : sorted) {
       if (reach != null && r.start() < reach.end()) {
