@@ -23,8 +23,6 @@ import org.jspecify.annotations.Nullable;
 public final class ExtentMapper {
   /** Bytes of virtual disk mapped per window; bounds the number of segments held at once. */
   private static final long WINDOW = 64L << 20;
-  /** log2 of the sector size: positions within a block become sector numbers by a shift. */
-
   /** The whole chain, shared by every view of it; depths count from {@code base}. */
   private final ImageLayer[] layers;
   private final int base;
@@ -34,11 +32,51 @@ public final class ExtentMapper {
     this.base = base;
   }
 
-  /** A run in progress: data in layer {@code depth}, zero at {@code depth}, or pending. */
-  private record Seg(long start, long length, int depth, byte kind, long fileOffset) {
-    static final byte DATA = 0;
-    static final byte ZERO = 1;
-    static final byte PENDING = 2;
+  /** A run's kind: data in layer {@code depth}, zeros at {@code depth}, or pending in layer {@code depth}. */
+  private static final byte DATA = 0;
+  private static final byte ZERO = 1;
+  private static final byte PENDING = 2;
+
+  /**
+   * The runs of one window in parallel arrays, reused window after window, so that mapping
+   * allocates nothing per block (a 64 TiB disk of present blocks has two million of them). A run
+   * that continues the last one (same kind and depth, adjacent, and for data adjacent in the file
+   * too) lengthens it.
+   */
+  private static final class Runs {
+    private long[] start = new long[16];
+    private long[] length = new long[16];
+    private long[] fileOffset = new long[16];
+    private int[] depth = new int[16];
+    private byte[] kind = new byte[16];
+    private int size;
+
+    void clear() {
+      size = 0;
+    }
+
+    void add(long s, long n, int d, byte k, long off) {
+      int last = size - 1;
+      if (last >= 0 && kind[last] == k && depth[last] == d && start[last] + length[last] == s
+          && (k != DATA || fileOffset[last] + length[last] == off)) {
+        length[last] += n;
+        return;
+      }
+      if (size == start.length) {
+        int c = 2 * size;
+        start = Arrays.copyOf(start, c);
+        length = Arrays.copyOf(length, c);
+        fileOffset = Arrays.copyOf(fileOffset, c);
+        depth = Arrays.copyOf(depth, c);
+        kind = Arrays.copyOf(kind, c);
+      }
+      start[size] = s;
+      length[size] = n;
+      depth[size] = d;
+      kind[size] = k;
+      fileOffset[size] = off;
+      size++;
+    }
   }
 
   /** Brackets the parts of a walk that touch storage, so that close can wait for them. */
@@ -71,48 +109,46 @@ public final class ExtentMapper {
     long window = layers[base].blockSize > 0 ? Math.max(WINDOW, layers[base].blockSize) : Long.MAX_VALUE;
     for (long w = offset; w < end; ) {
       long wEnd = window == Long.MAX_VALUE ? end : Math.min(end, (w / window + 1) * window);
-      List<Seg> segs;
+      Runs runs;
       gate.enter();
       try {
-        segs = window(w, wEnd);
+        runs = window(w, wEnd);
       } finally {
         gate.exit();
       }
-      for (int i = 0; i < segs.size(); i++) {
-        merger.add(segs.get(i));
+      for (int i = 0; i < runs.size; i++) {
+        merger.add(runs.start[i], runs.length[i], runs.depth[i], runs.kind[i] == DATA, runs.fileOffset[i]);
       }
       w = wEnd;
     }
     merger.flush();
   }
 
-  /** The segments of the window being mapped and of the next layer down: two lists for the whole walk. */
-  private final List<Seg> segsA = new ArrayList<>();
-  private final List<Seg> segsB = new ArrayList<>();
+  /** The runs of the window being mapped and of the next layer down: two for the whole walk. */
+  private final Runs runsA = new Runs();
+  private final Runs runsB = new Runs();
 
   /**
-   * Maps one window, resolving pending ranges layer by layer (no recursion). The list returned is
-   * reused by the next window: a 64 TiB disk has a million windows, and a list pair per window was
-   * most of what mapping it allocated.
+   * Maps one window, resolving pending ranges layer by layer (no recursion). The runs returned
+   * are reused by the next window: a 64 TiB disk has a million windows.
    */
-  private List<Seg> window(long w, long wEnd) throws IOException {
-    List<Seg> segs = segsA;
-    segs.clear();
-    mapLayer(0, w, wEnd - w, segs);
+  private Runs window(long w, long wEnd) throws IOException {
+    Runs runs = runsA;
+    runs.clear();
+    mapLayer(0, w, wEnd - w, runs);
     for (int depth = 1; depth < layers.length - base; depth++) {
-      List<Seg> next = segs == segsA ? segsB : segsA;
+      Runs next = runs == runsA ? runsB : runsA;
       next.clear();
-      for (int i = 0; i < segs.size(); i++) {
-        Seg s = segs.get(i);
-        if (s.kind() == Seg.PENDING) {
-          mapLayer(depth, s.start(), s.length(), next);
+      for (int i = 0; i < runs.size; i++) {
+        if (runs.kind[i] == PENDING) {
+          mapLayer(depth, runs.start[i], runs.length[i], next);
         } else {
-          next.add(s);
+          next.add(runs.start[i], runs.length[i], runs.depth[i], runs.kind[i], runs.fileOffset[i]);
         }
       }
-      segs = next;
+      runs = next;
     }
-    return segs;
+    return runs;
   }
 
   List<Extent> list(long offset, long length, Gate gate) throws IOException {
@@ -127,20 +163,20 @@ public final class ExtentMapper {
     return out;
   }
 
-  private void mapLayer(int depth, long start, long length, List<Seg> out) throws IOException {
+  private void mapLayer(int depth, long start, long length, Runs out) throws IOException {
     ImageLayer l = layers[base + depth];
     long end = start + length;
     long inside = Math.min(end, Math.max(start, l.virtualSize));
     if (inside > start) {
       if (l.flat) {
-        out.add(new Seg(start, inside - start, depth, Seg.DATA, start));
+        out.add(start, inside - start, depth, DATA, start);
       } else {
         mapSparse(depth, l, start, inside, out);
       }
     }
     if (end > inside) {
       // Beyond a smaller parent's end the child reads zeros.
-      out.add(new Seg(inside, end - inside, depth, Seg.ZERO, -1));
+      out.add(inside, end - inside, depth, ZERO, -1);
     }
   }
 
@@ -169,13 +205,16 @@ public final class ExtentMapper {
     return s;
   }
 
-  /** The segment of a run that reads zeros or falls through to the parent. */
-  private static Seg notHere(long at, long start, long length, int depth) {
-    return at == ImageLayer.PARENT ? new Seg(start, length, depth + 1, Seg.PENDING, -1)
-        : new Seg(start, length, depth, Seg.ZERO, -1);
+  /** Adds a run that reads zeros or falls through to the parent. */
+  private static void notHere(Runs out, long at, long start, long length, int depth) {
+    if (at == ImageLayer.PARENT) {
+      out.add(start, length, depth + 1, PENDING, -1);
+    } else {
+      out.add(start, length, depth, ZERO, -1);
+    }
   }
 
-  private void mapSparse(int depth, ImageLayer l, long start, long end, List<Seg> out) throws IOException {
+  private void mapSparse(int depth, ImageLayer l, long start, long end, Runs out) throws IOException {
     long mask = l.blockSize - 1;
     int shift = l.sectorShift;
     ImageLayer.Scan scan = scan(depth, l);
@@ -186,7 +225,7 @@ public final class ExtentMapper {
       // A run of blocks in the layer's default state is one segment, however many blocks it spans.
       long other = Math.min(end, (long) scan.next(block, endBlock) << l.blockShift);
       if (other > p) {
-        out.add(notHere(scan.empty(), p, other - p, depth));
+        notHere(out, scan.empty(), p, other - p, depth);
         p = other;
         continue;
       }
@@ -194,9 +233,9 @@ public final class ExtentMapper {
       long n = Math.min(end - p, l.blockSize - inBlock);
       long at = scan.locate(block);
       if (at < 0) {
-        out.add(notHere(at, p, n, depth));
+        notHere(out, at, p, n, depth);
       } else if ((at & ImageLayer.PARTIAL) == 0) {
-        out.add(new Seg(p, n, depth, Seg.DATA, at + inBlock));
+        out.add(p, n, depth, DATA, at + inBlock);
       } else {
         long dataStart = at & ~ImageLayer.PARTIAL;
         int first = (int) (inBlock >>> shift);
@@ -216,8 +255,11 @@ public final class ExtentMapper {
           long rs = Math.max(inBlock, (long) sector << shift);
           long re = Math.min(inBlock + n, (long) runEnd << shift);
           long vpos = p + (rs - inBlock);
-          out.add(mine ? new Seg(vpos, re - rs, depth, Seg.DATA, dataStart + rs)
-              : new Seg(vpos, re - rs, depth + 1, Seg.PENDING, -1));
+          if (mine) {
+            out.add(vpos, re - rs, depth, DATA, dataStart + rs);
+          } else {
+            out.add(vpos, re - rs, depth + 1, PENDING, -1);
+          }
           sector = runEnd;
         }
       }
@@ -237,19 +279,18 @@ public final class ExtentMapper {
       this.action = action;
     }
 
-    void add(Seg s) {
-      boolean isData = s.kind() == Seg.DATA;
-      if (start >= 0 && depth == s.depth() && data == isData && start + length == s.start()
-          && (!isData || fileOffset + length == s.fileOffset())) {
-        length += s.length();
+    void add(long s, long n, int d, boolean isData, long off) {
+      if (start >= 0 && depth == d && data == isData && start + length == s
+          && (!isData || fileOffset + length == off)) {
+        length += n;
         return;
       }
       flush();
-      start = s.start();
-      length = s.length();
-      depth = s.depth();
+      start = s;
+      length = n;
+      depth = d;
       data = isData;
-      fileOffset = isData ? s.fileOffset() : -1;
+      fileOffset = isData ? off : -1;
     }
 
     void flush() {
