@@ -121,6 +121,9 @@ final class ConvertCommand extends BaseCommand {
       throw new CliException(outLabel, "--block-size, --size-mode and --aligned are for VHD output (-O fixed|dynamic)");
     }
     CreateOptions vhd = outputFormat == Output.RAW ? null : targetOptions(outLabel);
+    if (vhd != null) {
+      OutputFile.refuseVhdxName(out);
+    }
     // OUT is checked before IN is opened: opening a FIFO waits for its writer, and nothing
     // should wait for an output that will be refused.
     OutputFile dest = OutputFile.resolve(out);

@@ -108,6 +108,7 @@ final class CreateCommand extends BaseCommand {
   int execute() throws IOException {
     String label = out.toString();
     CreateOptions options = options(label);
+    OutputFile.refuseVhdxName(out);
     if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
       // NOTE: NOFOLLOW_LINKS, so that a dangling symbolic link counts as existing: its target is
       // not ours to make.

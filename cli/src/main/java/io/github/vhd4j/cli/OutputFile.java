@@ -59,6 +59,23 @@ record OutputFile(String label, Path path, Path target, FileKind kind) {
   }
 
   /**
+   * Refuses to write a VHD under a VHDX name ({@code .vhdx}, or Hyper-V's {@code .avhdx} for
+   * differencing disks): Hyper-V and Windows take the format from the name and reject such a file,
+   * and vhd writes VHD only.
+   *
+   * @param out the new image as given
+   * @throws CliException when its name ends in {@code .vhdx} or {@code .avhdx}, in any case
+   */
+  static void refuseVhdxName(Path out) throws CliException {
+    Path n = out.getFileName();
+    String name = n == null ? "" : n.toString().toLowerCase(java.util.Locale.ROOT);
+    if (name.endsWith(".vhdx") || name.endsWith(".avhdx")) {
+      throw new CliException(out.toString(), "is named as a VHDX, but vhd writes VHD images only (Hyper-V takes"
+          + " the format from the name and would refuse this file); name it .vhd");
+    }
+  }
+
+  /**
    * Follows a dangling chain of links to the name at its end, where the new file goes; OUT itself
    * when it is no link.
    */

@@ -64,6 +64,26 @@ class CreateCommandTest {
   // --- what each option makes ---
 
   /** Without -t the disk is dynamic, in 2 MiB blocks, with nothing allocated. */
+  @ParameterizedTest
+  @ValueSource(strings = {"disk.vhdx", "Disk.VHDX", "checkpoint.avhdx"})
+  void shouldRefuseToWriteAVhdUnderAVhdxName(String name) throws Exception {
+    Path out = dir.resolve(name);
+    Path raw = Files.write(dir.resolve("in.raw"), new byte[4096]);
+    String why = "is named as a VHDX, but vhd writes VHD images only (Hyper-V takes the format from the name"
+        + " and would refuse this file); name it .vhd";
+
+    Cli.Result create = Cli.run("create", "--size", "1G", out.toString());
+    Cli.Result convert = Cli.run("convert", "-O", "dynamic", raw.toString(), out.toString());
+    Cli.Result fixed = Cli.run("convert", "--azure", raw.toString(), out.toString());
+
+    create.assertFailed(out, why);
+    convert.assertFailed(out, why);
+    fixed.assertFailed(out, why);
+    assertEquals(Set.of("in.raw"), names(), "nothing made, no temporary file left");
+    Cli.Result asRaw = Cli.run("convert", "-O", "raw", raw.toString(), out.toString());
+    assertEquals(0, asRaw.code(), asRaw.err() + ": raw bytes are no VHD, whatever the name");
+  }
+
   @Test
   void shouldCreateDynamicDiskByDefault() throws Exception {
     Path out = dir.resolve("disk.vhd");
