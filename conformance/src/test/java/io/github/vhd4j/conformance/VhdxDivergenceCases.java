@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the VHDX divergence tests share: the peers they need, a scratch directory, a small disk to
- * damage, and the ways 7-Zip answers. {@link VhdxDivergenceTest} and
+ * What the VHDX divergence tests share: the peers they need and what each reads, a scratch
+ * directory, a small disk to damage, and the ways 7-Zip answers. {@link VhdxDivergenceTest} and
  * {@link VhdxStructureDivergenceTest} hold the cases of {@code conformance/DIVERGENCES.md} from 20
  * on; each names the peers it needs with {@link RequiresPeers}, which is not inherited.
  */
@@ -54,6 +54,22 @@ abstract class VhdxDivergenceCases {
 
   static VhdxReaders.SevenZip sevenZip(Path img) throws IOException {
     return VhdxReaders.sevenZip(img);
+  }
+
+  /**
+   * What each reader made of one image, all run before a case asserts. A case looks only at the readers it
+   * is about; the others cost little on these few-MiB files and answer a file they cannot read with a
+   * refusal, not an exception (qemu-img refuses a differencing VHDX at open). Cases 25, 32 and 44 ask
+   * their peers by hand: a whole read of those disks is too large or beside the point.
+   */
+  record Readings(VhdxPeerRuns.Read qemu, VhdxPeerRuns.Read libvhdi, VhdxReaders.SevenZip sevenZip,
+      VhdxPeerRuns.Ours strict, VhdxPeerRuns.Ours lenient) {}
+
+  /** The readers on {@code chain}, nearest first: libvhdi is handed the parents, the others find them themselves. */
+  Readings readings(Path... chain) throws IOException {
+    Path img = chain[0];
+    return new Readings(qemu(img), VhdxPeerRuns.libvhdi(chain), sevenZip(img), VhdxPeerRuns.vhd4j(img, false),
+        VhdxPeerRuns.vhd4j(img, true));
   }
 
   /** 7-Zip refused to open the file as a VHDX at all. */

@@ -69,9 +69,7 @@ class VhdxDivergenceTest extends VhdxDivergenceCases {
     Peers.Result convert = QemuVhdx.toRawResult(d.file(), dir.resolve("dirty.raw"));
     Peers.Result ioRead = Peers.run(List.of(Peers.QEMU_IO, "-r", "-f", "vhdx", "-c", "read 0 512",
         d.file().toString()), 60);
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(d.file());
-    VhdxReaders.SevenZip z = sevenZip(d.file());
-    VhdxPeerRuns.Ours ours = VhdxPeerRuns.vhd4j(d.file(), false);
+    Readings r = readings(d.file());
     ValidationReport report = Vhdx.check(d.file());
     String needsReplay = "opened read-only, but contains a log that needs to be replayed";
 
@@ -80,9 +78,9 @@ class VhdxDivergenceTest extends VhdxDivergenceCases {
         () -> assertTrue(info.stderr().contains(needsReplay), info::describe),
         () -> assertTrue(convert.stderr().contains(needsReplay), convert::describe),
         () -> assertTrue((ioRead.out() + ioRead.stderr()).contains(needsReplay), ioRead::describe),
-        () -> assertArrayEquals(d.stale(), lib.bytes(), "libvhdi reads the stale table, silently"),
-        () -> assertSevenZipComplains(z, "non-empty LOG was not replayed", d.stale()),
-        () -> assertArrayEquals(d.content(), ours.bytes(), "vhd4j replays the log in memory"),
+        () -> assertArrayEquals(d.stale(), r.libvhdi().bytes(), "libvhdi reads the stale table, silently"),
+        () -> assertSevenZipComplains(r.sevenZip(), "non-empty LOG was not replayed", d.stale()),
+        () -> assertArrayEquals(d.content(), r.strict().bytes(), "vhd4j replays the log in memory"),
         () -> assertTrue(report.problems().stream().anyMatch(p -> p.code() == ProblemCode.VHDX_LOG_DIRTY),
             report::toString),
         () -> assertEquals(before, Content.sha256(d.file()), "no reader wrote the file"));
@@ -118,17 +116,16 @@ class VhdxDivergenceTest extends VhdxDivergenceCases {
         System.arraycopy(file, inBlock, libvhdiWay, s * 512, 512);
       }
     }
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(c, p);
-    VhdxReaders.SevenZip z = sevenZip(c);
-    VhdxPeerRuns.Ours ours = VhdxPeerRuns.vhd4j(c, false);
+    Readings r = readings(c, p);
     Peers.Result qemu = QemuVhdx.infoResult(c);
 
     assertAll(
-        () -> assertArrayEquals(libvhdiWay, lib.bytes(), "libvhdi"),
+        () -> assertArrayEquals(libvhdiWay, r.libvhdi().bytes(), "libvhdi"),
         () -> assertArrayEquals(Arrays.copyOfRange(parent.content, (int) (2 * MIB), (int) (8 * MIB)),
-            Arrays.copyOfRange(lib.bytes(), (int) (2 * MIB), (int) (8 * MIB)), "libvhdi: blocks 1-3 are the parent's"),
-        () -> assertSevenZipReads(z, right),
-        () -> assertArrayEquals(right, ours.bytes(), "vhd4j"),
+            Arrays.copyOfRange(r.libvhdi().bytes(), (int) (2 * MIB), (int) (8 * MIB)),
+            "libvhdi: blocks 1-3 are the parent's"),
+        () -> assertSevenZipReads(r.sevenZip(), right),
+        () -> assertArrayEquals(right, r.strict().bytes(), "vhd4j"),
         () -> assertTrue(qemu.stderr().contains("Operation not supported"), qemu::describe));
   }
 
@@ -172,19 +169,15 @@ class VhdxDivergenceTest extends VhdxDivergenceCases {
     byte[] identifierWay = m.content.clone();
     System.arraycopy(Files.readAllBytes(img), 0, identifierWay, (int) MIB, (int) MIB);
 
-    VhdxPeerRuns.Read q = qemu(img);
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(img);
-    VhdxReaders.SevenZip z = sevenZip(img);
-    VhdxPeerRuns.Ours strict = VhdxPeerRuns.vhd4j(img, false);
-    VhdxPeerRuns.Ours lenient = VhdxPeerRuns.vhd4j(img, true);
+    Readings r = readings(img);
     assertAll(
-        () -> assertArrayEquals(identifierWay, q.bytes(), "qemu-img: block 1 is the file's first MiB"),
-        () -> assertEquals("vhdxfile", new String(q.bytes(), (int) MIB, 8, StandardCharsets.US_ASCII)),
-        () -> assertArrayEquals(identifierWay, lib.bytes(), "libvhdi"),
-        () -> assertSevenZipRefuses(z),
-        () -> assertEquals(ProblemCode.VHDX_BAT_OFFSET, code(strict)),
-        () -> assertEquals("entry[1]", ((VhdFormatException) strict.refused()).getField()),
-        () -> assertEquals(ProblemCode.VHDX_BAT_OFFSET, code(lenient), "not even leniently"));
+        () -> assertArrayEquals(identifierWay, r.qemu().bytes(), "qemu-img: block 1 is the file's first MiB"),
+        () -> assertEquals("vhdxfile", new String(r.qemu().bytes(), (int) MIB, 8, StandardCharsets.US_ASCII)),
+        () -> assertArrayEquals(identifierWay, r.libvhdi().bytes(), "libvhdi"),
+        () -> assertSevenZipRefuses(r.sevenZip()),
+        () -> assertEquals(ProblemCode.VHDX_BAT_OFFSET, code(r.strict())),
+        () -> assertEquals("entry[1]", ((VhdFormatException) r.strict().refused()).getField()),
+        () -> assertEquals(ProblemCode.VHDX_BAT_OFFSET, code(r.lenient()), "not even leniently"));
   }
 
   // ---- 25: a virtual size over 64 TiB (X-2) ----------------------------------------------------
@@ -220,24 +213,22 @@ class VhdxDivergenceTest extends VhdxDivergenceCases {
     Path olderSignature = changed("h1-sig.vhdx", m, v -> v.header(1).set(HeaderLayout.SIGNATURE, 0x64616569L));
 
     for (Path img : List.of(olderCrc, newerCrc, olderSignature)) {
-      VhdxPeerRuns.Read q = qemu(img);
-      VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(img);
-      VhdxReaders.SevenZip z = sevenZip(img);
-      VhdxPeerRuns.Ours ours = VhdxPeerRuns.vhd4j(img, false);
+      Readings r = readings(img);
       boolean badSignature = img == olderSignature;
       assertAll(img.getFileName().toString(),
-          () -> assertArrayEquals(m.content, q.bytes(), "qemu-img"),
-          () -> assertSevenZipRefuses(z),
+          () -> assertArrayEquals(m.content, r.qemu().bytes(), "qemu-img"),
+          () -> assertSevenZipRefuses(r.sevenZip()),
           () -> {
             if (badSignature) {
-              assertTrue(lib.refused() && lib.error().contains("unsupported signature"), lib::toString);
+              assertTrue(r.libvhdi().refused() && r.libvhdi().error().contains("unsupported signature"),
+                  r.libvhdi()::toString);
             } else {
-              assertArrayEquals(m.content, lib.bytes(), "libvhdi checks no header checksum");
+              assertArrayEquals(m.content, r.libvhdi().bytes(), "libvhdi checks no header checksum");
             }
           },
-          () -> assertArrayEquals(m.content, ours.bytes(), "vhd4j"),
-          () -> assertTrue(warns(ours, badSignature ? ProblemCode.VHDX_HEADER_SIGNATURE
-              : ProblemCode.VHDX_HEADER_CHECKSUM), ours.warnings()::toString));
+          () -> assertArrayEquals(m.content, r.strict().bytes(), "vhd4j"),
+          () -> assertTrue(warns(r.strict(), badSignature ? ProblemCode.VHDX_HEADER_SIGNATURE
+              : ProblemCode.VHDX_HEADER_CHECKSUM), r.strict().warnings()::toString));
     }
   }
 
@@ -249,25 +240,21 @@ class VhdxDivergenceTest extends VhdxDivergenceCases {
     Path first = changed("rt1.vhdx", m, v -> v.regionTable(1).set(RegionTableLayout.ENTRY_COUNT, 9));
     Path second = changed("rt2.vhdx", m, v -> v.regionTable(2).set(RegionTableLayout.ENTRY_COUNT, 9));
 
-    VhdxPeerRuns.Read q1 = qemu(first);
-    VhdxPeerRuns.Read lib1 = VhdxPeerRuns.libvhdi(first);
-    VhdxReaders.SevenZip z1 = sevenZip(first);
-    VhdxPeerRuns.Ours ours1 = VhdxPeerRuns.vhd4j(first, false);
-    VhdxPeerRuns.Read q2 = qemu(second);
-    VhdxPeerRuns.Read lib2 = VhdxPeerRuns.libvhdi(second);
-    VhdxReaders.SevenZip z2 = sevenZip(second);
-    VhdxPeerRuns.Ours ours2 = VhdxPeerRuns.vhd4j(second, false);
+    Readings r1 = readings(first);
+    Readings r2 = readings(second);
     assertAll(
-        () -> assertTrue(q1.refused() && q1.error().contains("Invalid argument"), q1::toString),
-        () -> assertTrue(lib1.refused() && lib1.error().contains("unable to read first region table"), lib1::toString),
-        () -> assertSevenZipRefuses(z1),
-        () -> assertArrayEquals(m.content, ours1.bytes(), "vhd4j: table 2"),
-        () -> assertTrue(warns(ours1, ProblemCode.VHDX_REGION_TABLE_CHECKSUM), ours1.warnings()::toString),
-        () -> assertArrayEquals(m.content, q2.bytes(), "qemu-img reads table 1 only"),
-        () -> assertTrue(lib2.refused() && lib2.error().contains("unable to read second region table"),
-            lib2::toString),
-        () -> assertSevenZipComplains(z2, "Region tables mismatch", m.content),
-        () -> assertArrayEquals(m.content, ours2.bytes(), "vhd4j: table 1"));
+        () -> assertTrue(r1.qemu().refused() && r1.qemu().error().contains("Invalid argument"), r1.qemu()::toString),
+        () -> assertTrue(r1.libvhdi().refused() && r1.libvhdi().error().contains("unable to read first region table"),
+            r1.libvhdi()::toString),
+        () -> assertSevenZipRefuses(r1.sevenZip()),
+        () -> assertArrayEquals(m.content, r1.strict().bytes(), "vhd4j: table 2"),
+        () -> assertTrue(warns(r1.strict(), ProblemCode.VHDX_REGION_TABLE_CHECKSUM),
+            r1.strict().warnings()::toString),
+        () -> assertArrayEquals(m.content, r2.qemu().bytes(), "qemu-img reads table 1 only"),
+        () -> assertTrue(r2.libvhdi().refused() && r2.libvhdi().error().contains("unable to read second region table"),
+            r2.libvhdi()::toString),
+        () -> assertSevenZipComplains(r2.sevenZip(), "Region tables mismatch", m.content),
+        () -> assertArrayEquals(m.content, r2.strict().bytes(), "vhd4j: table 1"));
   }
 
   // ---- 28: an odd number of sectors (X-27) -----------------------------------------------------
@@ -280,15 +267,12 @@ class VhdxDivergenceTest extends VhdxDivergenceCases {
     byte[] want = new byte[(int) (MIB + 512)];
     Arrays.fill(want, (int) MIB, want.length, (byte) 0x2a);
 
-    VhdxPeerRuns.Read q = qemu(img);
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(img);
-    VhdxReaders.SevenZip z = sevenZip(img);
-    VhdxPeerRuns.Ours ours = VhdxPeerRuns.vhd4j(img, false);
+    Readings r = readings(img);
     assertAll(
-        () -> assertArrayEquals(want, q.bytes(), "qemu-img"),
-        () -> assertArrayEquals(want, lib.bytes(), "libvhdi"),
-        () -> assertSevenZipRefuses(z),
-        () -> assertArrayEquals(want, ours.bytes(), "vhd4j"));
+        () -> assertArrayEquals(want, r.qemu().bytes(), "qemu-img"),
+        () -> assertArrayEquals(want, r.libvhdi().bytes(), "libvhdi"),
+        () -> assertSevenZipRefuses(r.sevenZip()),
+        () -> assertArrayEquals(want, r.strict().bytes(), "vhd4j"));
   }
 
   // ---- 29: a LogGuid with no log entry (X-11) --------------------------------------------------
@@ -299,18 +283,15 @@ class VhdxDivergenceTest extends VhdxDivergenceCases {
     m.builder.logGuid(UUID.randomUUID());
     Path img = write("no-entries.vhdx", m);
 
-    VhdxPeerRuns.Read q = qemu(img);
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(img);
-    VhdxReaders.SevenZip z = sevenZip(img);
-    VhdxPeerRuns.Ours strict = VhdxPeerRuns.vhd4j(img, false);
-    VhdxPeerRuns.Ours lenient = VhdxPeerRuns.vhd4j(img, true);
+    Readings r = readings(img);
     assertAll(
-        () -> assertArrayEquals(m.content, q.bytes(), "qemu-img, without a word"),
-        () -> assertArrayEquals(m.content, lib.bytes(), "libvhdi"),
-        () -> assertSevenZipComplains(z, "non-empty LOG was not replayed", m.content),
-        () -> assertEquals(ProblemCode.VHDX_LOG_NO_ACTIVE_SEQUENCE, code(strict)),
-        () -> assertArrayEquals(m.content, lenient.bytes(), "vhd4j leniently: the structures as stored"),
-        () -> assertTrue(warns(lenient, ProblemCode.VHDX_LOG_NO_ACTIVE_SEQUENCE), lenient.warnings()::toString));
+        () -> assertArrayEquals(m.content, r.qemu().bytes(), "qemu-img, without a word"),
+        () -> assertArrayEquals(m.content, r.libvhdi().bytes(), "libvhdi"),
+        () -> assertSevenZipComplains(r.sevenZip(), "non-empty LOG was not replayed", m.content),
+        () -> assertEquals(ProblemCode.VHDX_LOG_NO_ACTIVE_SEQUENCE, code(r.strict())),
+        () -> assertArrayEquals(m.content, r.lenient().bytes(), "vhd4j leniently: the structures as stored"),
+        () -> assertTrue(warns(r.lenient(), ProblemCode.VHDX_LOG_NO_ACTIVE_SEQUENCE),
+            r.lenient().warnings()::toString));
   }
 
   // ---- 30: equal sequence numbers, different headers (X-18) ------------------------------------
@@ -323,17 +304,14 @@ class VhdxDivergenceTest extends VhdxDivergenceCases {
     m.builder.header2.fileWriteGuid = UUID.randomUUID();
     Path img = write("equal-seq.vhdx", m);
 
-    VhdxPeerRuns.Read q = qemu(img);
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(img);
-    VhdxReaders.SevenZip z = sevenZip(img);
-    VhdxPeerRuns.Ours strict = VhdxPeerRuns.vhd4j(img, false);
-    VhdxPeerRuns.Ours lenient = VhdxPeerRuns.vhd4j(img, true);
+    Readings r = readings(img);
     assertAll(
-        () -> assertTrue(q.refused() && q.error().contains("No valid VHDX header found"), q::toString),
-        () -> assertArrayEquals(m.content, lib.bytes(), "libvhdi"),
-        () -> assertSevenZipRefuses(z),
-        () -> assertEquals(ProblemCode.VHDX_HEADER_SEQUENCE, code(strict)),
-        () -> assertArrayEquals(m.content, lenient.bytes(), "vhd4j leniently: header 1"),
-        () -> assertTrue(warns(lenient, ProblemCode.VHDX_HEADER_SEQUENCE), lenient.warnings()::toString));
+        () -> assertTrue(r.qemu().refused() && r.qemu().error().contains("No valid VHDX header found"),
+            r.qemu()::toString),
+        () -> assertArrayEquals(m.content, r.libvhdi().bytes(), "libvhdi"),
+        () -> assertSevenZipRefuses(r.sevenZip()),
+        () -> assertEquals(ProblemCode.VHDX_HEADER_SEQUENCE, code(r.strict())),
+        () -> assertArrayEquals(m.content, r.lenient().bytes(), "vhd4j leniently: header 1"),
+        () -> assertTrue(warns(r.lenient(), ProblemCode.VHDX_HEADER_SEQUENCE), r.lenient().warnings()::toString));
   }
 }
