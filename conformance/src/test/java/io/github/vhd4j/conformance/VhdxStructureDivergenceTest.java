@@ -53,18 +53,17 @@ class VhdxStructureDivergenceTest extends VhdxDivergenceCases {
     Path item = write("unknown-item.vhdx", withItem);
 
     for (Path img : List.of(region, item)) {
-      VhdxPeerRuns.Read q = qemu(img);
-      VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(img);
-      VhdxReaders.SevenZip z = sevenZip(img);
-      VhdxPeerRuns.Ours ours = VhdxPeerRuns.vhd4j(img, true);
+      Readings r = readings(img);
       assertAll(img.getFileName().toString(),
-          () -> assertTrue(q.refused() && q.error().contains("Operation not supported"), q::toString),
-          () -> assertArrayEquals(withRegion.content, lib.bytes(), "libvhdi ignores what it does not know"),
-          () -> assertSevenZipRefuses(z),
-          () -> assertInstanceOf(UnsupportedVhdFeatureException.class, ours.refused(), "refused, even leniently"),
+          () -> assertTrue(r.qemu().refused() && r.qemu().error().contains("Operation not supported"),
+              r.qemu()::toString),
+          () -> assertArrayEquals(withRegion.content, r.libvhdi().bytes(), "libvhdi ignores what it does not know"),
+          () -> assertSevenZipRefuses(r.sevenZip()),
+          () -> assertInstanceOf(UnsupportedVhdFeatureException.class, r.lenient().refused(),
+              "refused, even leniently"),
           () -> assertEquals(img == region ? ProblemCode.VHDX_REGION_UNKNOWN_REQUIRED
               : ProblemCode.VHDX_METADATA_UNKNOWN_REQUIRED,
-              assertInstanceOf(VhdFormatException.class, ours.refused().getCause()).getCode()));
+              assertInstanceOf(VhdFormatException.class, r.lenient().refused().getCause()).getCode()));
     }
   }
 
@@ -100,15 +99,12 @@ class VhdxStructureDivergenceTest extends VhdxDivergenceCases {
         .VIRTUAL_DISK_ID, MetadataLayout.OFFSET, v.itemOffset(io.github.vhd4j.internal.vhdx.layout.Guids
         .LOGICAL_SECTOR_SIZE) - 8));
 
-    VhdxPeerRuns.Read q = qemu(img);
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(img);
-    VhdxReaders.SevenZip z = sevenZip(img);
-    VhdxPeerRuns.Ours ours = VhdxPeerRuns.vhd4j(img, true);
+    Readings r = readings(img);
     assertAll(
-        () -> assertArrayEquals(m.content, q.bytes(), "qemu-img"),
-        () -> assertArrayEquals(m.content, lib.bytes(), "libvhdi"),
-        () -> assertSevenZipReads(z, m.content),
-        () -> assertEquals(ProblemCode.VHDX_METADATA_ITEM_OVERLAP, code(ours), "refused, even leniently"));
+        () -> assertArrayEquals(m.content, r.qemu().bytes(), "qemu-img"),
+        () -> assertArrayEquals(m.content, r.libvhdi().bytes(), "libvhdi"),
+        () -> assertSevenZipReads(r.sevenZip(), m.content),
+        () -> assertEquals(ProblemCode.VHDX_METADATA_ITEM_OVERLAP, code(r.lenient()), "refused, even leniently"));
   }
 
   // ---- 34: an empty unknown optional item (X-25) -----------------------------------------------
@@ -119,17 +115,14 @@ class VhdxStructureDivergenceTest extends VhdxDivergenceCases {
     m.builder.extraItems.add(new VhdxBuilder.Item(UNKNOWN, 0, new byte[0], null));
     Path img = write("empty-item.vhdx", m);
 
-    VhdxPeerRuns.Read q = qemu(img);
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(img);
-    VhdxReaders.SevenZip z = sevenZip(img);
-    VhdxPeerRuns.Ours ours = VhdxPeerRuns.vhd4j(img, false);
+    Readings r = readings(img);
     assertAll(
-        () -> assertArrayEquals(m.content, q.bytes(), "qemu-img"),
-        () -> assertTrue(lib.refused() && lib.error().contains("invalid item offset value out of bounds"),
-            lib::toString),
-        () -> assertSevenZipReads(z, m.content),
-        () -> assertArrayEquals(m.content, ours.bytes(), "vhd4j"),
-        () -> assertEquals(List.of(), ours.warnings()));
+        () -> assertArrayEquals(m.content, r.qemu().bytes(), "qemu-img"),
+        () -> assertTrue(r.libvhdi().refused()
+            && r.libvhdi().error().contains("invalid item offset value out of bounds"), r.libvhdi()::toString),
+        () -> assertSevenZipReads(r.sevenZip(), m.content),
+        () -> assertArrayEquals(m.content, r.strict().bytes(), "vhd4j"),
+        () -> assertEquals(List.of(), r.strict().warnings()));
   }
 
   // ---- 35: a size that is no whole number of sectors (X-26) ------------------------------------
@@ -141,15 +134,12 @@ class VhdxStructureDivergenceTest extends VhdxDivergenceCases {
     Path img = write("size-100.vhdx", m);
     byte[] longer = Arrays.copyOf(m.content, (int) (8 * MIB + 100));
 
-    VhdxPeerRuns.Read q = qemu(img);
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(img);
-    VhdxReaders.SevenZip z = sevenZip(img);
-    VhdxPeerRuns.Ours ours = VhdxPeerRuns.vhd4j(img, true);
+    Readings r = readings(img);
     assertAll(
-        () -> assertArrayEquals(m.content, q.bytes(), "qemu-img cuts to 8 MiB"),
-        () -> assertArrayEquals(longer, lib.bytes(), "libvhdi: 8 MiB + 100 bytes"),
-        () -> assertSevenZipReads(z, longer),
-        () -> assertEquals(ProblemCode.VHDX_VIRTUAL_SIZE, code(ours), "refused, even leniently"));
+        () -> assertArrayEquals(m.content, r.qemu().bytes(), "qemu-img cuts to 8 MiB"),
+        () -> assertArrayEquals(longer, r.libvhdi().bytes(), "libvhdi: 8 MiB + 100 bytes"),
+        () -> assertSevenZipReads(r.sevenZip(), longer),
+        () -> assertEquals(ProblemCode.VHDX_VIRTUAL_SIZE, code(r.lenient()), "refused, even leniently"));
   }
 
   // ---- 36: a physical sector size of 1024 (X-30) -----------------------------------------------
@@ -160,15 +150,13 @@ class VhdxStructureDivergenceTest extends VhdxDivergenceCases {
     m.builder.physicalSectorSize = 1024;
     Path img = write("physical-1024.vhdx", m);
 
-    VhdxPeerRuns.Read q = qemu(img);
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(img);
-    VhdxReaders.SevenZip z = sevenZip(img);
-    VhdxPeerRuns.Ours ours = VhdxPeerRuns.vhd4j(img, true);
+    Readings r = readings(img);
     assertAll(
-        () -> assertArrayEquals(m.content, q.bytes(), "qemu-img"),
-        () -> assertTrue(lib.refused() && lib.error().contains("invalid physical sector size"), lib::toString),
-        () -> assertSevenZipRefuses(z),
-        () -> assertEquals(ProblemCode.VHDX_SECTOR_SIZE, code(ours), "refused, even leniently"));
+        () -> assertArrayEquals(m.content, r.qemu().bytes(), "qemu-img"),
+        () -> assertTrue(r.libvhdi().refused() && r.libvhdi().error().contains("invalid physical sector size"),
+            r.libvhdi()::toString),
+        () -> assertSevenZipRefuses(r.sevenZip()),
+        () -> assertEquals(ProblemCode.VHDX_SECTOR_SIZE, code(r.lenient()), "refused, even leniently"));
   }
 
   // ---- 37: BAT reserved bits (X-31) ------------------------------------------------------------
@@ -178,18 +166,14 @@ class VhdxStructureDivergenceTest extends VhdxDivergenceCases {
     VhdxSamples.Modelled m = disk();
     Path img = changed("bat-reserved.vhdx", m, v -> v.batEntry(2, v.entry(2) | 8));
 
-    VhdxPeerRuns.Read q = qemu(img);
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(img);
-    VhdxReaders.SevenZip z = sevenZip(img);
-    VhdxPeerRuns.Ours strict = VhdxPeerRuns.vhd4j(img, false);
-    VhdxPeerRuns.Ours lenient = VhdxPeerRuns.vhd4j(img, true);
+    Readings r = readings(img);
     assertAll(
-        () -> assertArrayEquals(m.content, q.bytes(), "qemu-img"),
-        () -> assertArrayEquals(m.content, lib.bytes(), "libvhdi"),
-        () -> assertSevenZipRefuses(z),
-        () -> assertEquals(ProblemCode.VHDX_BAT_RESERVED, code(strict)),
-        () -> assertArrayEquals(m.content, lenient.bytes(), "vhd4j leniently: the bits masked"),
-        () -> assertTrue(warns(lenient, ProblemCode.VHDX_BAT_RESERVED), lenient.warnings()::toString));
+        () -> assertArrayEquals(m.content, r.qemu().bytes(), "qemu-img"),
+        () -> assertArrayEquals(m.content, r.libvhdi().bytes(), "libvhdi"),
+        () -> assertSevenZipRefuses(r.sevenZip()),
+        () -> assertEquals(ProblemCode.VHDX_BAT_RESERVED, code(r.strict())),
+        () -> assertArrayEquals(m.content, r.lenient().bytes(), "vhd4j leniently: the bits masked"),
+        () -> assertTrue(warns(r.lenient(), ProblemCode.VHDX_BAT_RESERVED), r.lenient().warnings()::toString));
   }
 
   // ---- 38: reserved payload states 4 and 5 (X-32) ----------------------------------------------
@@ -202,23 +186,20 @@ class VhdxStructureDivergenceTest extends VhdxDivergenceCases {
     byte[] zeros = m.content.clone();
     Arrays.fill(zeros, (int) (2 * MIB), (int) (3 * MIB), (byte) 0);
 
-    VhdxPeerRuns.Read q4 = qemu(four);
-    VhdxPeerRuns.Read q5 = qemu(five);
-    VhdxPeerRuns.Read lib4 = VhdxPeerRuns.libvhdi(four);
-    VhdxPeerRuns.Read lib5 = VhdxPeerRuns.libvhdi(five);
-    VhdxReaders.SevenZip z4 = sevenZip(four);
-    VhdxReaders.SevenZip z5 = sevenZip(five);
+    Readings r4 = readings(four);
+    Readings r5 = readings(five);
     assertAll(
-        () -> assertTrue(q4.refused() && q4.error().contains("error while reading at byte 2097152: Input/output error"),
-            q4::toString),
-        () -> assertArrayEquals(zeros, q5.bytes(), "qemu-img: 5 reads as zeros"),
-        () -> assertArrayEquals(zeros, lib4.bytes(), "libvhdi: 4 reads as zeros"),
-        () -> assertArrayEquals(zeros, lib5.bytes(), "libvhdi: 5 reads as zeros"),
-        () -> assertSevenZipRefuses(z4),
-        () -> assertSevenZipRefuses(z5),
-        () -> assertEquals(ProblemCode.VHDX_BAT_STATE, code(VhdxPeerRuns.vhd4j(four, true)), "4: even leniently"),
-        () -> assertEquals(ProblemCode.VHDX_BAT_STATE, code(VhdxPeerRuns.vhd4j(five, false))),
-        () -> assertArrayEquals(zeros, VhdxPeerRuns.vhd4j(five, true).bytes(), "5 leniently: UNMAPPED, zeros"));
+        () -> assertTrue(r4.qemu().refused()
+            && r4.qemu().error().contains("error while reading at byte 2097152: Input/output error"),
+            r4.qemu()::toString),
+        () -> assertArrayEquals(zeros, r5.qemu().bytes(), "qemu-img: 5 reads as zeros"),
+        () -> assertArrayEquals(zeros, r4.libvhdi().bytes(), "libvhdi: 4 reads as zeros"),
+        () -> assertArrayEquals(zeros, r5.libvhdi().bytes(), "libvhdi: 5 reads as zeros"),
+        () -> assertSevenZipRefuses(r4.sevenZip()),
+        () -> assertSevenZipRefuses(r5.sevenZip()),
+        () -> assertEquals(ProblemCode.VHDX_BAT_STATE, code(r4.lenient()), "4: even leniently"),
+        () -> assertEquals(ProblemCode.VHDX_BAT_STATE, code(r5.strict())),
+        () -> assertArrayEquals(zeros, r5.lenient().bytes(), "5 leniently: UNMAPPED, zeros"));
   }
 
   // ---- 39: PARTIALLY_PRESENT in a disk without a parent (X-33) ---------------------------------
@@ -228,18 +209,15 @@ class VhdxStructureDivergenceTest extends VhdxDivergenceCases {
     VhdxSamples.Modelled m = disk();
     Path img = changed("state7.vhdx", m, v -> v.batEntry(2, BatLayout.entry(7, BatLayout.fileOffset(v.entry(2)))));
 
-    VhdxPeerRuns.Read q = qemu(img);
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(img);
-    VhdxReaders.SevenZip z = sevenZip(img);
-    VhdxPeerRuns.Ours strict = VhdxPeerRuns.vhd4j(img, false);
-    VhdxPeerRuns.Ours lenient = VhdxPeerRuns.vhd4j(img, true);
+    Readings r = readings(img);
     assertAll(
-        () -> assertTrue(q.refused() && q.error().contains("error while reading at byte 2097152: Input/output error"),
-            q::toString),
-        () -> assertArrayEquals(m.content, lib.bytes(), "libvhdi reads it as present"),
-        () -> assertSevenZipRefuses(z),
-        () -> assertEquals(ProblemCode.VHDX_BAT_STATE, code(strict)),
-        () -> assertArrayEquals(m.content, lenient.bytes(), "vhd4j leniently: FULLY_PRESENT"));
+        () -> assertTrue(r.qemu().refused()
+            && r.qemu().error().contains("error while reading at byte 2097152: Input/output error"),
+            r.qemu()::toString),
+        () -> assertArrayEquals(m.content, r.libvhdi().bytes(), "libvhdi reads it as present"),
+        () -> assertSevenZipRefuses(r.sevenZip()),
+        () -> assertEquals(ProblemCode.VHDX_BAT_STATE, code(r.strict())),
+        () -> assertArrayEquals(m.content, r.lenient().bytes(), "vhd4j leniently: FULLY_PRESENT"));
   }
 
   // ---- 40: two entries, one block (X-36) -------------------------------------------------------
@@ -252,15 +230,12 @@ class VhdxStructureDivergenceTest extends VhdxDivergenceCases {
     byte[] twice = m.content.clone();
     System.arraycopy(m.content, (int) (2 * MIB), twice, (int) (3 * MIB), (int) MIB);
 
-    VhdxPeerRuns.Read q = qemu(img);
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(img);
-    VhdxReaders.SevenZip z = sevenZip(img);
-    VhdxPeerRuns.Ours strict = VhdxPeerRuns.vhd4j(img, false);
+    Readings r = readings(img);
     assertAll(
-        () -> assertArrayEquals(twice, q.bytes(), "qemu-img"),
-        () -> assertArrayEquals(twice, lib.bytes(), "libvhdi"),
-        () -> assertSevenZipComplains(z, "BAT overlap", twice),
-        () -> assertEquals(ProblemCode.VHDX_BAT_OVERLAP, code(strict)));
+        () -> assertArrayEquals(twice, r.qemu().bytes(), "qemu-img"),
+        () -> assertArrayEquals(twice, r.libvhdi().bytes(), "libvhdi"),
+        () -> assertSevenZipComplains(r.sevenZip(), "BAT overlap", twice),
+        () -> assertEquals(ProblemCode.VHDX_BAT_OVERLAP, code(r.strict())));
     // Leniently the file opens, and only the blocks that share their data refuse to be read.
     try (VhdxImage image = Vhdx.open(img, OpenOptions.defaults().withLenient(true))) {
       assertArrayEquals(Arrays.copyOf(m.content, (int) MIB), Content.read(image, 0, (int) MIB));
@@ -275,18 +250,17 @@ class VhdxStructureDivergenceTest extends VhdxDivergenceCases {
     VhdxSamples.Modelled m = disk();
     Path img = changed("truncated.vhdx", m, v -> v.file.setLength(v.file.length() - MIB / 2));
 
-    VhdxPeerRuns.Read q = qemu(img);
+    Readings r = readings(img);
     long libSize = VhdxReaders.vhdiinfoMediaSize(img);
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(img);
-    VhdxReaders.SevenZip z = sevenZip(img);
-    VhdxPeerRuns.Ours ours = VhdxPeerRuns.vhd4j(img, true);
     assertAll(
-        () -> assertTrue(q.refused() && q.error().contains("points after end of file"), q::toString),
+        () -> assertTrue(r.qemu().refused() && r.qemu().error().contains("points after end of file"),
+            r.qemu()::toString),
         () -> assertEquals(8 * MIB, libSize, "vhdiinfo opens it"),
-        () -> assertTrue(lib.refused() && lib.error().contains("unable to read sector data"), lib::toString),
-        () -> assertEquals(2, z.code(), z::describe),
-        () -> assertTrue(z.messages().contains("Unexpected end of data"), z::describe),
-        () -> assertEquals(ProblemCode.VHDX_BAT_OFFSET, code(ours), "refused at open, even leniently"));
+        () -> assertTrue(r.libvhdi().refused() && r.libvhdi().error().contains("unable to read sector data"),
+            r.libvhdi()::toString),
+        () -> assertEquals(2, r.sevenZip().code(), r.sevenZip()::describe),
+        () -> assertTrue(r.sevenZip().messages().contains("Unexpected end of data"), r.sevenZip()::describe),
+        () -> assertEquals(ProblemCode.VHDX_BAT_OFFSET, code(r.lenient()), "refused at open, even leniently"));
   }
 
   @Test
@@ -299,18 +273,15 @@ class VhdxStructureDivergenceTest extends VhdxDivergenceCases {
     Arrays.fill(want, (int) (2 * MIB), (int) (2 * MIB + 512), (byte) 0x77);
     Arrays.fill(want, (int) (3 * MIB - 512), want.length, (byte) 0x78);
 
-    VhdxPeerRuns.Read q = qemu(img);
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(img);
-    VhdxReaders.SevenZip z = sevenZip(img);
-    VhdxPeerRuns.Ours ours = VhdxPeerRuns.vhd4j(img, false);
+    Readings r = readings(img);
     long lastBlock = VhdxBat.payload(img, 3 * MIB, 2 * MIB, 512).get(1).fileOffset();
     assertEquals(lastBlock + MIB, Files.size(img), "the file ends 1 MiB into the last 2 MiB block");
     assertAll(
-        () -> assertArrayEquals(want, q.bytes(), "qemu-img"),
-        () -> assertArrayEquals(want, lib.bytes(), "libvhdi"),
-        () -> assertSevenZipComplains(z, "Unexpected end of archive", want),
-        () -> assertArrayEquals(want, ours.bytes(), "vhd4j"),
-        () -> assertEquals(List.of(), ours.warnings()));
+        () -> assertArrayEquals(want, r.qemu().bytes(), "qemu-img"),
+        () -> assertArrayEquals(want, r.libvhdi().bytes(), "libvhdi"),
+        () -> assertSevenZipComplains(r.sevenZip(), "Unexpected end of archive", want),
+        () -> assertArrayEquals(want, r.strict().bytes(), "vhd4j"),
+        () -> assertEquals(List.of(), r.strict().warnings()));
   }
 
   // ---- 42: HasParent without a locator (X-47) --------------------------------------------------
@@ -322,18 +293,18 @@ class VhdxStructureDivergenceTest extends VhdxDivergenceCases {
     m.builder.writeLocator = false;
     Path img = write("no-locator.vhdx", m);
 
-    VhdxPeerRuns.Read q = qemu(img);
+    Readings r = readings(img);
     long libSize = VhdxReaders.vhdiinfoMediaSize(img);
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(img);
-    VhdxReaders.SevenZip z = sevenZip(img);
-    VhdxPeerRuns.Ours ours = VhdxPeerRuns.vhd4j(img, true);
     assertAll(
-        () -> assertTrue(q.refused() && q.error().contains("Invalid argument"), q::toString),
+        () -> assertTrue(r.qemu().refused() && r.qemu().error().contains("Invalid argument"),
+            r.qemu()::toString),
         () -> assertEquals(8 * MIB, libSize, "vhdiinfo opens it"),
-        () -> assertTrue(lib.refused() && lib.error().contains("missing parent file"), lib::toString),
-        () -> assertEquals(2, z.code(), z::describe),
-        () -> assertTrue(z.messages().contains("Parent locator is not defined"), z::describe),
-        () -> assertEquals(ProblemCode.VHDX_PARENT_LOCATOR_PRESENCE, code(ours), "refused at open, even leniently"));
+        () -> assertTrue(r.libvhdi().refused() && r.libvhdi().error().contains("missing parent file"),
+            r.libvhdi()::toString),
+        () -> assertEquals(2, r.sevenZip().code(), r.sevenZip()::describe),
+        () -> assertTrue(r.sevenZip().messages().contains("Parent locator is not defined"), r.sevenZip()::describe),
+        () -> assertEquals(ProblemCode.VHDX_PARENT_LOCATOR_PRESENCE, code(r.lenient()),
+            "refused at open, even leniently"));
   }
 
   // ---- 43: parent_linkage2 (X-44) --------------------------------------------------------------
@@ -350,14 +321,13 @@ class VhdxStructureDivergenceTest extends VhdxDivergenceCases {
     Path p = write("lparent.vhdx", parent);
     Path c = write("lchild.vhdx", child);
 
-    VhdxPeerRuns.Read lib = VhdxPeerRuns.libvhdi(c, p);
-    VhdxReaders.SevenZip z = sevenZip(c);
-    VhdxPeerRuns.Ours ours = VhdxPeerRuns.vhd4j(c, false);
+    Readings r = readings(c, p);
     assertAll(
-        () -> assertTrue(lib.refused() && lib.error().contains("mismatch in identifier"), lib::toString),
-        () -> assertEquals(2, z.code(), z::describe),
-        () -> assertTrue(z.messages().contains("Unsupported Method"), z::describe),
-        () -> assertArrayEquals(child.content, ours.bytes(), "vhd4j"));
+        () -> assertTrue(r.libvhdi().refused() && r.libvhdi().error().contains("mismatch in identifier"),
+            r.libvhdi()::toString),
+        () -> assertEquals(2, r.sevenZip().code(), r.sevenZip()::describe),
+        () -> assertTrue(r.sevenZip().messages().contains("Unsupported Method"), r.sevenZip()::describe),
+        () -> assertArrayEquals(child.content, r.strict().bytes(), "vhd4j"));
   }
 
   // ---- 44: a table shifted onto a bitmap entry (X-39) ------------------------------------------
