@@ -5,6 +5,7 @@ import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.Vhdx;
 import io.github.vhd4j.VhdxImage;
+import io.github.vhd4j.testing.MemoryChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ class VhdxOpenFuzzTest {
       return new VhdxBattery.Source() {
         @Override
         public VhdxImage open(OpenOptions options) throws IOException {
-          return Vhdx.open(new SparseChannel(c.file(), 1 << 16), "channel", options);
+          return Vhdx.open(new MemoryChannel(c.file(), 1 << 16), "channel", options);
         }
 
         @Override

@@ -62,7 +62,7 @@ class VhdxStorageDifferentialFuzzTest {
               o.withOpenOptions(mapped(o.openOptions(), smallChunk(c))))),
       new Engine("SeekableByteChannel with short reads", false,
           (f, c, o) -> Vhdx.open(c.file().length() <= VhdxOpenFuzzTest.MEMORY_CAP
-              ? new MemoryChannel(c.file().toBytes(), SHORT_READ) : new SparseChannel(c.file(), SHORT_READ), "channel", o),
+              ? new MemoryChannel(c.file().toBytes(), SHORT_READ) : new MemoryChannel(c.file(), SHORT_READ), "channel", o),
           (f, c, o) -> Vhdx.check(f, o)));
 
   /**
