@@ -32,12 +32,12 @@ class VhdxOpenFuzzTest {
     SplittableRandom rnd = Inputs.random(data);
     Path file = c.file().write(Scratch.dir("vhdx-open").resolve("image.vhdx"));
     // One source per input, chosen by the input: the differential target compares them all.
-    VhdxBattery.run(rnd.nextBoolean() ? memory(c, file, rnd) : VhdxBattery.Source.of(file), c, rnd);
+    VhdxBattery.run(rnd.nextBoolean() ? memory(c, file, rnd) : VhdxBattery.source(file), c, rnd);
   }
 
-  private static VhdxBattery.Source memory(VhdxInput.Case c, Path file, SplittableRandom rnd) {
+  private static BatterySource<VhdxImage> memory(VhdxInput.Case c, Path file, SplittableRandom rnd) {
     if (c.file().length() > MEMORY_CAP) {
-      return new VhdxBattery.Source() {
+      return new BatterySource<VhdxImage>() {
         @Override
         public VhdxImage open(OpenOptions options) throws IOException {
           return Vhdx.open(new MemoryChannel(c.file(), 1 << 16), "channel", options);
@@ -50,7 +50,7 @@ class VhdxOpenFuzzTest {
       };
     }
     ByteBuffer buffer = Inputs.buffer(c.file().toBytes(), rnd);
-    return new VhdxBattery.Source() {
+    return new BatterySource<VhdxImage>() {
       @Override
       public VhdxImage open(OpenOptions options) throws IOException {
         return Vhdx.open(buffer.duplicate(), options);
