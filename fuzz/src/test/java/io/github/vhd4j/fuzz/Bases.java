@@ -122,8 +122,8 @@ final class Bases {
   }
 
   /** Opens the bytes from memory, as structured targets do. */
-  static Battery.Source memory(byte[] bytes) {
-    return new Battery.Source() {
+  static BatterySource<VhdImage> memory(byte[] bytes) {
+    return new BatterySource<VhdImage>() {
       @Override
       public VhdImage open(OpenOptions options) throws IOException {
         return io.github.vhd4j.Vhd.open(ByteBuffer.wrap(bytes), options);

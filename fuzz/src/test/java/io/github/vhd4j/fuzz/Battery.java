@@ -1,7 +1,5 @@
 package io.github.vhd4j.fuzz;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vhd4j.CheckOptions;
@@ -12,11 +10,9 @@ import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.Severity;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.Vhd;
-import io.github.vhd4j.VhdException;
 import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.VhdImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -37,29 +33,9 @@ import java.util.SplittableRandom;
  * </ul>
  */
 final class Battery {
-  /** Where the bytes come from: a path, a channel, a buffer. */
-  interface Source {
-    VhdImage open(OpenOptions options) throws IOException;
-
-    ValidationReport check(CheckOptions options) throws IOException;
-
-    /** Releases what the source opened for its images, after they are closed. */
-    default void release() throws IOException {}
-
-    /** The image file at {@code file}, opened and checked by path. */
-    static Source of(Path file) {
-      return new Source() {
-        @Override
-        public VhdImage open(OpenOptions options) throws IOException {
-          return Vhd.open(file, options);
-        }
-
-        @Override
-        public ValidationReport check(CheckOptions options) throws IOException {
-          return Vhd.check(file, options);
-        }
-      };
-    }
+  /** The image file at {@code file}, opened and checked by path. */
+  static BatterySource<VhdImage> source(Path file) {
+    return BatterySource.of(file, Vhd::open, Vhd::check);
   }
 
   /** What a source produced; sources over the same bytes must produce equal results. */
@@ -78,7 +54,7 @@ final class Battery {
     return 32 * n + (16L << 20);
   }
 
-  static Result run(Source src, List<byte[]> chainFiles, OpenOptions base, SplittableRandom rnd)
+  static Result run(BatterySource<VhdImage> src, List<byte[]> chainFiles, OpenOptions base, SplittableRandom rnd)
       throws IOException {
     long n = 0;
     for (byte[] f : chainFiles) {
@@ -97,10 +73,8 @@ final class Battery {
         s2 = Oracles.exercise(lenient.value(), Oracles.files(lenient.value(), top), rnd, true);
       }
       if (strict.ok()) {
-        assertTrue(lenient.ok(), "strict mode opened the image but lenient mode refused it: " + lenient);
-        assertEquals(s1, s2, "strict and lenient opens of a valid image differ");
-        assertTrue(strict.value().getWarnings().stream().noneMatch(p -> p.severity() == Severity.ERROR),
-            "a strictly opened image lists an error among its warnings: " + strict.value().getWarnings());
+        BatteryChecks.strictImpliesLenient(strict, lenient, s1, s2,
+            () -> "strict and lenient opens of a valid image differ");
       } else if (lenient.ok() && strict.failure() instanceof VhdFormatException) {
         // Lenient mode lists every error it downgraded, with severity ERROR (OpenOptions.lenient),
         // except a damaged tail footer that it replaced by the head copy (lenient implies footer
@@ -130,8 +104,8 @@ final class Battery {
           "the deep report lost problems of the shallow one:\n" + r + "\n" + d);
       return new Result(strict.failureSignature(), lenient.failureSignature(), s1, s2, r, d);
     } finally {
-      closeAndCheck(strict);
-      closeAndCheck(lenient);
+      BatteryChecks.closeAndCheck(strict, VhdImage::getFooter);
+      BatteryChecks.closeAndCheck(lenient, VhdImage::getFooter);
       src.release();
     }
   }
@@ -176,16 +150,9 @@ final class Battery {
    */
   static void relate(Outcome<VhdImage> strict, ValidationReport report, OpenOptions options) {
     if (!strict.ok()) {
-      VhdException e = strict.failure();
-      assertTrue(report.hasErrors(), "strict open failed (" + e + ") but check found no error: "
-          + report.problems());
       boolean sameFooter = options.footerRecovery()
           || report.problems().stream().noneMatch(p -> p.code() == ProblemCode.FOOTER_HEAD_COPY_USED);
-      if (e instanceof VhdFormatException && sameFooter) {
-        ProblemCode code = ((VhdFormatException) e).getCode();
-        assertTrue(report.problems(Severity.ERROR).stream().anyMatch(p -> p.code() == code),
-            "strict open failed with " + code + " but check reports no such error: " + report.problems());
-      }
+      BatteryChecks.failureReported(strict.failure(), report, sameFooter);
       return;
     }
     List<Problem> warnings = strict.value().getWarnings();
@@ -202,18 +169,5 @@ final class Battery {
               && w.offset() == p.offset() && w.resource().equals(p.resource()));
       assertTrue(tailFooterReplaced || copyWarned, "strict open succeeded but check reports an error: " + p);
     }
-  }
-
-  /** Closes an opened image and checks the after-close contract. */
-  private static void closeAndCheck(Outcome<VhdImage> o) throws IOException {
-    if (!o.ok()) {
-      return;
-    }
-    VhdImage img = o.value();
-    img.close();
-    img.close();
-    assertThrows(IllegalStateException.class, () -> img.read(0, ByteBuffer.allocate(1)));
-    assertThrows(IllegalStateException.class, img::map);
-    img.getFooter();
   }
 }

@@ -44,7 +44,7 @@ class DifferencingChainFuzzTest {
     ChainFixture.install(dir);
     Path child = dir.resolve("child.vhd");
     Files.write(child, data);
-    Battery.run(Battery.Source.of(child), List.of(data), OpenOptions.defaults(), Inputs.random(data));
+    Battery.run(Battery.source(child), List.of(data), OpenOptions.defaults(), Inputs.random(data));
     assertConfined(child, dir, OpenOptions.defaults());
   }
 
@@ -88,7 +88,7 @@ class DifferencingChainFuzzTest {
       byte[] childBytes = child.toBytes();
       Files.write(childFile, childBytes);
 
-      Battery.run(Battery.Source.of(childFile), List.of(childBytes), OpenOptions.defaults(), rnd);
+      Battery.run(Battery.source(childFile), List.of(childBytes), OpenOptions.defaults(), rnd);
       assertConfined(childFile, dir, OpenOptions.defaults());
 
       Outcome<VhdImage> chain = Outcome.of(() -> Vhd.open(childFile));

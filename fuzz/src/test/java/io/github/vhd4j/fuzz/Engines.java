@@ -43,7 +43,7 @@ final class Engines {
     String name();
 
     /** The bytes (also stored in {@code file}) as this engine reads them. */
-    Battery.Source source(Path file, byte[] bytes);
+    BatterySource<VhdImage> source(Path file, byte[] bytes);
   }
 
   static final List<Engine> ALL = List.of(
@@ -77,8 +77,8 @@ final class Engines {
       }
 
       @Override
-      public Battery.Source source(Path file, byte[] bytes) {
-        return new Battery.Source() {
+      public BatterySource<VhdImage> source(Path file, byte[] bytes) {
+        return new BatterySource<VhdImage>() {
           @Override
           public VhdImage open(OpenOptions options) throws IOException {
             return opener.open(file, bytes, options);
@@ -107,8 +107,8 @@ final class Engines {
     }
 
     @Override
-    public Battery.Source source(Path file, byte[] bytes) {
-      return new Battery.Source() {
+    public BatterySource<VhdImage> source(Path file, byte[] bytes) {
+      return new BatterySource<VhdImage>() {
         private final List<FileChannel> channels = new ArrayList<>();
 
         @Override

@@ -30,7 +30,7 @@ class ImageOpenFuzzTest {
     List<byte[]> files = List.of(data);
 
     ByteBuffer buffer = Inputs.buffer(data, rnd);
-    Battery.run(new Battery.Source() {
+    Battery.run(new BatterySource<VhdImage>() {
       @Override
       public VhdImage open(OpenOptions options) throws IOException {
         return Vhd.open(buffer.duplicate(), options);
@@ -44,6 +44,6 @@ class ImageOpenFuzzTest {
 
     Path file = Scratch.dir("open").resolve("image.vhd");
     Files.write(file, data);
-    Battery.run(Battery.Source.of(file), files, OpenOptions.defaults(), rnd);
+    Battery.run(Battery.source(file), files, OpenOptions.defaults(), rnd);
   }
 }

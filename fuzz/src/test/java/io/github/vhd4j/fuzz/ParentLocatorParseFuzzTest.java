@@ -117,7 +117,7 @@ class ParentLocatorParseFuzzTest {
     if (allowDir) {
       options = options.withParentDirectories(List.of(f.allowed));
     }
-    Battery.run(Battery.Source.of(childFile), List.of(bytes), options, Inputs.random(bytes));
+    Battery.run(Battery.source(childFile), List.of(bytes), options, Inputs.random(bytes));
 
     for (boolean lenient : new boolean[] {false, true}) {
       OpenOptions o = options.withLenient(lenient);

@@ -1,7 +1,5 @@
 package io.github.vhd4j.fuzz;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vhd4j.CheckOptions;
@@ -10,12 +8,10 @@ import io.github.vhd4j.Problem;
 import io.github.vhd4j.ProblemCode;
 import io.github.vhd4j.Severity;
 import io.github.vhd4j.ValidationReport;
-import io.github.vhd4j.VhdException;
 import io.github.vhd4j.VhdFormatException;
 import io.github.vhd4j.Vhdx;
 import io.github.vhd4j.VhdxImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -37,29 +33,9 @@ import java.util.SplittableRandom;
  * </ul>
  */
 final class VhdxBattery {
-  /** Where the bytes come from: a path, a channel, a buffer. */
-  interface Source {
-    VhdxImage open(OpenOptions options) throws IOException;
-
-    ValidationReport check(CheckOptions options) throws IOException;
-
-    /** Releases what the source opened for its images, after they are closed. */
-    default void release() throws IOException {}
-
-    /** The file at {@code file}, opened and checked by path. */
-    static Source of(Path file) {
-      return new Source() {
-        @Override
-        public VhdxImage open(OpenOptions options) throws IOException {
-          return Vhdx.open(file, options);
-        }
-
-        @Override
-        public ValidationReport check(CheckOptions options) throws IOException {
-          return Vhdx.check(file, options);
-        }
-      };
-    }
+  /** The file at {@code file}, opened and checked by path. */
+  static BatterySource<VhdxImage> source(Path file) {
+    return BatterySource.of(file, Vhdx::open, Vhdx::check);
   }
 
   /** What a source produced; sources over the same bytes must produce equal results. */
@@ -77,7 +53,7 @@ final class VhdxBattery {
     return n;
   }
 
-  static Result run(Source src, VhdxInput.Case c, SplittableRandom rnd) throws IOException {
+  static Result run(BatterySource<VhdxImage> src, VhdxInput.Case c, SplittableRandom rnd) throws IOException {
     OpenOptions base = c.options();
     long n = chainLength(c);
     Outcome<VhdxImage> strict = Battery.measured("open (strict)", n, () -> src.open(base.withLenient(false)));
@@ -89,10 +65,8 @@ final class VhdxBattery {
       VhdxOracles.Snapshot s2 = lenient.ok()
           ? exercise(lenient.value(), c, base.withLenient(true), !strict.ok(), rnd) : null;
       if (strict.ok()) {
-        assertTrue(lenient.ok(), "strict mode opened the image but lenient mode refused it: " + lenient);
-        assertEquals(s1, s2, () -> "strict and lenient opens of a valid image differ: " + RecordDiff.first(s1, s2));
-        assertTrue(strict.value().getWarnings().stream().noneMatch(p -> p.severity() == Severity.ERROR),
-            "a strictly opened image lists an error among its warnings: " + strict.value().getWarnings());
+        BatteryChecks.strictImpliesLenient(strict, lenient, s1, s2,
+            () -> "strict and lenient opens of a valid image differ: " + RecordDiff.first(s1, s2));
       } else if (lenient.ok() && strict.failure() instanceof VhdFormatException) {
         ProblemCode code = ((VhdFormatException) strict.failure()).getCode();
         List<Problem> listed = lenient.value().getWarnings();
@@ -107,8 +81,8 @@ final class VhdxBattery {
       List<String> r = Problems.normalize(report.value().problems(), report.value().resource());
       return new Result(strict.failureSignature(), lenient.failureSignature(), s1, s2, r);
     } finally {
-      closeAndCheck(strict);
-      closeAndCheck(lenient);
+      BatteryChecks.closeAndCheck(strict, VhdxImage::getHeader);
+      BatteryChecks.closeAndCheck(lenient, VhdxImage::getHeader);
       src.release();
     }
   }
@@ -121,28 +95,10 @@ final class VhdxBattery {
   /** Relates the strict open's outcome to the check report of the same bytes. */
   static void relate(Outcome<VhdxImage> strict, ValidationReport report) {
     if (!strict.ok()) {
-      VhdException e = strict.failure();
-      assertTrue(report.hasErrors(), "strict open failed (" + e + ") but check found no error: " + report.problems());
-      if (e instanceof VhdFormatException f) {
-        assertTrue(report.problems(Severity.ERROR).stream().anyMatch(p -> p.code() == f.getCode()),
-            "strict open failed with " + f.getCode() + " but check reports no such error: " + report.problems());
-      }
+      BatteryChecks.failureReported(strict.failure(), report, true);
       return;
     }
     List<Problem> errors = report.problems(Severity.ERROR);
     assertTrue(errors.isEmpty(), "strict open succeeded but check reports errors: " + errors);
-  }
-
-  /** Closes an opened image and checks the after-close contract. */
-  private static void closeAndCheck(Outcome<VhdxImage> o) throws IOException {
-    if (!o.ok()) {
-      return;
-    }
-    VhdxImage img = o.value();
-    img.close();
-    img.close();
-    assertThrows(IllegalStateException.class, () -> img.read(0, ByteBuffer.allocate(1)));
-    assertThrows(IllegalStateException.class, img::map);
-    img.getHeader();
   }
 }

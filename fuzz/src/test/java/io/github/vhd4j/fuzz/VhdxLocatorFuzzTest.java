@@ -200,7 +200,7 @@ class VhdxLocatorFuzzTest {
     b.block(1, new byte[] {1, 2, 3});
     VhdxInput.Case c = new VhdxInput.Case(b.build().file, VhdxFixture.options(), null, null);
     Path file = c.file().write(Scratch.dir("vhdx-locator").resolve("child.vhdx"));
-    VhdxBattery.run(VhdxBattery.Source.of(file), c, Inputs.random(data));
+    VhdxBattery.run(VhdxBattery.source(file), c, Inputs.random(data));
     Outcome<VhdxImage> strict = Outcome.of(() -> Vhdx.open(file, c.options()));
     if (item.length >= ParentLocatorLayout.HEADER_SIZE && expected(item).faulty()) {
       assertTrue(!strict.ok() && strict.failure() instanceof VhdFormatException f

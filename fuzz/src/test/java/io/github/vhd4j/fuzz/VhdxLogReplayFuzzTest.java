@@ -60,7 +60,7 @@ class VhdxLogReplayFuzzTest {
     byte[] array = before.clone();
     VhdxBattery.run(memory(array), c, rnd);
     assertArrayEquals(before, array, "an open from memory wrote into the caller's buffer");
-    VhdxBattery.run(VhdxBattery.Source.of(file), c, rnd);
+    VhdxBattery.run(VhdxBattery.source(file), c, rnd);
     unchanged(before, file, "a read-only open");
 
     long n = c.file().length();
@@ -86,8 +86,8 @@ class VhdxLogReplayFuzzTest {
     }
   }
 
-  private static VhdxBattery.Source memory(byte[] array) {
-    return new VhdxBattery.Source() {
+  private static BatterySource<VhdxImage> memory(byte[] array) {
+    return new BatterySource<VhdxImage>() {
       @Override
       public VhdxImage open(OpenOptions options) throws IOException {
         return Vhdx.open(ByteBuffer.wrap(array), options);

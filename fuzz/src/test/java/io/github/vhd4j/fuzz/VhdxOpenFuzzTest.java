@@ -5,6 +5,7 @@ import io.github.vhd4j.OpenOptions;
 import io.github.vhd4j.ValidationReport;
 import io.github.vhd4j.Vhdx;
 import io.github.vhd4j.VhdxImage;
+import io.github.vhd4j.testing.MemoryChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -31,15 +32,15 @@ class VhdxOpenFuzzTest {
     SplittableRandom rnd = Inputs.random(data);
     Path file = c.file().write(Scratch.dir("vhdx-open").resolve("image.vhdx"));
     // One source per input, chosen by the input: the differential target compares them all.
-    VhdxBattery.run(rnd.nextBoolean() ? memory(c, file, rnd) : VhdxBattery.Source.of(file), c, rnd);
+    VhdxBattery.run(rnd.nextBoolean() ? memory(c, file, rnd) : VhdxBattery.source(file), c, rnd);
   }
 
-  private static VhdxBattery.Source memory(VhdxInput.Case c, Path file, SplittableRandom rnd) {
+  private static BatterySource<VhdxImage> memory(VhdxInput.Case c, Path file, SplittableRandom rnd) {
     if (c.file().length() > MEMORY_CAP) {
-      return new VhdxBattery.Source() {
+      return new BatterySource<VhdxImage>() {
         @Override
         public VhdxImage open(OpenOptions options) throws IOException {
-          return Vhdx.open(new SparseChannel(c.file(), 1 << 16), "channel", options);
+          return Vhdx.open(new MemoryChannel(c.file(), 1 << 16), "channel", options);
         }
 
         @Override
@@ -49,7 +50,7 @@ class VhdxOpenFuzzTest {
       };
     }
     ByteBuffer buffer = Inputs.buffer(c.file().toBytes(), rnd);
-    return new VhdxBattery.Source() {
+    return new BatterySource<VhdxImage>() {
       @Override
       public VhdxImage open(OpenOptions options) throws IOException {
         return Vhdx.open(buffer.duplicate(), options);

@@ -62,7 +62,7 @@ class VhdxStorageDifferentialFuzzTest {
               o.withOpenOptions(mapped(o.openOptions(), smallChunk(c))))),
       new Engine("SeekableByteChannel with short reads", false,
           (f, c, o) -> Vhdx.open(c.file().length() <= VhdxOpenFuzzTest.MEMORY_CAP
-              ? new MemoryChannel(c.file().toBytes(), SHORT_READ) : new SparseChannel(c.file(), SHORT_READ), "channel", o),
+              ? new MemoryChannel(c.file().toBytes(), SHORT_READ) : new MemoryChannel(c.file(), SHORT_READ), "channel", o),
           (f, c, o) -> Vhdx.check(f, o)));
 
   /**
@@ -112,7 +112,7 @@ class VhdxStorageDifferentialFuzzTest {
     }
     // The caller's channel: the image must leave it open.
     List<FileChannel> channels = new ArrayList<>();
-    VhdxBattery.Result r = VhdxBattery.run(new VhdxBattery.Source() {
+    VhdxBattery.Result r = VhdxBattery.run(new BatterySource<VhdxImage>() {
       @Override
       public VhdxImage open(OpenOptions options) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
@@ -138,8 +138,8 @@ class VhdxStorageDifferentialFuzzTest {
     assertEquals(first, r, () -> "the caller's FileChannel disagrees with " + n + ": " + RecordDiff.first(f, r));
   }
 
-  private static VhdxBattery.Source source(Engine e, Path file, VhdxInput.Case c) {
-    return new VhdxBattery.Source() {
+  private static BatterySource<VhdxImage> source(Engine e, Path file, VhdxInput.Case c) {
+    return new BatterySource<VhdxImage>() {
       @Override
       public VhdxImage open(OpenOptions options) throws IOException {
         return e.opener().open(file, c, options);
