@@ -22,7 +22,7 @@ final class ProcStart {
    * architecture a JDK runs Linux on (the value {@code sysconf(_SC_CLK_TCK)} gives).
    */
   private static final long TICKS_PER_SECOND = 100;
-  /** {@code starttime}'s place among the fields after the command name: field 22, of which two precede. */
+  /** {@code starttime} is the line's field 22; the fields after the command name start at field 3. */
   private static final int START_FIELD = 22 - 3;
 
   private static long bootMillis = UNKNOWN;
