@@ -44,11 +44,12 @@ public final class ExtentMapper {
    * too) lengthens it.
    */
   private static final class Runs {
-    private long[] start = new long[16];
-    private long[] length = new long[16];
-    private long[] fileOffset = new long[16];
-    private int[] depth = new int[16];
-    private byte[] kind = new byte[16];
+    // Small at first: a view() or a one-block query maps a single run.
+    private long[] start = new long[4];
+    private long[] length = new long[4];
+    private long[] fileOffset = new long[4];
+    private int[] depth = new int[4];
+    private byte[] kind = new byte[4];
     private int size;
 
     void clear() {
@@ -126,7 +127,8 @@ public final class ExtentMapper {
 
   /** The runs of the window being mapped and of the next layer down: two for the whole walk. */
   private final Runs runsA = new Runs();
-  private final Runs runsB = new Runs();
+  /** Made when a chain has a second layer to resolve. */
+  private @Nullable Runs runsB;
 
   /**
    * Maps one window, resolving pending ranges layer by layer (no recursion). The runs returned
@@ -137,7 +139,7 @@ public final class ExtentMapper {
     runs.clear();
     mapLayer(0, w, wEnd - w, runs);
     for (int depth = 1; depth < layers.length - base; depth++) {
-      Runs next = runs == runsA ? runsB : runsA;
+      Runs next = runs == runsA ? runsB() : runsA;
       next.clear();
       for (int i = 0; i < runs.size; i++) {
         if (runs.kind[i] == PENDING) {
@@ -149,6 +151,15 @@ public final class ExtentMapper {
       runs = next;
     }
     return runs;
+  }
+
+  private Runs runsB() {
+    Runs b = runsB;
+    if (b == null) {
+      b = new Runs();
+      runsB = b;
+    }
+    return b;
   }
 
   List<Extent> list(long offset, long length, Gate gate) throws IOException {
