@@ -148,7 +148,7 @@ public final class ContentDigester {
       while (true) {
         Slot s = full.take();
         if (s.failure != null) {
-          throw rethrow(s.failure);
+          throw Causes.rethrow(s.failure);
         }
         if (s.end) {
           return;
@@ -184,19 +184,6 @@ public final class ContentDigester {
     }
   }
 
-  /** Rethrows what the reader thread threw, as the type it was. */
-  private static IOException rethrow(Throwable t) {
-    if (t instanceof IOException e) {
-      return e;
-    }
-    if (t instanceof RuntimeException e) {
-      throw e;
-    }
-    if (t instanceof Error e) {
-      throw e;
-    }
-    return new IOException(t);
-  }
 
   /** One piece of the disk on its way from the producer to the hasher. */
   private static final class Slot {

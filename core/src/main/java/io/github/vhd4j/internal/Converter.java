@@ -261,17 +261,7 @@ public final class Converter {
         } catch (ExecutionException e) {
           // The others take no new segment once one has failed.
           next.set(Long.MAX_VALUE / 2);
-          Throwable cause = e.getCause();
-          if (cause instanceof IOException) {
-            throw (IOException) cause;
-          }
-          if (cause instanceof RuntimeException) {
-            throw (RuntimeException) cause;
-          }
-          if (cause instanceof Error) {
-            throw (Error) cause;
-          }
-          throw new IOException(cause);
+          throw Causes.rethrow(e.getCause());
         } catch (InterruptedException e) {
           next.set(Long.MAX_VALUE / 2);
           Thread.currentThread().interrupt();
